@@ -1,0 +1,84 @@
+"""The ``hnterm`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from urllib.parse import parse_qs, urlsplit
+
+from app.config import API_ENV, Config
+from app.storage.paths import CACHE_ENV
+
+DESCRIPTION = """\
+A fast terminal reader for Hacker News threads.
+
+Opens the top stories; ITEM opens one story (its thread) or comment (its story, with the
+comment focused). Everything read is kept in a local SQLite cache, so threads read once open
+at once and can be read offline."""
+
+EPILOG = f"""\
+keys: ? in the app lists every key. 1-6 switch lists (top new best ask show jobs) in the
+story list, enter opens a story, tab switches panes, j/k move, space collapses, r reloads.
+
+environment:
+  {API_ENV}     API base URL (like --api-url)
+  {CACHE_ENV}   cache folder (like --cache-dir)"""
+
+
+def parse_item(value: str) -> int:
+    """An item id from '123', 'item?id=123' or a news.ycombinator.com URL."""
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    query = parse_qs(urlsplit(value).query)
+    ids = query.get("id", [])
+    if ids and ids[0].isdigit():
+        return int(ids[0])
+    match = re.fullmatch(r"(?:item\?id=)?(\d+)", value)
+    if match:
+        return int(match.group(1))
+    raise argparse.ArgumentTypeError(f"not an HN item id or URL: {value!r}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hnterm",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "item",
+        nargs="?",
+        type=parse_item,
+        metavar="ITEM",
+        help="item id or news.ycombinator.com/item?id=... URL to open",
+    )
+    parser.add_argument(
+        "--offline", action="store_true", help="read the cache only; never touch the network"
+    )
+    parser.add_argument(
+        "--api-url", metavar="URL", help="HN API base URL (default: the official Firebase API)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where the SQLite cache lives (default: the platform cache folder)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = Config.build(
+        api_url=args.api_url, cache=args.cache_dir, offline=args.offline, item=args.item
+    )
+    from app.app import HNApp  # Textual loads only when the app runs, so --help is instant
+
+    HNApp(config).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""HNApp: owns the client, the cache and the app-wide keys and commands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from app.config import Config
+from app.hn.client import HNClient
+from app.screens.help import HelpScreen
+from app.screens.main import MainScreen
+from app.source import Source
+from app.storage.cache import Cache
+from app.widgets.comment_view import CommentView
+from app.widgets.story_list import LIST_TITLES, StoryList
+
+
+def styles_dir() -> Path:
+    """``app/styles`` in an installed wheel, ``styles/`` beside ``app/`` in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "styles"
+    return installed if installed.is_dir() else here.parent / "styles"
+
+
+class HNApp(App[None]):
+    """The hnterm application."""
+
+    TITLE = "hnterm"
+    SUB_TITLE = "Hacker News"
+    CSS_PATH = [styles_dir() / "app.tcss"]
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, config: Config, *, client: HNClient | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.cache = Cache(config.cache_dir)
+        if config.offline:
+            client = None
+        elif client is None:
+            client = HNClient(config.api_url)
+        self.source = Source(client, self.cache)
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.source, self.config.item)
+
+    async def on_unmount(self) -> None:
+        if self.source.client is not None:
+            await self.source.client.aclose()
+        self.cache.close()
+
+    def action_show_list(self, kind: str) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen) and kind in LIST_TITLES:
+            screen.show_list(kind)
+            screen.query_one(StoryList).focus()
+
+    def action_help(self) -> None:
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Everywhere", list(self.BINDINGS)),
+                    ("Reading view", list(MainScreen.BINDINGS)),
+                    ("Story list", list(StoryList.BINDINGS)),
+                    ("Comments", list(CommentView.BINDINGS)),
+                ]
+            )
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for kind, title in LIST_TITLES.items():
+            yield SystemCommand(
+                f"{title} stories",
+                f"Show the {title} list",
+                lambda k=kind: self.action_show_list(k),
+            )
+        yield SystemCommand("Keys", "Show every key", self.action_help)

@@ -1,0 +1,175 @@
+"""The comment tree of one thread: placement, collapse state and the rows a reader sees.
+
+Pure Python (no Textual) so it is fast to test. Items may arrive in any order (a breadth-first
+network load, or all at once from the cache); an item is placed in the tree once its parent is
+placed and lists it among its ``kids``. An id that is already placed is never placed again, so
+cycles and items claimed by two parents cannot loop or duplicate the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from app.hn.models import Item
+
+
+class Thread:
+    """A story (or job/poll) and the loaded part of its comment tree."""
+
+    def __init__(self, root_id: int) -> None:
+        self.root_id = root_id
+        self.items: dict[int, Item] = {}
+        self.parent_of: dict[int, int] = {}
+        self.depth_of: dict[int, int] = {}
+        self.collapsed: set[int] = set()
+        self.version = 0
+        self._rows: list[int] | None = None
+        self._sizes: dict[int, int] | None = None
+
+    # -- building -------------------------------------------------------------------------
+    @property
+    def root(self) -> Item | None:
+        return self.items.get(self.root_id)
+
+    def add(self, items: Iterable[Item]) -> int:
+        """Store items and place every one that now has a placed parent; returns how many
+        ids were newly placed. Re-adding an item updates it (a refresh)."""
+        placed_before = len(self.depth_of)
+        touched: list[int] = []
+        for item in items:
+            self.items[item.id] = item
+            touched.append(item.id)
+        if self.root_id in self.items and self.root_id not in self.depth_of:
+            self.depth_of[self.root_id] = 0
+            touched.append(self.root_id)
+        for item_id in touched:
+            if item_id in self.depth_of:
+                self._place_kids(item_id)
+            else:
+                parent = self.items[item_id].parent
+                if parent in self.depth_of and item_id in self.items[parent].kids:
+                    self._place_kids(parent)
+        self._changed()
+        return len(self.depth_of) - placed_before
+
+    def _place_kids(self, start: int) -> None:
+        """Place the loaded, unplaced kids of ``start`` and, recursively, theirs."""
+        stack = [start]
+        while stack:
+            parent = stack.pop()
+            depth = self.depth_of[parent] + 1
+            for kid in self.items[parent].kids:
+                if kid in self.items and kid not in self.depth_of:
+                    self.parent_of[kid] = parent
+                    self.depth_of[kid] = depth
+                    stack.append(kid)
+
+    def _changed(self) -> None:
+        self.version += 1
+        self._rows = None
+        self._sizes = None
+
+    # -- reading --------------------------------------------------------------------------
+    def __contains__(self, item_id: int) -> bool:
+        return item_id in self.depth_of
+
+    def __len__(self) -> int:
+        """Placed comments (the root excluded)."""
+        return max(0, len(self.depth_of) - 1)
+
+    def children(self, item_id: int) -> list[int]:
+        """Placed replies of an item, in HN's display order."""
+        item = self.items.get(item_id)
+        if item is None:
+            return []
+        return [kid for kid in item.kids if self.parent_of.get(kid) == item_id]
+
+    def missing_kids(self) -> list[int]:
+        """Ids listed as kids of placed items but not loaded: what a load still has to fetch."""
+        return [
+            kid
+            for item_id in self.depth_of
+            for kid in self.items[item_id].kids
+            if kid not in self.items
+        ]
+
+    def ancestors(self, item_id: int) -> list[int]:
+        """The chain from the root down to (not including) ``item_id``."""
+        chain: list[int] = []
+        current = self.parent_of.get(item_id)
+        while current is not None:
+            chain.append(current)
+            current = self.parent_of.get(current)
+        chain.reverse()
+        return chain
+
+    def subtree_size(self, item_id: int) -> int:
+        """Placed descendants of an item (replies, replies to replies, ...)."""
+        if self._sizes is None:
+            self._sizes = self._compute_sizes()
+        return self._sizes.get(item_id, 0)
+
+    def _compute_sizes(self) -> dict[int, int]:
+        sizes = dict.fromkeys(self.depth_of, 0)
+        for item_id in sorted(self.depth_of, key=self.depth_of.__getitem__, reverse=True):
+            parent = self.parent_of.get(item_id)
+            if parent is not None:
+                sizes[parent] += sizes[item_id] + 1
+        return sizes
+
+    def rows(self) -> list[int]:
+        """Ids a reader sees, in reading order: the root, then comments depth-first, with the
+        descendants of collapsed comments left out."""
+        if self._rows is None:
+            self._rows = self._compute_rows()
+        return self._rows
+
+    def _compute_rows(self) -> list[int]:
+        if self.root_id not in self.depth_of:
+            return []
+        rows: list[int] = []
+        stack = [self.root_id]
+        while stack:
+            item_id = stack.pop()
+            rows.append(item_id)
+            if item_id not in self.collapsed:
+                stack.extend(reversed(self.children(item_id)))
+        return rows
+
+    def poll_options(self) -> list[Item]:
+        """Loaded options of a poll, in the poll's order."""
+        root = self.root
+        if root is None:
+            return []
+        return [self.items[p] for p in root.parts if p in self.items]
+
+    # -- collapse state -------------------------------------------------------------------
+    def is_collapsed(self, item_id: int) -> bool:
+        return item_id in self.collapsed
+
+    def set_collapsed(self, item_id: int, collapsed: bool) -> bool:
+        """Collapse or expand one item; returns whether anything changed. Items without
+        replies are not collapsible, so no 'hidden' marker is shown for nothing."""
+        if item_id not in self.depth_of or item_id == self.root_id:
+            return False
+        if collapsed == (item_id in self.collapsed):
+            return False
+        if collapsed and not self.children(item_id):
+            return False
+        if collapsed:
+            self.collapsed.add(item_id)
+        else:
+            self.collapsed.discard(item_id)
+        self._rows = None
+        self.version += 1
+        return True
+
+    def toggle(self, item_id: int) -> bool:
+        return self.set_collapsed(item_id, item_id not in self.collapsed)
+
+    def reveal(self, item_id: int) -> bool:
+        """Expand every ancestor so ``item_id`` is among the rows."""
+        changed = False
+        for ancestor in self.ancestors(item_id):
+            changed |= self.set_collapsed(ancestor, False)
+        return changed

@@ -1,0 +1,25 @@
+"""One line at the bottom: what is loading, how far it got, and what went wrong."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+
+class StatusLine(Static):
+    """Shows progress and errors; errors get the ``-error`` class so CSS can colour them."""
+
+    message: reactive[str] = reactive("", layout=False)
+    error: reactive[bool] = reactive(False)
+
+    def show(self, message: str, *, error: bool = False) -> None:
+        self.message = message
+        self.error = error
+
+    def watch_message(self, message: str) -> None:
+        # Plain Text, never markup: messages quote server errors and ids.
+        self.update(Text(message))
+
+    def watch_error(self, error: bool) -> None:
+        self.set_class(error, "-error")

@@ -1,0 +1,114 @@
+"""The thread-list pane: one story list (top, new, ...), filled a page at a time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from app.hn.format import age, domain, plural
+from app.hn.models import Item
+from app.hn.text import sanitize
+
+LIST_TITLES = {
+    "top": "Top",
+    "new": "New",
+    "best": "Best",
+    "ask": "Ask HN",
+    "show": "Show HN",
+    "job": "Jobs",
+}
+MORE_THRESHOLD = 5
+
+
+class StoryList(OptionList):
+    """Stories as two-line entries; asks for the next page as the cursor nears the end."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        *(
+            Binding(str(n), f"app.show_list('{kind}')", title, show=False)
+            for n, (kind, title) in enumerate(LIST_TITLES.items(), start=1)
+        ),
+    ]
+
+    class NeedMore(Message):
+        """The cursor is near the last loaded story and more ids are waiting."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kind = "top"
+        self.ids: list[int] = []
+        self.items: dict[int, Item] = {}
+        self.asked_more = False
+
+    def set_ids(self, kind: str, ids: list[int]) -> None:
+        """Start showing a new list; entries appear as ``add_items`` brings them."""
+        self.kind = kind
+        self.ids = ids
+        self.items = {}
+        self.asked_more = False
+        self.border_title = f"{LIST_TITLES.get(kind, kind)} · {len(ids)}"
+        self.clear_options()
+
+    def add_items(self, items: list[Item]) -> None:
+        """Show (or update) stories, keeping the list in the list's order."""
+        updated = {item.id for item in items}
+        for item in items:
+            self.items[item.id] = item
+        shown = self.option_count
+        ready = 0
+        while ready < len(self.ids) and self.ids[ready] in self.items:
+            ready += 1
+        for index in range(min(shown, ready)):
+            story = self.items[self.ids[index]]
+            if story.id in updated:
+                self.replace_option_prompt_at_index(index, story_prompt(index + 1, story))
+        new = [
+            Option(story_prompt(index + 1, self.items[self.ids[index]]), id=str(self.ids[index]))
+            for index in range(shown, ready)
+        ]
+        if new:
+            self.add_options(new)
+            self.asked_more = False
+            if self.highlighted is None:
+                self.highlighted = 0
+
+    @property
+    def wanted(self) -> list[int]:
+        """Ids whose items have not arrived, in list order."""
+        return [i for i in self.ids if i not in self.items]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if (
+            not self.asked_more
+            and event.option_index >= self.option_count - MORE_THRESHOLD
+            and self.option_count < len(self.ids)
+        ):
+            self.asked_more = True
+            self.post_message(self.NeedMore())
+
+
+def story_prompt(rank: int, story: Item) -> Text:
+    """Two lines: rank and title (with domain), then score, author, age and comments."""
+    text = Text(no_wrap=False, overflow="ellipsis")
+    text.append(f"{rank:>3}. ", "dim")
+    if story.deleted or story.dead:
+        text.append("[deleted]" if story.deleted else "[dead] ", "dim italic")
+    text.append(sanitize(story.title or f"item {story.id}"), "bold")
+    site = domain(story.url)
+    if site:
+        text.append(f" ({sanitize(site)})", "dim")
+    meta = []
+    if story.type != "job":
+        meta.append(f"{story.score or 0} pts")
+    if story.by:
+        meta.append(sanitize(story.by))
+    meta.append(age(story.time))
+    if story.type != "job":
+        meta.append(plural(story.descendants or 0, "comment"))
+    text.append("\n     " + " · ".join(meta), "dim")
+    return text
