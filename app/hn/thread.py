@@ -31,9 +31,9 @@ class Thread:
     def root(self) -> Item | None:
         return self.items.get(self.root_id)
 
-    def add(self, items: Iterable[Item]) -> int:
-        """Store items and place every one that now has a placed parent; returns how many
-        ids were newly placed. Re-adding an item updates it (a refresh)."""
+    def add(self, items: Iterable[Item]) -> list[int]:
+        """Store items and place every one that now has a placed parent; returns the newly
+        placed ids. Re-adding an item updates it (a refresh)."""
         placed_before = len(self.depth_of)
         touched: list[int] = []
         for item in items:
@@ -50,7 +50,7 @@ class Thread:
                 if parent in self.depth_of and item_id in self.items[parent].kids:
                     self._place_kids(parent)
         self._changed()
-        return len(self.depth_of) - placed_before
+        return list(self.depth_of)[placed_before:]
 
     def _place_kids(self, start: int) -> None:
         """Place the loaded, unplaced kids of ``start`` and, recursively, theirs."""

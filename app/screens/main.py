@@ -39,6 +39,7 @@ class MainScreen(Screen[None]):
         self.thread: Thread | None = None
         self.thread_item: int | None = None
         self.failed: dict[int, str] = {}
+        self.thread_loading = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,20 +119,26 @@ class MainScreen(Screen[None]):
         thread = self.thread if reuse and self.thread is not None else Thread(root_id)
         self.thread = thread
         shown = reuse
-        focus = item_id if item_id != root_id else None
-        async with aclosing(self.source.thread(root_id)) as updates:
-            async for update in updates:
-                changed = {i.id for i in update.items if i.id in thread.items}
-                thread.add(update.items)
-                if not shown and thread.root is not None:
-                    view.show_thread(thread, focus=focus)
-                    shown = True
-                elif shown:
-                    view.thread_changed(changed)
-                if focus is not None and focus in thread:
-                    view.move_to(focus)
-                    focus = None
-                self._report(thread, update, time.perf_counter() - started)
+        focus = item_id if item_id != root_id and not reuse else None
+        self.thread_loading = True
+        try:
+            async with aclosing(self.source.thread(root_id)) as updates:
+                async for update in updates:
+                    changed = {i.id for i in update.items if i.id in thread.items}
+                    placed = thread.add(update.items)
+                    # A parent's reply count shows in its header: redraw it too.
+                    changed.update(thread.parent_of.get(i, i) for i in placed)
+                    if not shown and thread.root is not None:
+                        view.show_thread(thread, focus=focus)
+                        shown = True
+                    elif shown:
+                        view.thread_changed(changed)
+                    if focus is not None and focus in thread:
+                        view.move_to(focus)
+                        focus = None
+                    self._report(thread, update, time.perf_counter() - started)
+        finally:
+            self.thread_loading = False
         if not shown:
             self.status.show(f"Item {root_id} is not available; r retries", error=True)
 
@@ -150,6 +157,23 @@ class MainScreen(Screen[None]):
                 f"{loaded} comments · loaded in {elapsed:.2f} s · "
                 f"{update.cached} from cache, {update.fetched} fetched"
             )
+
+    @on(CommentView.CursorMoved)
+    def cursor_moved(self, event: CommentView.CursorMoved) -> None:
+        """Once loading is over, the status line tells where the reader is."""
+        thread = self.thread
+        if self.thread_loading or thread is None or event.item_id not in thread:
+            return
+        if event.item_id == thread.root_id:
+            self.status.show(f"Story · {len(thread)} comments")
+            return
+        position = thread.rows().index(event.item_id)
+        depth = thread.depth_of[event.item_id]
+        replies = len(thread.children(event.item_id))
+        self.status.show(
+            f"Comment {position} of {len(thread.rows()) - 1} shown · depth {depth} · "
+            f"{replies} direct {'reply' if replies == 1 else 'replies'}"
+        )
 
     # -- actions --------------------------------------------------------------------------
     def action_reload(self) -> None:

@@ -90,16 +90,14 @@ class CommentView(ScrollView, can_focus=True):
     def thread_changed(self, changed_ids: set[int] | None = None) -> None:
         """Re-lay out after the model changed, keeping what the reader looks at in place.
 
-        ``changed_ids`` are items whose own content changed (a refresh); their cached lines
-        are redrawn. Newly placed comments above the viewport shift lines below, so the view
+        ``changed_ids`` are items whose own lines changed (new text, new reply count); their
+        cached lines are redrawn. Newly placed comments above the viewport shift lines below, so the view
         is re-anchored on the row at its top.
         """
         if self.thread is None:
             return
         for item_id in changed_ids or ():
             self._strips.pop(item_id, None)
-            parent = self.thread.parent_of.get(item_id)
-            self._strips.pop(parent, None)  # its reply count changed
         anchor = self._top_anchor()
         self._relayout()
         if anchor is not None and anchor[0] in self._index:
@@ -118,13 +116,19 @@ class CommentView(ScrollView, can_focus=True):
 
     # -- layout ---------------------------------------------------------------------------
     def _relayout(self) -> None:
-        """Recompute rows and their line offsets (heights come from the strip cache)."""
-        width = max(self.scrollable_content_region.width, 20)
+        """Recompute rows and their line offsets (heights come from the strip cache).
+
+        Before the widget has a size there is nothing to wrap to: the first resize lays out.
+        """
+        width = self.scrollable_content_region.width
+        self._rows = self.thread.rows() if self.thread else []
+        self._index = {item_id: n for n, item_id in enumerate(self._rows)}
+        if width <= 0:
+            self._offsets = [0] * len(self._rows)
+            return
         if width != self._width:
             self._width = width
             self._strips.clear()
-        self._rows = self.thread.rows() if self.thread else []
-        self._index = {item_id: n for n, item_id in enumerate(self._rows)}
         offsets: list[int] = []
         y = 0
         for item_id in self._rows:

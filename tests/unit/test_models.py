@@ -4,11 +4,25 @@ from app.hn.models import Item, item_to_json, parse_item
 
 
 def test_parses_a_real_comment():
-    raw = {"by": "norvig", "id": 2921983, "kids": [2922097, 2922429], "parent": 2921506,
-           "text": "Aw shucks", "time": 1314211127, "type": "comment"}
+    raw = {
+        "by": "norvig",
+        "id": 2921983,
+        "kids": [2922097, 2922429],
+        "parent": 2921506,
+        "text": "Aw shucks",
+        "time": 1314211127,
+        "type": "comment",
+    }
     item = parse_item(raw)
-    assert item == Item(id=2921983, type="comment", by="norvig", time=1314211127,
-                        text="Aw shucks", parent=2921506, kids=(2922097, 2922429))
+    assert item == Item(
+        id=2921983,
+        type="comment",
+        by="norvig",
+        time=1314211127,
+        text="Aw shucks",
+        parent=2921506,
+        kids=(2922097, 2922429),
+    )
 
 
 def test_null_and_non_objects_are_no_item():
@@ -42,8 +56,16 @@ def test_deleted_comment_keeps_its_place():
 
 
 def test_round_trip_through_json_form():
-    raw = {"id": 126809, "type": "poll", "by": "pg", "parts": [126810, 126811],
-           "score": 46, "title": "Poll", "time": 1204403652, "descendants": 54}
+    raw = {
+        "id": 126809,
+        "type": "poll",
+        "by": "pg",
+        "parts": [126810, 126811],
+        "score": 46,
+        "title": "Poll",
+        "time": 1204403652,
+        "descendants": 54,
+    }
     item = parse_item(raw)
     assert parse_item(item_to_json(item)) == item
     assert item_to_json(item)["parts"] == [126810, 126811]

@@ -48,8 +48,15 @@ def test_any_arrival_order_gives_the_same_tree():
 
 def test_cycles_and_double_parents_never_loop_or_duplicate():
     thread = Thread(1)
-    thread.add([story(1, [2]), comment(2, 1, [3, 1]), comment(3, 2, [2, 4]),
-                comment(4, 3, [2]), comment(5, 1, [4])])
+    thread.add(
+        [
+            story(1, [2]),
+            comment(2, 1, [3, 1]),
+            comment(3, 2, [2, 4]),
+            comment(4, 3, [2]),
+            comment(5, 1, [4]),
+        ]
+    )
     rows = thread.rows()
     assert rows == [1, 2, 3, 4]
     assert len(rows) == len(set(rows))
@@ -58,8 +65,9 @@ def test_cycles_and_double_parents_never_loop_or_duplicate():
 
 def test_collapse_hides_the_subtree_and_counts_it():
     thread = Thread(1)
-    thread.add([story(1, [2, 5]), comment(2, 1, [3]), comment(3, 2, [4]), comment(4, 3),
-                comment(5, 1)])
+    thread.add(
+        [story(1, [2, 5]), comment(2, 1, [3]), comment(3, 2, [4]), comment(4, 3), comment(5, 1)]
+    )
     assert thread.toggle(2)
     assert thread.rows() == [1, 2, 5]
     assert thread.subtree_size(2) == 2

@@ -1,0 +1,33 @@
+"""Fixtures for driving the real app against the fake server and a real cache file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from app.app import HNApp
+from app.config import Config
+from app.hn import format as hn_format
+
+# 2025-04-19 00:00 UTC: just after the newest fixture item, so ages read like the live site.
+FIXED_NOW = 1_745_020_800
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """Ages are relative to now; pin now so screens and snapshots are stable."""
+    monkeypatch.setattr(hn_format, "clock", lambda: FIXED_NOW)
+
+
+@pytest.fixture
+def make_app(fake_hn, tmp_path) -> Callable[..., HNApp]:
+    """Build an HNApp pointed at the fake server with a cache in tmp_path."""
+
+    def build(item: int | None = None, *, offline: bool = False) -> HNApp:
+        config = Config(
+            api_url=fake_hn.url, cache_dir=tmp_path / "cache", offline=offline, item=item
+        )
+        return HNApp(config)
+
+    return build

@@ -1,0 +1,150 @@
+"""Driving the app with Pilot: lists, opening threads, collapsing, offline reading."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from app.widgets.comment_view import CommentView
+from app.widgets.status_line import StatusLine
+from app.widgets.story_list import StoryList
+from tests.data import BIDEN, IBM, fixture_items
+
+SIZE = (140, 45)
+
+
+async def settle(app, pilot) -> None:
+    """Let every load finish and the screen catch up."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_top_stories_are_listed_with_their_details(make_app, fake_hn):
+    fake_hn.lists["topstories"] = [BIDEN, IBM]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        stories = app.screen.query_one(StoryList)
+        assert stories.option_count == 2
+        first = stories.get_option_at_index(0).prompt.plain
+        assert "Biden" in first and "3089 pts" in first and "granzymes" in first
+        assert "2170 comments" in first
+
+
+async def test_selecting_a_story_opens_its_whole_thread(make_app, fake_hn):
+    fake_hn.lists["topstories"] = [BIDEN, IBM]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        view = app.screen.query_one(CommentView)
+        assert view.thread is not None and view.thread.root_id == BIDEN
+        assert len(view.thread) == 2170
+        assert view.has_focus
+        status = app.screen.query_one(StatusLine).message
+        assert "2170 comments" in status and "loaded in" in status
+
+
+async def test_collapse_hides_replies_and_expand_restores_them(make_app):
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(CommentView)
+        thread = view.thread
+        first = thread.children(IBM)[0]
+        before = len(thread.rows())
+        await pilot.press("j")
+        assert view.cursor == first
+        await pilot.press("space")
+        hidden = thread.subtree_size(first)
+        assert hidden > 0
+        assert len(thread.rows()) == before - hidden
+        await pilot.press("j")
+        assert view.cursor == thread.children(IBM)[1]
+        await pilot.press("k", "space")
+        assert len(thread.rows()) == before
+
+
+async def test_number_keys_switch_lists(make_app, fake_hn):
+    fake_hn.lists["askstories"] = [43728870]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("4")
+        await settle(app, pilot)
+        stories = app.screen.query_one(StoryList)
+        assert stories.kind == "ask"
+        assert stories.option_count == 1
+        assert "Ask HN" in stories.get_option_at_index(0).prompt.plain
+
+
+async def test_comment_id_opens_its_story_focused_on_it(make_app):
+    items = fixture_items("unlurker-43727727-ibm-rto")
+    deep = max((i for i in items.values() if i.type == "comment"), key=lambda i: _depth(items, i))
+    app = make_app(deep.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(CommentView)
+        assert view.thread.root_id == IBM
+        assert view.cursor == deep.id
+        assert deep.id in view.thread.rows()
+
+
+async def test_thread_reopens_from_cache_when_the_server_is_gone(make_app, fake_hn):
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        loaded = len(app.screen.query_one(CommentView).thread)
+    fake_hn.stop()
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        view = app.screen.query_one(CommentView)
+        assert len(view.thread) == loaded
+        status = app.screen.query_one(StatusLine)
+        assert "unreachable" in status.message
+
+
+async def test_offline_flag_reads_the_cache_and_lists(make_app, fake_hn):
+    fake_hn.lists["topstories"] = [IBM]
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+    requests = fake_hn.requests
+    app = make_app(IBM, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert len(app.screen.query_one(CommentView).thread) > 300
+        assert app.screen.query_one(StoryList).option_count == 1
+    assert fake_hn.requests == requests
+
+
+async def test_help_screen_lists_the_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        shown = rendered_text(app.screen.query_one("#help-table").content)
+        for description in ("Collapse", "Reload", "Quit", "Switch pane"):
+            assert description in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "HelpScreen" not in type(app.screen).__name__
+
+
+def rendered_text(renderable) -> str:
+    """A renderable as plain text, the way a wide terminal would show it."""
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()
+
+
+def _depth(items, item) -> int:
+    depth = 0
+    while item.parent in items:
+        depth += 1
+        item = items[item.parent]
+    return depth
