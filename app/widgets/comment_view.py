@@ -91,8 +91,8 @@ class CommentView(ScrollView, can_focus=True):
         """Re-lay out after the model changed, keeping what the reader looks at in place.
 
         ``changed_ids`` are items whose own lines changed (new text, new reply count); their
-        cached lines are redrawn. Newly placed comments above the viewport shift lines below, so the view
-        is re-anchored on the row at its top.
+        cached lines are redrawn. Comments placed above the viewport shift the lines below,
+        so the view is re-anchored on the row at its top.
         """
         if self.thread is None:
             return

@@ -318,6 +318,7 @@ class FakeHN:
         """Start listening in the running loop (see also start() and serve_in_loop())."""
         if self._server is not None:
             raise RuntimeError("FakeHN is already listening")
+        self._closing = False
         self._server = await asyncio.start_server(
             self._handle_connection,
             self.host,
@@ -334,24 +335,21 @@ class FakeHN:
         server, self._server = self._server, None
         if server is None:
             return
-        self._closing = True
-        try:
-            server.close()
-            # A connection the kernel handed over just before close() needs a few loop turns to
-            # reach _handle_connection, which then sees _closing and aborts it.
-            for _ in range(3):
-                for _ in range(5):
-                    await asyncio.sleep(0)
-                tasks = list(self._connections)
-                if not tasks:
-                    break
-                for task, transport in list(self._connections.items()):
-                    transport.abort()
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-            await server.wait_closed()
-        finally:
-            self._closing = False
+        self._closing = True  # until the next listen()
+        server.close()
+        # A connection the kernel handed over just before close() needs a few loop turns to
+        # reach _handle_connection, which then sees _closing and aborts it.
+        for _ in range(3):
+            for _ in range(5):
+                await asyncio.sleep(0)
+            tasks = list(self._connections)
+            if not tasks:
+                break
+            for task, transport in list(self._connections.items()):
+                transport.abort()
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        await server.wait_closed()
 
     async def serve_in_loop(self, ready: Callable[[FakeHN], object] | None = None) -> None:
         """Serve in the current loop until cancelled; ``ready`` is called once listening."""

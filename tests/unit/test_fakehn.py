@@ -269,6 +269,14 @@ def test_stop_refuses_new_and_drops_open_connections(fake_hn: FakeHN) -> None:
     client.close()
 
 
+def test_can_start_again_on_the_same_port(fake_hn: FakeHN) -> None:
+    url = fake_hn.url
+    fake_hn.stop()
+    fake_hn.start()
+    assert fake_hn.url == url
+    assert httpx.get(url + f"item/{IBM}.json").json()["id"] == IBM
+
+
 async def test_serves_inside_the_running_loop() -> None:
     async with (
         FakeHN.from_fixtures("unlurker-43729850-job-dot-yc-s21") as server,
