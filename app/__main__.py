@@ -21,6 +21,11 @@ EPILOG = f"""\
 keys: ? in the app lists every key. 1-6 switch lists (top new best ask show jobs) in the
 story list, enter opens a story, tab switches panes, j/k move, space collapses, r reloads.
 
+commands:
+  hnterm dump ITEM     write a thread out as JSON or Markdown
+  hnterm search QUERY  full-text search of everything cached
+  hnterm cache         cache size and counts; prune or clear it
+
 environment:
   {API_ENV}     API base URL (like --api-url)
   {CACHE_ENV}   cache folder (like --cache-dir)"""
@@ -69,7 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Subcommands live in app/commands/<name>.py, each with ``main(argv) -> int``; they run
+# without starting the TUI. ``hnterm ITEM`` stays the plain way to open an item.
+SUBCOMMANDS = frozenset({"dump", "search", "cache"})
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in SUBCOMMANDS:
+        from importlib import import_module
+
+        return import_module(f"app.commands.{argv[0]}").main(argv[1:])
     args = build_parser().parse_args(argv)
     config = Config.build(
         api_url=args.api_url, cache=args.cache_dir, offline=args.offline, item=args.item

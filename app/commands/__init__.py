@@ -1,0 +1,1 @@
+"""Headless subcommands of ``hnterm``: each module has ``main(argv) -> int``."""
