@@ -8,7 +8,7 @@ cycles and items claimed by two parents cannot loop or duplicate the tree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from app.hn.models import Item
 
@@ -117,22 +117,28 @@ class Thread:
                 sizes[parent] += sizes[item_id] + 1
         return sizes
 
-    def rows(self) -> list[int]:
-        """Ids a reader sees, in reading order: the root, then comments depth-first, with the
-        descendants of collapsed comments left out."""
+    def rows(self, start: int | None = None) -> list[int]:
+        """Ids a reader sees, in reading order: ``start`` (default the root), then its
+        comments depth-first, with the descendants of collapsed comments left out."""
+        if start is not None and start != self.root_id:
+            return self._walk(start, skip_collapsed=True)
         if self._rows is None:
-            self._rows = self._compute_rows()
+            self._rows = self._walk(self.root_id, skip_collapsed=True)
         return self._rows
 
-    def _compute_rows(self) -> list[int]:
-        if self.root_id not in self.depth_of:
+    def order(self) -> list[int]:
+        """Every placed id in reading order, collapsed or not (for search and jumps)."""
+        return self._walk(self.root_id, skip_collapsed=False)
+
+    def _walk(self, start: int, *, skip_collapsed: bool) -> list[int]:
+        if start not in self.depth_of:
             return []
         rows: list[int] = []
-        stack = [self.root_id]
+        stack = [start]
         while stack:
             item_id = stack.pop()
             rows.append(item_id)
-            if item_id not in self.collapsed:
+            if not (skip_collapsed and item_id in self.collapsed):
                 stack.extend(reversed(self.children(item_id)))
         return rows
 
@@ -167,9 +173,94 @@ class Thread:
     def toggle(self, item_id: int) -> bool:
         return self.set_collapsed(item_id, item_id not in self.collapsed)
 
+    def collapse_all(self, items: Iterable[int] | None = None) -> bool:
+        """Collapse every comment with replies (or just ``items``)."""
+        targets = self.depth_of if items is None else items
+        changed = False
+        for item_id in list(targets):
+            changed |= self.set_collapsed(item_id, True)
+        return changed
+
+    def expand_all(self) -> bool:
+        changed = bool(self.collapsed)
+        self.collapsed.clear()
+        self._rows = None
+        self.version += 1
+        return changed
+
+    def collapse_depth(self, depth: int) -> bool:
+        """Collapse every comment at ``depth``, so nothing deeper shows."""
+        return self.collapse_all(i for i, d in self.depth_of.items() if d == depth)
+
     def reveal(self, item_id: int) -> bool:
         """Expand every ancestor so ``item_id`` is among the rows."""
         changed = False
         for ancestor in self.ancestors(item_id):
             changed |= self.set_collapsed(ancestor, False)
         return changed
+
+    # -- moving around the tree -----------------------------------------------------------
+    def siblings(self, item_id: int) -> list[int]:
+        """The item and its siblings in display order (the root is its own only sibling)."""
+        parent = self.parent_of.get(item_id)
+        return [item_id] if parent is None else self.children(parent)
+
+    def sibling(self, item_id: int, step: int) -> int | None:
+        """The next (``step`` 1) or previous (-1) sibling, or None at either end."""
+        siblings = self.siblings(item_id)
+        index = siblings.index(item_id) + step
+        return siblings[index] if 0 <= index < len(siblings) else None
+
+    def top_level_of(self, item_id: int) -> int | None:
+        """The top-level comment whose subtree holds ``item_id`` (None for the root)."""
+        chain = [*self.ancestors(item_id), item_id]
+        return chain[1] if len(chain) > 1 else None
+
+    def top_level(self, item_id: int, step: int) -> int | None:
+        """The next/previous top-level comment from anywhere in a subtree."""
+        tops = self.children(self.root_id)
+        if not tops:
+            return None
+        current = self.top_level_of(item_id)
+        if current is None:
+            return tops[0] if step > 0 else None
+        index = tops.index(current) + step
+        if step < 0 and current != item_id:
+            index += 1  # from inside a subtree, "previous" first means its own top
+        return tops[index] if 0 <= index < len(tops) else None
+
+    def search(self, query: str, text_of: Callable[[Item], str]) -> list[int]:
+        """Comments matching ``query`` in reading order, collapsed or not.
+
+        ``by:name`` (or ``author:name``) matches authors; other words must all appear in the
+        comment's text (case-insensitive). ``text_of`` turns an item into searchable text.
+        """
+        author, words = parse_query(query)
+        if author is None and not words:
+            return []
+        hits = []
+        for item_id in self.order():
+            item = self.items[item_id]
+            if item_id == self.root_id or item.deleted:
+                continue
+            if author is not None and (item.by or "").lower() != author:
+                continue
+            if words:
+                text = text_of(item).lower()
+                if not all(word in text for word in words):
+                    continue
+            hits.append(item_id)
+        return hits
+
+
+def parse_query(query: str) -> tuple[str | None, list[str]]:
+    """Split a search into an author filter and lower-cased words."""
+    author = None
+    words = []
+    for token in query.split():
+        key, _, value = token.partition(":")
+        if key.lower() in ("by", "author") and value:
+            author = value.lower()
+        else:
+            words.append(token.lower())
+    return author, words

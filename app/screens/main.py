@@ -9,16 +9,20 @@ from __future__ import annotations
 import time
 from contextlib import aclosing
 
-from textual import on, work
+from rich.text import Text
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
+from textual.widgets import Footer, Header, Input, OptionList
 
 from app.hn.client import HNError
+from app.hn.text import html_to_plain, is_safe_url
 from app.hn.thread import Thread
+from app.screens.pick import PickScreen
 from app.source import PAGE_SIZE, Source, ThreadUpdate
+from app.widgets.comment_text import links_of, preview
 from app.widgets.comment_view import CommentView
 from app.widgets.status_line import StatusLine
 from app.widgets.story_list import LIST_TITLES, StoryList
@@ -45,7 +49,9 @@ class MainScreen(Screen[None]):
         yield Header()
         with Horizontal(id="panes"):
             yield StoryList(id="stories")
-            yield CommentView(id="comments")
+            with Vertical(id="thread-pane"):
+                yield CommentView(id="comments")
+                yield Input(placeholder="Search comments: words, or by:author", id="search")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -175,6 +181,104 @@ class MainScreen(Screen[None]):
             f"{replies} direct {'reply' if replies == 1 else 'replies'}"
         )
 
+    # -- requests from the comment view ---------------------------------------------------
+    @on(CommentView.Notice)
+    def view_notice(self, event: CommentView.Notice) -> None:
+        self.status.show(event.text)
+
+    @on(CommentView.Requested)
+    def view_request(self, event: CommentView.Requested) -> None:
+        thread = self.thread
+        if thread is None or event.item_id not in thread.items:
+            return
+        handler = getattr(self, f"_request_{event.what}")
+        handler(thread, event.item_id)
+
+    def _pick_jump(self, title: str, ids: list[int], start: int = 0) -> None:
+        """Offer items to jump to; the choice moves the comment view there."""
+        assert self.thread is not None
+        items = self.thread.items
+        choices = [(str(i), preview(items[i])) for i in ids]
+        view = self.query_one(CommentView)
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                view.jump(int(value))
+
+        self.app.push_screen(PickScreen(title, choices, start=start), chosen)
+
+    def _request_context(self, thread: Thread, item_id: int) -> None:
+        chain = [*thread.ancestors(item_id), item_id]
+        self._pick_jump(f"Context: {len(chain) - 1} level(s), story first", chain, len(chain) - 1)
+
+    def _request_replies(self, thread: Thread, item_id: int) -> None:
+        replies = thread.children(item_id)
+        if not replies:
+            self.status.show("No replies to this comment")
+            return
+        ids = " ".join(f">>{i}" for i in replies)
+        self._pick_jump(f"replies({len(replies)}): {ids}", replies)
+
+    def _request_links(self, thread: Thread, item_id: int) -> None:
+        item = thread.items[item_id]
+        links = list(links_of(item))
+        if item_id == thread.root_id and item.url and is_safe_url(item.url):
+            links.insert(0, item.url)
+        if not links:
+            self.status.show("No links in this comment")
+            return
+        choices = [(url, Text(url)) for url in links]
+        self.app.push_screen(PickScreen("Open a link", choices), self._open_link)
+
+    def _open_link(self, url: str | None) -> None:
+        if url is None:
+            return
+        if not is_safe_url(url):
+            self.status.show("Refused to open a link that is not http(s)", error=True)
+            return
+        self.app.open_url(url)
+        self.status.show(f"Opened {url}")
+
+    def _request_open_story(self, thread: Thread, item_id: int) -> None:
+        root = thread.root
+        if root is not None and root.url:
+            self._open_link(root.url)
+        else:
+            self._open_link(hn_url(thread.root_id))
+
+    def _request_open_on_hn(self, thread: Thread, item_id: int) -> None:
+        self._open_link(hn_url(item_id))
+
+    def _request_copy_link(self, thread: Thread, item_id: int) -> None:
+        self.app.copy_to_clipboard(hn_url(item_id))
+        self.status.show(f"Copied {hn_url(item_id)}")
+
+    def _request_copy_text(self, thread: Thread, item_id: int) -> None:
+        item = thread.items[item_id]
+        self.app.copy_to_clipboard(html_to_plain(item.text) or item.title or "")
+        self.status.show("Copied the comment's text")
+
+    def _request_search(self, thread: Thread, item_id: int) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-shown")
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        view = self.query_one(CommentView)
+        event.input.remove_class("-shown")
+        view.focus()
+        found = view.search(event.value)
+        if not found:
+            self.status.show(f"No comment matches {event.value!r}")
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.query_one("#search", Input)
+        if event.key == "escape" and search.has_focus:
+            event.stop()
+            search.remove_class("-shown")
+            self.query_one(CommentView).focus()
+
     # -- actions --------------------------------------------------------------------------
     def action_reload(self) -> None:
         """Reload what has focus: the story list, or the thread (retrying what failed)."""
@@ -188,3 +292,7 @@ class MainScreen(Screen[None]):
     def action_switch_pane(self) -> None:
         stories, comments = self.query_one(StoryList), self.query_one(CommentView)
         (comments if stories.has_focus else stories).focus()
+
+
+def hn_url(item_id: int) -> str:
+    return f"https://news.ycombinator.com/item?id={item_id}"

@@ -3,7 +3,8 @@
 A Line API widget (``ScrollView`` + ``render_line``): each visible comment is wrapped once per
 width and cached as strips, and only the lines on screen are composed, so a 3,000-comment
 thread costs the same per frame as a 30-comment one. The tree and its collapse state live in
-the pure ``Thread`` model; this widget only lays it out and moves a cursor over it.
+the pure ``Thread`` model; this widget lays it out, moves a cursor over it and keeps a history
+of jumps. Requests that need a dialog (context, replies, links) go to the screen as messages.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from bisect import bisect_right
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -21,13 +21,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from app.hn.format import age, domain, plural
 from app.hn.models import Item
-from app.hn.text import render_html, sanitize
-from app.hn.thread import Thread
+from app.hn.text import html_to_plain
+from app.hn.thread import Thread, parse_query
+from app.widgets.comment_text import Highlight, comment_text, story_text
 
 MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2
+
+Place = tuple[int, int | None]  # (cursor, subthread scope): one history entry
 
 
 class CommentView(ScrollView, can_focus=True):
@@ -46,16 +48,42 @@ class CommentView(ScrollView, can_focus=True):
         "comment-view--url",
         "comment-view--rule",
         "comment-view--hidden",
+        "comment-view--match",
     }
 
     BINDINGS = [
         Binding("j,down", "cursor_down", "Next", key_display="j"),
-        Binding("k,up", "cursor_up", "Prev", show=False),
-        Binding("space,enter", "toggle", "Collapse", key_display="space"),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("k,up", "cursor_up", "Previous comment", show=False),
+        Binding("J", "sibling(1)", "Next sibling", show=False),
+        Binding("K", "sibling(-1)", "Previous sibling", show=False),
+        Binding("h,left", "parent", "Parent", show=False),
+        Binding("l,right", "first_reply", "First reply", show=False),
+        Binding("right_square_bracket", "top_level(1)", "Next top-level", show=False),
+        Binding("left_square_bracket", "top_level(-1)", "Previous top-level", show=False),
         Binding("g,home", "first", "First comment", show=False),
         Binding("G,end", "last", "Last comment", show=False),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False),
+        Binding("space,enter", "toggle", "Collapse", key_display="space"),
+        Binding("c", "collapse_siblings", "Collapse siblings", show=False),
+        Binding("z", "collapse_all", "Collapse all", show=False),
+        Binding("Z", "expand_all", "Expand all", show=False),
+        Binding("d", "collapse_depth", "Collapse below this depth", show=False),
+        Binding("x", "close_thread", "Collapse thread, next top-level", show=False),
+        Binding("a", "context", "Context"),
+        Binding("R", "replies", "Replies list", show=False),
+        Binding("f", "focus_subthread", "Focus subthread", show=False),
+        Binding("u,escape", "leave_subthread", "Leave subthread", show=False),
+        Binding("b,ctrl+o", "back", "Back"),
+        Binding("B", "forward", "Forward", show=False),
+        Binding("slash", "search", "Search", key_display="/"),
+        Binding("n", "match(1)", "Next match", show=False),
+        Binding("N", "match(-1)", "Previous match", show=False),
+        Binding("o", "links", "Links"),
+        Binding("O", "open_story", "Open story URL", show=False),
+        Binding("H", "open_on_hn", "Open on news.ycombinator.com", show=False),
+        Binding("y", "copy_link", "Copy comment link", show=False),
+        Binding("Y", "copy_text", "Copy comment text", show=False),
     ]
 
     cursor: reactive[int | None] = reactive(None, init=False, always_update=True)
@@ -67,22 +95,50 @@ class CommentView(ScrollView, can_focus=True):
             super().__init__()
             self.item_id = item_id
 
+    class Requested(Message):
+        """The reader asked for something the screen provides: ``what`` is one of
+        'context', 'replies', 'links', 'search', 'open_story', 'open_on_hn', 'copy_link',
+        'copy_text'; ``item_id`` is the focused item."""
+
+        def __init__(self, what: str, item_id: int) -> None:
+            super().__init__()
+            self.what = what
+            self.item_id = item_id
+
+    class Notice(Message):
+        """Something to tell the reader in the status line (no match, no parent...)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.thread: Thread | None = None
+        self.scope: int | None = None
+        self.matches: list[int] = []
+        self.highlight = Highlight()
+        self._back: list[Place] = []
+        self._forward: list[Place] = []
         self._width = 0
         self._rows: list[int] = []
         self._offsets: list[int] = []
         self._index: dict[int, int] = {}
         self._strips: dict[int, list[Strip]] = {}
         self._layout_version = -1
+        self._plain: dict[int, str] = {}
 
     # -- feeding the view -----------------------------------------------------------------
     def show_thread(self, thread: Thread, focus: int | None = None) -> None:
         """Replace the thread shown; the cursor starts on ``focus`` or the story."""
         self.thread = thread
+        self.scope = None
+        self.matches = []
+        self.highlight = Highlight()
+        self._back.clear()
+        self._forward.clear()
+        self._plain.clear()
         self._strips.clear()
-        self._layout_version = -1
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = focus if focus in self._index else (self._rows[0] if self._rows else None)
@@ -98,11 +154,11 @@ class CommentView(ScrollView, can_focus=True):
             return
         for item_id in changed_ids or ():
             self._strips.pop(item_id, None)
+            self._plain.pop(item_id, None)
         anchor = self._top_anchor()
         self._relayout()
         if anchor is not None and anchor[0] in self._index:
-            y = self._offsets[self._index[anchor[0]]] + anchor[1]
-            self.set_scroll(None, y)
+            self.set_scroll(None, self._offsets[self._index[anchor[0]]] + anchor[1])
         if self.cursor is None and self._rows:
             self.cursor = self._rows[0]
         self.refresh()
@@ -121,8 +177,12 @@ class CommentView(ScrollView, can_focus=True):
         Before the widget has a size there is nothing to wrap to: the first resize lays out.
         """
         width = self.scrollable_content_region.width
-        self._rows = self.thread.rows() if self.thread else []
+        thread = self.thread
+        if thread is not None and self.scope is not None and self.scope not in thread:
+            self.scope = None
+        self._rows = thread.rows(self.scope) if thread else []
         self._index = {item_id: n for n, item_id in enumerate(self._rows)}
+        self._layout_version = thread.version if thread else -1
         if width <= 0:
             self._offsets = [0] * len(self._rows)
             return
@@ -135,7 +195,6 @@ class CommentView(ScrollView, can_focus=True):
             offsets.append(y)
             y += len(self._row_strips(item_id))
         self._offsets = offsets
-        self._layout_version = self.thread.version if self.thread else -1
         size = Size(width, y)
         if size != self.virtual_size:
             self.virtual_size = size
@@ -144,25 +203,29 @@ class CommentView(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         if self.thread is not None:
             self.thread_changed()
+            self.scroll_to_cursor()
 
     def _indent(self, item_id: int) -> int:
         assert self.thread is not None
-        return min(max(self.thread.depth_of.get(item_id, 0) - 1, 0), MAX_INDENT_LEVELS)
+        depth = self.thread.depth_of.get(item_id, 0)
+        base = self.thread.depth_of.get(self.scope, 1) if self.scope is not None else 1
+        return min(max(depth - base, 0), MAX_INDENT_LEVELS)
 
     def _row_strips(self, item_id: int) -> list[Strip]:
         strips = self._strips.get(item_id)
         if strips is None:
             assert self.thread is not None
             item = self.thread.items[item_id]
-            indent = self._indent(item_id)
-            width = max(self._width - indent * 2 - MARKER_WIDTH, 10)
+            width = max(self._width - self._indent(item_id) * 2 - MARKER_WIDTH, 10)
+            is_story = item_id == self.thread.root_id
             text = (
-                self._story_text(item)
-                if item_id == self.thread.root_id
-                else self._comment_text(item)
+                story_text(self.thread, item, self._style)
+                if is_story
+                else comment_text(self.thread, item, self._style, self.highlight)
             )
-            strips = [Strip(line.render(self.app.console)) for line in _wrap(self, text, width)]
-            if item_id == self.thread.root_id:
+            console = self.app.console
+            strips = [Strip(line.render(console)) for line in text.wrap(console, width)]
+            if is_story:
                 strips.append(Strip([Segment("─" * width, self._style("rule"))]))
             strips.append(Strip.blank(0))
             self._strips[item_id] = strips
@@ -170,70 +233,6 @@ class CommentView(ScrollView, can_focus=True):
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"comment-view--{name}", partial=True)
-
-    def _comment_text(self, item: Item) -> Text:
-        """Header line (marker, author, age, replies) then the rendered comment."""
-        assert self.thread is not None
-        thread = self.thread
-        collapsed = thread.is_collapsed(item.id)
-        replies = len(thread.children(item.id))
-        text = Text(no_wrap=False)
-        marker = "▸ " if collapsed else ("▾ " if replies else "· ")
-        text.append(marker, self._style("marker"))
-        if item.deleted:
-            text.append("[deleted]", self._style("gone"))
-        else:
-            root = thread.root
-            is_op = root is not None and item.by is not None and item.by == root.by
-            text.append(sanitize(item.by or "?"), self._style("op" if is_op else "author"))
-            if is_op:
-                text.append(" OP", self._style("op"))
-            if item.dead:
-                text.append(" [dead]", self._style("gone"))
-        meta = f"  {age(item.time)}"
-        if replies:
-            meta += f" · {replies} {'reply' if replies == 1 else 'replies'}"
-        depth = thread.depth_of.get(item.id, 1)
-        if depth - 1 > MAX_INDENT_LEVELS:
-            meta += f" · depth {depth}"
-        text.append(meta, self._style("meta"))
-        if collapsed:
-            text.append(f"  [{thread.subtree_size(item.id)} hidden]", self._style("hidden"))
-            return text
-        if item.text and not item.deleted:
-            text.append("\n")
-            body = render_html(item.text).text
-            if item.dead:
-                body.stylize(self._style("gone"))
-            text.append_text(body)
-        return text
-
-    def _story_text(self, item: Item) -> Text:
-        """The thread header: title, meta, URL, the post's own text and poll options."""
-        assert self.thread is not None
-        text = Text()
-        text.append(sanitize(item.title or f"[{item.type} {item.id}]"), self._style("title"))
-        site = domain(item.url)
-        if site:
-            text.append(f" ({site})", self._style("meta"))
-        text.append("\n")
-        meta = [f"{item.score or 0} points" if item.type != "job" else "job"]
-        if item.by:
-            meta.append(f"by {sanitize(item.by)}")
-        meta.append(age(item.time))
-        meta.append(plural(item.descendants or 0, "comment"))
-        text.append(" · ".join(meta), self._style("meta"))
-        if item.url:
-            text.append("\n")
-            text.append(sanitize(item.url), self._style("url"))
-        if item.text:
-            text.append("\n\n")
-            text.append_text(render_html(item.text).text)
-        for option in self.thread.poll_options():
-            text.append("\n  • ")
-            text.append_text(render_html(option.text).text)
-            text.append(f" — {option.score or 0} votes", self._style("meta"))
-        return text
 
     # -- drawing --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -256,13 +255,13 @@ class CommentView(ScrollView, can_focus=True):
             segments.append(Segment("▌ ", self._style("cursor-bar")))
         else:
             segments.append(Segment(" " * MARKER_WIDTH))
-        strip = Strip.join([Strip(segments), strips[offset].crop(0, width)])
+        strip = Strip.join([Strip(segments), strips[offset]])
         strip = strip.crop_extend(0, width, None).apply_style(self.rich_style)
         if focused:
             strip = strip.apply_style(self._style("cursor"))
         return strip
 
-    # -- cursor ---------------------------------------------------------------------------
+    # -- cursor and jumps -----------------------------------------------------------------
     def watch_cursor(self, old: int | None, new: int | None) -> None:
         if new is None:
             return
@@ -281,14 +280,55 @@ class CommentView(ScrollView, can_focus=True):
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def move_to(self, item_id: int) -> None:
-        """Focus an item, expanding collapsed ancestors so it can be seen."""
-        if self.thread is None or item_id not in self.thread:
+        """Focus an item, expanding collapsed ancestors (and leaving a subthread that does
+        not hold it) so it can be seen."""
+        thread = self.thread
+        if thread is None or item_id not in thread:
             return
-        if self.thread.reveal(item_id):
+        if self.scope is not None and self.scope not in (item_id, *thread.ancestors(item_id)):
+            self.scope = None
             self._strips.clear()
+        for ancestor in thread.ancestors(item_id):
+            if thread.set_collapsed(ancestor, False):
+                self._strips.pop(ancestor, None)
+        if self._layout_version != thread.version or item_id not in self._index:
             self._relayout()
         self.cursor = item_id
 
+    def jump(self, item_id: int | None, *, missing: str = "") -> None:
+        """Move somewhere that is not next door, remembering where we were for ``back``."""
+        if item_id is None or self.thread is None or item_id not in self.thread:
+            if missing:
+                self.post_message(self.Notice(missing))
+            return
+        if self.cursor is not None and item_id != self.cursor:
+            self._back.append((self.cursor, self.scope))
+            self._forward.clear()
+        self.move_to(item_id)
+
+    def _go(self, place: Place) -> None:
+        cursor, scope = place
+        if scope != self.scope:
+            self.scope = scope
+            self._strips.clear()
+            self._relayout()
+        self.move_to(cursor)
+
+    def action_back(self) -> None:
+        if not self._back or self.cursor is None:
+            self.post_message(self.Notice("No earlier place in the history"))
+            return
+        self._forward.append((self.cursor, self.scope))
+        self._go(self._back.pop())
+
+    def action_forward(self) -> None:
+        if not self._forward or self.cursor is None:
+            self.post_message(self.Notice("Nothing to go forward to"))
+            return
+        self._back.append((self.cursor, self.scope))
+        self._go(self._forward.pop())
+
+    # -- moves ----------------------------------------------------------------------------
     def _step(self, delta: int) -> None:
         if not self._rows:
             return
@@ -301,15 +341,35 @@ class CommentView(ScrollView, can_focus=True):
     def action_cursor_up(self) -> None:
         self._step(-1)
 
+    def action_sibling(self, step: int) -> None:
+        if self.thread is not None and self.cursor is not None:
+            target = self.thread.sibling(self.cursor, step)
+            self.jump(target, missing="No more siblings this way")
+
+    def action_parent(self) -> None:
+        if self.thread is not None and self.cursor is not None:
+            self.jump(self.thread.parent_of.get(self.cursor), missing="This is the story")
+
+    def action_first_reply(self) -> None:
+        if self.thread is None or self.cursor is None:
+            return
+        replies = self.thread.children(self.cursor)
+        self.jump(replies[0] if replies else None, missing="No replies")
+
+    def action_top_level(self, step: int) -> None:
+        if self.thread is not None and self.cursor is not None:
+            target = self.thread.top_level(self.cursor, step)
+            self.jump(target, missing="No more top-level comments this way")
+
     def action_first(self) -> None:
         if self._rows:
-            self.cursor = self._rows[0]
+            self.jump(self._rows[0])
 
     def action_last(self) -> None:
         if self._rows:
-            self.cursor = self._rows[-1]
+            self.jump(self._rows[-1])
 
-    def _page(self, direction: int) -> None:
+    def action_page(self, direction: int) -> None:
         """Move the cursor by a screenful of lines."""
         if not self._rows or self.cursor not in self._index:
             return
@@ -322,38 +382,173 @@ class CommentView(ScrollView, can_focus=True):
             row = max(0, min(len(self._rows) - 1, row + direction))
         self.cursor = self._rows[row]
 
-    def action_page_down(self) -> None:
-        self._page(1)
-
-    def action_page_up(self) -> None:
-        self._page(-1)
-
-    def action_toggle(self) -> None:
-        if self.thread is None or self.cursor is None:
+    # -- collapsing -----------------------------------------------------------------------
+    def _collapse_changed(self) -> None:
+        """Redraw after collapse state changed, keeping the cursor where it was on screen."""
+        if self.cursor is None or self.thread is None:
             return
-        self.set_collapsed(self.cursor, not self.thread.is_collapsed(self.cursor))
+        row = self._index.get(self.cursor)
+        screen_y = self._offsets[row] - round(self.scroll_y) if row is not None else None
+        self._strips.clear()
+        self._relayout()
+        if self.cursor not in self._index:
+            visible = [a for a in self.thread.ancestors(self.cursor) if a in self._index]
+            self.cursor = visible[-1] if visible else (self._rows[0] if self._rows else None)
+        if screen_y is not None and self.cursor in self._index:
+            self.set_scroll(None, max(0, self._offsets[self._index[self.cursor]] - screen_y))
+        self.scroll_to_cursor()
+        self.refresh()
 
     def set_collapsed(self, item_id: int, collapsed: bool) -> None:
         """Collapse or expand one comment, keeping it where it is on screen."""
         if self.thread is not None and self.thread.set_collapsed(item_id, collapsed):
-            self._strips.pop(item_id, None)
-            self.thread_changed()
-            self.scroll_to_cursor()
+            self._collapse_changed()
+
+    def action_toggle(self) -> None:
+        if self.thread is not None and self.cursor is not None:
+            self.set_collapsed(self.cursor, not self.thread.is_collapsed(self.cursor))
+
+    def action_collapse_siblings(self) -> None:
+        thread, cursor = self.thread, self.cursor
+        if thread and cursor is not None and thread.collapse_all(thread.siblings(cursor)):
+            self._collapse_changed()
+
+    def action_collapse_all(self) -> None:
+        if self.thread is not None and self.thread.collapse_all():
+            self._collapse_changed()
+
+    def action_expand_all(self) -> None:
+        if self.thread is not None and self.thread.expand_all():
+            self._collapse_changed()
+
+    def action_collapse_depth(self) -> None:
+        if self.thread is not None and self.cursor is not None:
+            depth = max(1, self.thread.depth_of.get(self.cursor, 1))
+            if self.thread.collapse_depth(depth):
+                self._collapse_changed()
+
+    def action_close_thread(self) -> None:
+        """Collapse the top-level comment holding the cursor and go to the next one."""
+        if self.thread is None or self.cursor is None:
+            return
+        top = self.thread.top_level_of(self.cursor)
+        target = self.thread.top_level(self.cursor, 1)
+        if top is not None:
+            self.thread.set_collapsed(top, True)
+            self.cursor = top
+            self._collapse_changed()
+        self.jump(target, missing="That was the last top-level comment")
+
+    # -- subthreads -----------------------------------------------------------------------
+    def action_focus_subthread(self) -> None:
+        """Show only the focused comment and its replies."""
+        if self.thread is None or self.cursor is None or self.cursor == self.thread.root_id:
+            return
+        self._back.append((self.cursor, self.scope))
+        self._forward.clear()
+        self.scope = self.cursor
+        self.thread.set_collapsed(self.cursor, False)
+        self._strips.clear()
+        self._relayout()
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.cursor = self.scope
+
+    def action_leave_subthread(self) -> None:
+        if self.scope is None:
+            return
+        cursor = self.cursor
+        self.scope = None
+        self._strips.clear()
+        self._relayout()
+        if cursor is not None:
+            self.move_to(cursor)
+
+    # -- search ---------------------------------------------------------------------------
+    def _plain_text(self, item: Item) -> str:
+        text = self._plain.get(item.id)
+        if text is None:
+            text = self._plain[item.id] = html_to_plain(item.text)
+        return text
+
+    def search(self, query: str) -> int:
+        """Find comments matching ``query``, highlight them and go to the first one after
+        the cursor (opening collapsed ancestors). Returns the number of matches."""
+        if self.thread is None:
+            return 0
+        self.matches = self.thread.search(query, self._plain_text)
+        author, words = parse_query(query)
+        self.highlight = Highlight(tuple(words), author, frozenset(self.matches))
+        self._strips.clear()
+        self._relayout()
+        self.refresh()
+        if self.matches:
+            self._goto_match(1, include_cursor=True)
+        return len(self.matches)
+
+    def action_match(self, step: int) -> None:
+        """Go to the next (1) or previous (-1) match, wrapping around the thread."""
+        if self.thread is None or not self.matches:
+            self.post_message(self.Notice("No search matches; / searches"))
+            return
+        self._goto_match(step, include_cursor=False)
+
+    def _goto_match(self, step: int, *, include_cursor: bool) -> None:
+        assert self.thread is not None
+        order = {item_id: n for n, item_id in enumerate(self.thread.order())}
+        here = order.get(self.cursor, -1) if self.cursor is not None else -1
+        if include_cursor:
+            here -= 1
+        if step > 0:
+            after = [m for m in self.matches if order[m] > here]
+            target = after[0] if after else self.matches[0]
+        else:
+            before = [m for m in self.matches if order[m] < here]
+            target = before[-1] if before else self.matches[-1]
+        self.jump(target)
+        number = self.matches.index(target) + 1
+        self.post_message(self.Notice(f"Match {number} of {len(self.matches)}"))
+
+    # -- requests for the screen ----------------------------------------------------------
+    def _request(self, what: str) -> None:
+        if self.cursor is not None:
+            self.post_message(self.Requested(what, self.cursor))
+
+    def action_context(self) -> None:
+        self._request("context")
+
+    def action_replies(self) -> None:
+        self._request("replies")
+
+    def action_links(self) -> None:
+        self._request("links")
+
+    def action_search(self) -> None:
+        self._request("search")
+
+    def action_open_story(self) -> None:
+        self._request("open_story")
+
+    def action_open_on_hn(self) -> None:
+        self._request("open_on_hn")
+
+    def action_copy_link(self) -> None:
+        self._request("copy_link")
+
+    def action_copy_text(self) -> None:
+        self._request("copy_text")
 
     # -- mouse ----------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:
         """Click focuses a comment; a click on its marker collapses or expands it."""
-        line = round(self.scroll_y) + event.y
-        if not self._rows or line >= self.virtual_size.height:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._rows:
+            return
+        line = round(self.scroll_y) + offset.y
+        if line >= self.virtual_size.height:
             return
         row = max(0, bisect_right(self._offsets, line) - 1)
         item_id = self._rows[row]
         self.cursor = item_id
         marker_x = self._indent(item_id) * 2 + MARKER_WIDTH
-        if line == self._offsets[row] and marker_x <= event.x < marker_x + 2:
+        if line == self._offsets[row] and marker_x <= offset.x < marker_x + 2:
             self.action_toggle()
-
-
-def _wrap(widget: CommentView, text: Text, width: int) -> list[Text]:
-    """Wrap rich text to ``width`` cells (split out so the cost is easy to profile)."""
-    return list(text.wrap(widget.app.console, width))

@@ -1,0 +1,57 @@
+"""A small dialog to pick one of a list: an ancestor (context), a reply, or a link.
+
+Digits 1-9 pick directly, so "o 2" opens the second link and "R 1" jumps to the first reply.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+
+class PickScreen(ModalScreen[str | None]):
+    """Returns the chosen value, or None when dismissed."""
+
+    BINDINGS = [Binding("escape,q", "cancel", "Close")]
+
+    def __init__(self, title: str, choices: list[tuple[str, Text]], *, start: int = 0) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pick-body"):
+            yield Label(Text(self.title_text), id="pick-title")
+            options = []
+            for number, (value, label) in enumerate(self.choices, start=1):
+                prompt = Text(f"{number:>2}  ", style="bold") if number <= 9 else Text("    ")
+                prompt.append_text(label)
+                options.append(Option(prompt, id=value))
+            yield OptionList(*options, id="pick-list")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = min(self.start, len(self.choices) - 1)
+        option_list.focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            index = int(event.character) - 1
+            if index < len(self.choices):
+                event.stop()
+                self.dismiss(self.choices[index][0])
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,142 @@
+"""What one row of the comment pane says: the story header or a comment, as rich Text.
+
+Kept apart from the widget (and free of Textual) so the wording, numbering of links and
+search highlighting can be tested and changed without touching layout or scrolling code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rich.style import Style
+from rich.text import Text
+
+from app.hn.format import age, domain, plural
+from app.hn.models import Item
+from app.hn.text import STYLES, Rendered, render_html, sanitize
+from app.hn.thread import Thread
+
+StyleOf = Callable[[str], Style]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """What a search matched: words in comment text and/or an author."""
+
+    words: tuple[str, ...] = ()
+    author: str | None = None
+    ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def numbered(rendered: Rendered, marker: Style) -> Text:
+    """The comment text with ``[n]`` after each link, n counting from 1 in ``links`` order,
+    so a reader can open link n with ``o`` then n."""
+    if not rendered.links:
+        return rendered.text
+    number = {url: n for n, url in enumerate(rendered.links, start=1)}
+    text = rendered.text
+    link_spans = sorted(
+        (span for span in text.spans if span.style == STYLES["link"]), key=lambda s: s.end
+    )
+    out = Text()
+    position = 0
+    for span in link_spans:
+        url = text.plain[span.start : span.end]
+        if url not in number:
+            continue
+        out.append_text(text[position : span.end])
+        out.append(f"[{number[url]}]", marker)
+        position = span.end
+    out.append_text(text[position:])
+    return out
+
+
+def comment_text(thread: Thread, item: Item, style: StyleOf, highlight: Highlight) -> Text:
+    """Header (marker, author, OP, age, replies, depth) then the rendered comment."""
+    collapsed = thread.is_collapsed(item.id)
+    replies = len(thread.children(item.id))
+    text = Text()
+    text.append("▸ " if collapsed else ("▾ " if replies else "· "), style("marker"))
+    matched = item.id in highlight.ids
+    if item.deleted:
+        text.append("[deleted]", style("gone"))
+    else:
+        root = thread.root
+        is_op = root is not None and item.by is not None and item.by == root.by
+        author_style = style("op" if is_op else "author")
+        if matched and highlight.author is not None:
+            author_style += style("match")
+        text.append(sanitize(item.by or "?"), author_style)
+        if is_op:
+            text.append(" OP", style("op"))
+        if item.dead:
+            text.append(" [dead]", style("gone"))
+    meta = f"  {age(item.time)}"
+    if replies:
+        meta += f" · {replies} {'reply' if replies == 1 else 'replies'}"
+    depth = thread.depth_of.get(item.id, 1)
+    if depth > 1:
+        meta += f" · L{depth}"
+    text.append(meta, style("meta"))
+    if collapsed:
+        text.append(f"  [+{thread.subtree_size(item.id)} hidden]", style("hidden"))
+        return text
+    if item.text and not item.deleted:
+        body = numbered(render_html(item.text), style("meta"))
+        if item.dead:
+            body.stylize(style("gone"))
+        if matched and highlight.words:
+            body.highlight_words(highlight.words, style("match"), case_sensitive=False)
+        text.append("\n")
+        text.append_text(body)
+    return text
+
+
+def story_text(thread: Thread, item: Item, style: StyleOf) -> Text:
+    """The thread header: title, meta, URL, the post's own text and poll options."""
+    text = Text()
+    text.append(sanitize(item.title or f"[{item.type} {item.id}]"), style("title"))
+    site = domain(item.url)
+    if site:
+        text.append(f" ({sanitize(site)})", style("meta"))
+    text.append("\n")
+    meta = [f"{item.score or 0} points" if item.type != "job" else "job"]
+    if item.by:
+        meta.append(f"by {sanitize(item.by)}")
+    meta.append(age(item.time))
+    if item.type != "job":
+        meta.append(plural(item.descendants or 0, "comment"))
+    text.append(" · ".join(meta), style("meta"))
+    if item.url:
+        text.append("\n")
+        text.append(sanitize(item.url), style("url"))
+    if item.text:
+        text.append("\n\n")
+        text.append_text(numbered(render_html(item.text), style("meta")))
+    for option in thread.poll_options():
+        text.append("\n  • ")
+        text.append_text(render_html(option.text).text)
+        text.append(f" — {plural(option.score or 0, 'vote')}", style("meta"))
+    return text
+
+
+def links_of(item: Item) -> tuple[str, ...]:
+    """The links of an item's text, in the order they are numbered on screen."""
+    return render_html(item.text).links if item.text and not item.deleted else ()
+
+
+def preview(item: Item, width: int = 80) -> Text:
+    """One line about an item for jump lists: author, age and the start of its text."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if item.title:
+        text.append(sanitize(item.title), "bold")
+        return text
+    if item.deleted:
+        text.append("[deleted]", "dim italic")
+        return text
+    text.append(sanitize(item.by or "?"), "bold")
+    text.append(f"  {age(item.time)}  ", "dim")
+    body = render_html(item.text).text.plain.replace("\n", " ")
+    text.append(body[:width])
+    return text
