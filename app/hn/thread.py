@@ -25,6 +25,7 @@ class Thread:
         self.version = 0
         self._rows: list[int] | None = None
         self._sizes: dict[int, int] | None = None
+        self._children: dict[int, list[int]] = {}
 
     # -- building -------------------------------------------------------------------------
     @property
@@ -43,14 +44,18 @@ class Thread:
             self.depth_of[self.root_id] = 0
             touched.append(self.root_id)
         for item_id in touched:
+            self._children.pop(item_id, None)  # a re-added item may list new kids
             if item_id in self.depth_of:
                 self._place_kids(item_id)
             else:
                 parent = self.items[item_id].parent
                 if parent in self.depth_of and item_id in self.items[parent].kids:
                     self._place_kids(parent)
+        placed = list(self.depth_of)[placed_before:]
+        for item_id in placed:
+            self._children.pop(self.parent_of.get(item_id, item_id), None)
         self._changed()
-        return list(self.depth_of)[placed_before:]
+        return placed
 
     def _place_kids(self, start: int) -> None:
         """Place the loaded, unplaced kids of ``start`` and, recursively, theirs."""
@@ -78,11 +83,15 @@ class Thread:
         return max(0, len(self.depth_of) - 1)
 
     def children(self, item_id: int) -> list[int]:
-        """Placed replies of an item, in HN's display order."""
-        item = self.items.get(item_id)
-        if item is None:
-            return []
-        return [kid for kid in item.kids if self.parent_of.get(kid) == item_id]
+        """Placed replies of an item, in HN's display order (cached until the tree changes;
+        callers must not modify the list)."""
+        children = self._children.get(item_id)
+        if children is None:
+            item = self.items.get(item_id)
+            kids = item.kids if item is not None else ()
+            children = [kid for kid in kids if self.parent_of.get(kid) == item_id]
+            self._children[item_id] = children
+        return children
 
     def missing_kids(self) -> list[int]:
         """Ids listed as kids of placed items but not loaded: what a load still has to fetch."""

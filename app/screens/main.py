@@ -73,16 +73,19 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="list")
     async def load_list(self, kind: str) -> None:
+        """Fetch a story list; its state shows on the list's border, so it never hides the
+        status of the open thread."""
         stories = self.query_one(StoryList)
-        self.status.show(f"Loading {LIST_TITLES[kind]} stories…")
+        stories.border_subtitle = "loading…"
         result = await self.source.story_ids(kind)
         stories.set_ids(kind, result.ids)
         if result.error:
             note = "cached copy" if result.ids else "nothing cached"
-            self.status.show(f"{LIST_TITLES[kind]}: {result.error} ({note}); r retries", error=True)
+            stories.border_subtitle = f"{note} · r retries"
+            self.notify(f"{LIST_TITLES[kind]}: {result.error}", severity="warning", markup=False)
         await self._load_stories(stories, stories.wanted[:PAGE_SIZE])
         if not result.error:
-            self.status.show(f"{LIST_TITLES[kind]} · {len(result.ids)} stories")
+            stories.border_subtitle = ""
 
     @on(StoryList.NeedMore)
     def more_stories(self) -> None:

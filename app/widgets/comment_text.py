@@ -52,8 +52,12 @@ def numbered(rendered: Rendered, marker: Style) -> Text:
     return out
 
 
-def comment_text(thread: Thread, item: Item, style: StyleOf, highlight: Highlight) -> Text:
-    """Header (marker, author, OP, age, replies, depth) then the rendered comment."""
+def comment_header(thread: Thread, item: Item, style: StyleOf, highlight: Highlight) -> Text:
+    """Marker, author (OP marked), age, reply count, depth, and what collapsing hid.
+
+    Kept apart from the body because it changes often (replies arrive, collapse toggles)
+    while the body, the costly part to wrap, does not.
+    """
     collapsed = thread.is_collapsed(item.id)
     replies = len(thread.children(item.id))
     text = Text()
@@ -81,16 +85,19 @@ def comment_text(thread: Thread, item: Item, style: StyleOf, highlight: Highligh
     text.append(meta, style("meta"))
     if collapsed:
         text.append(f"  [+{thread.subtree_size(item.id)} hidden]", style("hidden"))
-        return text
-    if item.text and not item.deleted:
-        body = numbered(render_html(item.text), style("meta"))
-        if item.dead:
-            body.stylize(style("gone"))
-        if matched and highlight.words:
-            body.highlight_words(highlight.words, style("match"), case_sensitive=False)
-        text.append("\n")
-        text.append_text(body)
     return text
+
+
+def comment_body(item: Item, style: StyleOf, highlight: Highlight) -> Text | None:
+    """The rendered comment, links numbered, search words highlighted; None when empty."""
+    if not item.text or item.deleted:
+        return None
+    body = numbered(render_html(item.text), style("meta"))
+    if item.dead:
+        body.stylize(style("gone"))
+    if item.id in highlight.ids and highlight.words:
+        body.highlight_words(highlight.words, style("match"), case_sensitive=False)
+    return body
 
 
 def story_text(thread: Thread, item: Item, style: StyleOf) -> Text:

@@ -10,9 +10,12 @@ of jumps. Requests that need a dialog (context, replies, links) go to the screen
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
+from itertools import accumulate
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -24,7 +27,7 @@ from textual.strip import Strip
 from app.hn.models import Item
 from app.hn.text import html_to_plain
 from app.hn.thread import Thread, parse_query
-from app.widgets.comment_text import Highlight, comment_text, story_text
+from app.widgets.comment_text import Highlight, comment_body, comment_header, story_text
 
 MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2
@@ -124,7 +127,11 @@ class CommentView(ScrollView, can_focus=True):
         self._rows: list[int] = []
         self._offsets: list[int] = []
         self._index: dict[int, int] = {}
-        self._strips: dict[int, list[Strip]] = {}
+        # Wrapped lines per row, split so a header change never re-wraps the body.
+        self._heads: dict[int, list[Text]] = {}
+        self._bodies: dict[int, list[Text]] = {}
+        self._heights: dict[int, int] = {}
+        self._base = Style()
         self._layout_version = -1
         self._plain: dict[int, str] = {}
 
@@ -138,7 +145,7 @@ class CommentView(ScrollView, can_focus=True):
         self._back.clear()
         self._forward.clear()
         self._plain.clear()
-        self._strips.clear()
+        self._forget()
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = focus if focus in self._index else (self._rows[0] if self._rows else None)
@@ -153,7 +160,7 @@ class CommentView(ScrollView, can_focus=True):
         if self.thread is None:
             return
         for item_id in changed_ids or ():
-            self._strips.pop(item_id, None)
+            self._forget(item_id)
             self._plain.pop(item_id, None)
         anchor = self._top_anchor()
         self._relayout()
@@ -188,14 +195,12 @@ class CommentView(ScrollView, can_focus=True):
             return
         if width != self._width:
             self._width = width
-            self._strips.clear()
-        offsets: list[int] = []
-        y = 0
-        for item_id in self._rows:
-            offsets.append(y)
-            y += len(self._row_strips(item_id))
-        self._offsets = offsets
-        size = Size(width, y)
+            self._forget()
+        heights = self._heights
+        sizes = [heights.get(item_id) or self._height(item_id) for item_id in self._rows]
+        self._offsets = [0, *accumulate(sizes)]
+        total = self._offsets.pop()
+        size = Size(width, total)
         if size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)
@@ -211,55 +216,102 @@ class CommentView(ScrollView, can_focus=True):
         base = self.thread.depth_of.get(self.scope, 1) if self.scope is not None else 1
         return min(max(depth - base, 0), MAX_INDENT_LEVELS)
 
-    def _row_strips(self, item_id: int) -> list[Strip]:
-        strips = self._strips.get(item_id)
-        if strips is None:
+    def _forget(self, item_id: int | None = None) -> None:
+        """Drop wrapped lines of one row (or all) so they are rebuilt on next use."""
+        if item_id is None:
+            self._heads.clear()
+            self._bodies.clear()
+            self._heights.clear()
+        else:
+            self._heads.pop(item_id, None)
+            self._bodies.pop(item_id, None)
+            self._heights.pop(item_id, None)
+
+    def _wrap(self, text: Text, item_id: int) -> list[Text]:
+        width = max(self._width - self._indent(item_id) * 2 - MARKER_WIDTH, 10)
+        return list(text.wrap(self.app.console, width))
+
+    def _head(self, item_id: int) -> list[Text]:
+        lines = self._heads.get(item_id)
+        if lines is None:
             assert self.thread is not None
             item = self.thread.items[item_id]
-            width = max(self._width - self._indent(item_id) * 2 - MARKER_WIDTH, 10)
-            is_story = item_id == self.thread.root_id
-            text = (
-                story_text(self.thread, item, self._style)
-                if is_story
-                else comment_text(self.thread, item, self._style, self.highlight)
-            )
-            console = self.app.console
-            strips = [Strip(line.render(console)) for line in text.wrap(console, width)]
-            if is_story:
-                strips.append(Strip([Segment("─" * width, self._style("rule"))]))
-            strips.append(Strip.blank(0))
-            self._strips[item_id] = strips
-        return strips
+            if item_id == self.thread.root_id:
+                lines = self._wrap(story_text(self.thread, item, self._style), item_id)
+                rule = max(self._width - MARKER_WIDTH, 10)
+                lines.append(Text("─" * rule, self._style("rule")))
+            else:
+                header = comment_header(self.thread, item, self._style, self.highlight)
+                lines = self._wrap(header, item_id)
+            self._heads[item_id] = lines
+        return lines
+
+    def _body(self, item_id: int) -> list[Text]:
+        assert self.thread is not None
+        if item_id == self.thread.root_id or self.thread.is_collapsed(item_id):
+            return []
+        lines = self._bodies.get(item_id)
+        if lines is None:
+            body = comment_body(self.thread.items[item_id], self._style, self.highlight)
+            lines = self._wrap(body, item_id) if body is not None else []
+            self._bodies[item_id] = lines
+        return lines
+
+    def _height(self, item_id: int) -> int:
+        """Lines of a row: header, body, one blank line between rows (cached: a relayout
+        sums thousands of these per batch of arriving comments)."""
+        height = self._heights.get(item_id)
+        if height is None:
+            height = len(self._head(item_id)) + len(self._body(item_id)) + 1
+            self._heights[item_id] = height
+        return height
+
+    def _line(self, item_id: int, offset: int) -> Text | None:
+        head = self._head(item_id)
+        if offset < len(head):
+            return head[offset]
+        body = self._body(item_id)
+        offset -= len(head)
+        return body[offset] if offset < len(body) else None
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"comment-view--{name}", partial=True)
 
     # -- drawing --------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style  # computed once per paint, not once per line
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        line = round(self.scroll_y) + y
+        line_no = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        if self.thread is None or not self._rows or line >= self.virtual_size.height:
+        if self.thread is None or not self._rows or line_no >= self.virtual_size.height:
             return Strip.blank(width, self.rich_style)
         if self._layout_version != self.thread.version:
             self._relayout()
-        row = max(0, bisect_right(self._offsets, line) - 1)
+        row = max(0, bisect_right(self._offsets, line_no) - 1)
         item_id = self._rows[row]
-        strips = self._row_strips(item_id)
-        offset = line - self._offsets[row]
-        if offset >= len(strips):
+        line = self._line(item_id, line_no - self._offsets[row])
+        if line is None:
             return Strip.blank(width, self.rich_style)
-        focused = item_id == self.cursor and offset < len(strips) - 1
+        # One Strip per line: building several and joining them costs more than the text.
+        base = self._base
+        focused = item_id == self.cursor
+        if focused:
+            base += self._style("cursor")
         indent = self._indent(item_id)
-        segments = [Segment("│ " * indent, self._style("guide"))] if indent else []
+        segments = [Segment("│ " * indent, base + self._style("guide"))] if indent else []
         if focused:
-            segments.append(Segment("▌ ", self._style("cursor-bar")))
+            segments.append(Segment("▌ ", base + self._style("cursor-bar")))
         else:
-            segments.append(Segment(" " * MARKER_WIDTH))
-        strip = Strip.join([Strip(segments), strips[offset]])
-        strip = strip.crop_extend(0, width, None).apply_style(self.rich_style)
-        if focused:
-            strip = strip.apply_style(self._style("cursor"))
-        return strip
+            segments.append(Segment(" " * MARKER_WIDTH, base))
+        used = indent * 2 + MARKER_WIDTH
+        for segment in line.render(self.app.console):
+            segments.append(Segment(segment.text, base + segment.style if segment.style else base))
+            used += segment.cell_length
+        if used < width:
+            segments.append(Segment(" " * (width - used), base))
+        return Strip(segments).crop(0, width)
 
     # -- cursor and jumps -----------------------------------------------------------------
     def watch_cursor(self, old: int | None, new: int | None) -> None:
@@ -275,7 +327,7 @@ class CommentView(ScrollView, can_focus=True):
             return
         row = self._index[self.cursor]
         top = self._offsets[row]
-        height = len(self._row_strips(self.cursor))
+        height = self._height(self.cursor)
         region = Region(0, top, self._width, min(height, self.scrollable_content_region.height))
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
@@ -287,10 +339,11 @@ class CommentView(ScrollView, can_focus=True):
             return
         if self.scope is not None and self.scope not in (item_id, *thread.ancestors(item_id)):
             self.scope = None
-            self._strips.clear()
+            self._forget()
         for ancestor in thread.ancestors(item_id):
             if thread.set_collapsed(ancestor, False):
-                self._strips.pop(ancestor, None)
+                self._heads.pop(ancestor, None)
+                self._heights.pop(ancestor, None)
         if self._layout_version != thread.version or item_id not in self._index:
             self._relayout()
         self.cursor = item_id
@@ -310,7 +363,7 @@ class CommentView(ScrollView, can_focus=True):
         cursor, scope = place
         if scope != self.scope:
             self.scope = scope
-            self._strips.clear()
+            self._forget()
             self._relayout()
         self.move_to(cursor)
 
@@ -383,16 +436,25 @@ class CommentView(ScrollView, can_focus=True):
         self.cursor = self._rows[row]
 
     # -- collapsing -----------------------------------------------------------------------
-    def _collapse_changed(self) -> None:
-        """Redraw after collapse state changed, keeping the cursor where it was on screen."""
-        if self.cursor is None or self.thread is None:
+    def _collapse(self, change: Callable[[Thread], object]) -> None:
+        """Apply a collapse change to the model and redraw only the rows it touched,
+        keeping the cursor where it was on screen (or on its nearest visible ancestor)."""
+        thread = self.thread
+        if thread is None or self.cursor is None:
             return
+        before = set(thread.collapsed)
+        change(thread)
+        touched = before ^ thread.collapsed
+        if not touched:
+            return
+        for item_id in touched:
+            self._heads.pop(item_id, None)
+            self._heights.pop(item_id, None)
         row = self._index.get(self.cursor)
         screen_y = self._offsets[row] - round(self.scroll_y) if row is not None else None
-        self._strips.clear()
         self._relayout()
         if self.cursor not in self._index:
-            visible = [a for a in self.thread.ancestors(self.cursor) if a in self._index]
+            visible = [a for a in thread.ancestors(self.cursor) if a in self._index]
             self.cursor = visible[-1] if visible else (self._rows[0] if self._rows else None)
         if screen_y is not None and self.cursor in self._index:
             self.set_scroll(None, max(0, self._offsets[self._index[self.cursor]] - screen_y))
@@ -401,31 +463,25 @@ class CommentView(ScrollView, can_focus=True):
 
     def set_collapsed(self, item_id: int, collapsed: bool) -> None:
         """Collapse or expand one comment, keeping it where it is on screen."""
-        if self.thread is not None and self.thread.set_collapsed(item_id, collapsed):
-            self._collapse_changed()
+        self._collapse(lambda thread: thread.set_collapsed(item_id, collapsed))
 
     def action_toggle(self) -> None:
         if self.thread is not None and self.cursor is not None:
             self.set_collapsed(self.cursor, not self.thread.is_collapsed(self.cursor))
 
     def action_collapse_siblings(self) -> None:
-        thread, cursor = self.thread, self.cursor
-        if thread and cursor is not None and thread.collapse_all(thread.siblings(cursor)):
-            self._collapse_changed()
+        cursor = self.cursor
+        self._collapse(lambda thread: thread.collapse_all(thread.siblings(cursor)))
 
     def action_collapse_all(self) -> None:
-        if self.thread is not None and self.thread.collapse_all():
-            self._collapse_changed()
+        self._collapse(Thread.collapse_all)
 
     def action_expand_all(self) -> None:
-        if self.thread is not None and self.thread.expand_all():
-            self._collapse_changed()
+        self._collapse(Thread.expand_all)
 
     def action_collapse_depth(self) -> None:
-        if self.thread is not None and self.cursor is not None:
-            depth = max(1, self.thread.depth_of.get(self.cursor, 1))
-            if self.thread.collapse_depth(depth):
-                self._collapse_changed()
+        cursor = self.cursor
+        self._collapse(lambda thread: thread.collapse_depth(max(1, thread.depth_of[cursor])))
 
     def action_close_thread(self) -> None:
         """Collapse the top-level comment holding the cursor and go to the next one."""
@@ -434,9 +490,8 @@ class CommentView(ScrollView, can_focus=True):
         top = self.thread.top_level_of(self.cursor)
         target = self.thread.top_level(self.cursor, 1)
         if top is not None:
-            self.thread.set_collapsed(top, True)
             self.cursor = top
-            self._collapse_changed()
+            self.set_collapsed(top, True)
         self.jump(target, missing="That was the last top-level comment")
 
     # -- subthreads -----------------------------------------------------------------------
@@ -448,7 +503,7 @@ class CommentView(ScrollView, can_focus=True):
         self._forward.clear()
         self.scope = self.cursor
         self.thread.set_collapsed(self.cursor, False)
-        self._strips.clear()
+        self._forget()
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = self.scope
@@ -458,7 +513,7 @@ class CommentView(ScrollView, can_focus=True):
             return
         cursor = self.cursor
         self.scope = None
-        self._strips.clear()
+        self._forget()
         self._relayout()
         if cursor is not None:
             self.move_to(cursor)
@@ -475,10 +530,12 @@ class CommentView(ScrollView, can_focus=True):
         the cursor (opening collapsed ancestors). Returns the number of matches."""
         if self.thread is None:
             return 0
+        previous = self.highlight.ids
         self.matches = self.thread.search(query, self._plain_text)
         author, words = parse_query(query)
         self.highlight = Highlight(tuple(words), author, frozenset(self.matches))
-        self._strips.clear()
+        for item_id in previous | self.highlight.ids:
+            self._forget(item_id)
         self._relayout()
         self.refresh()
         if self.matches:

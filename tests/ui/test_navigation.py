@@ -212,7 +212,7 @@ async def test_links_are_numbered_and_open_by_number(reader, monkeypatch):
     linked = next(i for i in thread.order() if i != IBM and "<a href" in (ITEMS[i].text or ""))
     view.jump(linked)
     await pilot.pause()
-    plain = "".join(s.text for line in view._row_strips(linked) for s in line)
+    plain = "".join(line.plain for line in view._body(linked))
     assert "[1]" in plain
     await pilot.press("o")
     await pilot.pause()
