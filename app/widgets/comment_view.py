@@ -31,6 +31,7 @@ from app.widgets.comment_text import Highlight, comment_body, comment_header, st
 
 MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2
+EMPTY_HINT = "  Pick a story on the left and press enter to read its comments (? lists the keys)."
 
 Place = tuple[int, int | None]  # (cursor, subthread scope): one history entry
 
@@ -285,8 +286,11 @@ class CommentView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         line_no = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        if self.thread is None and y == 1:
+            hint = Text(EMPTY_HINT, self._style("meta")).render(self.app.console)
+            return Strip(hint).crop_extend(0, width, self._base)
         if self.thread is None or not self._rows or line_no >= self.virtual_size.height:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base)
         if self._layout_version != self.thread.version:
             self._relayout()
         row = max(0, bisect_right(self._offsets, line_no) - 1)

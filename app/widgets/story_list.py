@@ -27,10 +27,17 @@ class StoryList(OptionList):
     """Stories as two-line entries; asks for the next page as the cursor nears the end."""
 
     BINDINGS = [
+        Binding("enter", "select", "Open"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         *(
-            Binding(str(n), f"app.show_list('{kind}')", title, show=False)
+            Binding(
+                str(n),
+                f"app.show_list('{kind}')",
+                f"{title} stories",
+                show=n == 1,
+                key_display="1-6" if n == 1 else None,
+            )
             for n, (kind, title) in enumerate(LIST_TITLES.items(), start=1)
         ),
     ]
@@ -93,16 +100,16 @@ class StoryList(OptionList):
 
 
 def story_prompt(rank: int, story: Item) -> Text:
-    """Two lines: rank and title (with domain), then score, author, age and comments."""
-    text = Text(no_wrap=False, overflow="ellipsis")
-    text.append(f"{rank:>3}. ", "dim")
+    """Title (with domain), then rank, score, author, age and comments on a second line:
+    no hanging indent needed when a long title wraps."""
+    text = Text()
     if story.deleted or story.dead:
         text.append("[deleted]" if story.deleted else "[dead] ", "dim italic")
     text.append(sanitize(story.title or f"item {story.id}"), "bold")
     site = domain(story.url)
     if site:
         text.append(f" ({sanitize(site)})", "dim")
-    meta = []
+    meta = [f"#{rank}"]
     if story.type != "job":
         meta.append(f"{story.score or 0} pts")
     if story.by:
@@ -110,5 +117,5 @@ def story_prompt(rank: int, story: Item) -> Text:
     meta.append(age(story.time))
     if story.type != "job":
         meta.append(plural(story.descendants or 0, "comment"))
-    text.append("\n     " + " · ".join(meta), "dim")
+    text.append("\n" + " · ".join(meta), "dim")
     return text

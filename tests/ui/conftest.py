@@ -31,3 +31,14 @@ def make_app(fake_hn, tmp_path) -> Callable[..., HNApp]:
         return HNApp(config)
 
     return build
+
+
+async def wait_loaded(pilot) -> None:
+    """Wait until every load has finished (workers can start a beat after mount)."""
+    app = pilot.app
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app.workers and not getattr(app.screen, "thread_loading", False):
+            return
+    raise AssertionError("loads did not finish")

@@ -27,7 +27,7 @@ async def test_top_stories_are_listed_with_their_details(make_app, fake_hn):
         await settle(app, pilot)
         stories = app.screen.query_one(StoryList)
         assert stories.option_count == 2
-        first = stories.get_option_at_index(0).prompt.plain
+        first = rendered_text(stories.get_option_at_index(0).prompt)
         assert "Biden" in first and "3089 pts" in first and "granzymes" in first
         assert "2170 comments" in first
 
@@ -77,7 +77,7 @@ async def test_number_keys_switch_lists(make_app, fake_hn):
         stories = app.screen.query_one(StoryList)
         assert stories.kind == "ask"
         assert stories.option_count == 1
-        assert "Ask HN" in stories.get_option_at_index(0).prompt.plain
+        assert "Ask HN" in rendered_text(stories.get_option_at_index(0).prompt)
 
 
 async def test_comment_id_opens_its_story_focused_on_it(make_app):
