@@ -32,7 +32,8 @@ class PickScreen(ModalScreen[str | None]):
             yield Label(Text(self.title_text), id="pick-title")
             options = []
             for number, (value, label) in enumerate(self.choices, start=1):
-                prompt = Text(f"{number:>2}  ", style="bold") if number <= 9 else Text("    ")
+                prompt = Text(no_wrap=True, overflow="ellipsis")
+                prompt.append(f"{number:>2}  " if number <= 9 else "    ", style="bold")
                 prompt.append_text(label)
                 options.append(Option(prompt, id=value))
             yield OptionList(*options, id="pick-list")

@@ -291,8 +291,8 @@ class CommentView(ScrollView, can_focus=True):
             return Strip(hint).crop_extend(0, width, self._base)
         if self.thread is None or not self._rows or line_no >= self.virtual_size.height:
             return Strip.blank(width, self._base)
-        if self._layout_version != self.thread.version:
-            self._relayout()
+        if self._layout_version != self.thread.version or width != self._width:
+            self._relayout()  # the model changed, or a scrollbar came or went
         row = max(0, bisect_right(self._offsets, line_no) - 1)
         item_id = self._rows[row]
         line = self._line(item_id, line_no - self._offsets[row])
