@@ -8,6 +8,7 @@ import sys
 from urllib.parse import parse_qs, urlsplit
 
 from app.config import API_ENV, Config
+from app.hn.models import is_number
 from app.storage.paths import CACHE_ENV
 
 DESCRIPTION = """\
@@ -34,11 +35,11 @@ environment:
 def parse_item(value: str) -> int:
     """An item id from '123', 'item?id=123' or a news.ycombinator.com URL."""
     value = value.strip()
-    if value.isdigit():
+    if is_number(value):
         return int(value)
     query = parse_qs(urlsplit(value).query)
     ids = query.get("id", [])
-    if ids and ids[0].isdigit():
+    if ids and is_number(ids[0]):
         return int(ids[0])
     match = re.fullmatch(r"(?:item\?id=)?(\d+)", value)
     if match:

@@ -45,9 +45,14 @@ def _int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and is_number(value.strip()):
         return int(value.strip())
     return None
+
+
+def is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts '¹' and other digits ``int`` refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _str(value: Any) -> str | None:

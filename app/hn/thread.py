@@ -34,30 +34,34 @@ class Thread:
 
     def add(self, items: Iterable[Item]) -> list[int]:
         """Store items and place every one that now has a placed parent; returns the newly
-        placed ids. Re-adding an item updates it (a refresh)."""
-        placed_before = len(self.depth_of)
+        placed ids. Re-adding an item updates it (a refresh), and replies it no longer lists
+        leave the tree."""
+        placed: list[int] = []
         touched: list[int] = []
         for item in items:
+            old = self.items.get(item.id)
             self.items[item.id] = item
             touched.append(item.id)
+            if old is not None and item.id in self.depth_of:
+                self._drop_lost_kids(item.id, set(old.kids) - set(item.kids))
         if self.root_id in self.items and self.root_id not in self.depth_of:
             self.depth_of[self.root_id] = 0
+            placed.append(self.root_id)
             touched.append(self.root_id)
         for item_id in touched:
             self._children.pop(item_id, None)  # a re-added item may list new kids
             if item_id in self.depth_of:
-                self._place_kids(item_id)
+                self._place_kids(item_id, placed)
             else:
                 parent = self.items[item_id].parent
                 if parent in self.depth_of and item_id in self.items[parent].kids:
-                    self._place_kids(parent)
-        placed = list(self.depth_of)[placed_before:]
+                    self._place_kids(parent, placed)
         for item_id in placed:
             self._children.pop(self.parent_of.get(item_id, item_id), None)
         self._changed()
         return placed
 
-    def _place_kids(self, start: int) -> None:
+    def _place_kids(self, start: int, placed: list[int]) -> None:
         """Place the loaded, unplaced kids of ``start`` and, recursively, theirs."""
         stack = [start]
         while stack:
@@ -67,7 +71,20 @@ class Thread:
                 if kid in self.items and kid not in self.depth_of:
                     self.parent_of[kid] = parent
                     self.depth_of[kid] = depth
+                    placed.append(kid)
                     stack.append(kid)
+
+    def _drop_lost_kids(self, item_id: int, lost: set[int]) -> None:
+        """An updated item no longer lists some kids: take their subtrees out of the tree
+        (they stay in ``items`` and are placed again if some item lists them later)."""
+        stack = [kid for kid in lost if self.parent_of.get(kid) == item_id]
+        while stack:
+            gone = stack.pop()
+            stack.extend(k for k in self.items[gone].kids if self.parent_of.get(k) == gone)
+            del self.depth_of[gone]
+            del self.parent_of[gone]
+            self.collapsed.discard(gone)
+            self._children.pop(gone, None)
 
     def _changed(self) -> None:
         self.version += 1

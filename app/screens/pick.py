@@ -44,7 +44,7 @@ class PickScreen(ModalScreen[str | None]):
         option_list.focus()
 
     def on_key(self, event: Key) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
+        if event.character and event.character in "123456789":
             index = int(event.character) - 1
             if index < len(self.choices):
                 event.stop()
