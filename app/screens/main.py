@@ -133,15 +133,14 @@ class MainScreen(Screen[None]):
         try:
             async with aclosing(self.source.thread(root_id)) as updates:
                 async for update in updates:
-                    changed = {i.id for i in update.items if i.id in thread.items}
+                    updated = {i.id for i in update.items if i.id in thread.items}
                     placed = thread.add(update.items)
-                    # A parent's reply count shows in its header: redraw it too.
-                    changed.update(thread.parent_of.get(i, i) for i in placed)
+                    replied_to = {thread.parent_of.get(i, i) for i in placed}
                     if not shown and thread.root is not None:
                         view.show_thread(thread, focus=focus)
                         shown = True
                     elif shown:
-                        view.thread_changed(changed)
+                        view.thread_changed(updated, replied_to)
                     if focus is not None and focus in thread:
                         view.move_to(focus)
                         focus = None

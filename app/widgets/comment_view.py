@@ -10,7 +10,7 @@ of jumps. Requests that need a dialog (context, replies, links) go to the screen
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import accumulate
 
 from rich.segment import Segment
@@ -151,18 +151,22 @@ class CommentView(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = focus if focus in self._index else (self._rows[0] if self._rows else None)
 
-    def thread_changed(self, changed_ids: set[int] | None = None) -> None:
+    def thread_changed(self, updated: Iterable[int] = (), replied_to: Iterable[int] = ()) -> None:
         """Re-lay out after the model changed, keeping what the reader looks at in place.
 
-        ``changed_ids`` are items whose own lines changed (new text, new reply count); their
-        cached lines are redrawn. Comments placed above the viewport shift the lines below,
-        so the view is re-anchored on the row at its top.
+        ``updated`` items changed content (a refresh): their rows are rebuilt. Items in
+        ``replied_to`` got new replies: only their header (reply count) is rebuilt. Comments
+        placed above the viewport shift the lines below, so the view is re-anchored on the
+        row at its top.
         """
         if self.thread is None:
             return
-        for item_id in changed_ids or ():
+        for item_id in updated:
             self._forget(item_id)
             self._plain.pop(item_id, None)
+        for item_id in replied_to:
+            self._heads.pop(item_id, None)
+            self._heights.pop(item_id, None)
         anchor = self._top_anchor()
         self._relayout()
         if anchor is not None and anchor[0] in self._index:
