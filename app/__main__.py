@@ -19,8 +19,8 @@ comment focused). Everything read is kept in a local SQLite cache, so threads re
 at once and can be read offline."""
 
 EPILOG = f"""\
-keys: ? in the app lists every key. 1-6 switch lists (top new best ask show jobs) in the
-story list, enter opens a story, tab switches panes, j/k move, space collapses, r reloads.
+keys: ? in the app lists every key. 1-7 switch lists (top new best ask show jobs saved) in
+the story list, enter opens a story, tab switches panes, j/k move, space collapses, r reloads.
 
 commands:
   hnterm dump ITEM     write a thread out as JSON or Markdown
@@ -28,8 +28,9 @@ commands:
   hnterm cache         cache size and counts; prune or clear it
 
 environment:
-  {API_ENV}     API base URL (like --api-url)
-  {CACHE_ENV}   cache folder (like --cache-dir)"""
+  {API_ENV}       API base URL (like --api-url)
+  {CACHE_ENV}     cache folder (like --cache-dir)
+  HNTERM_CACHE_MAX_MB  cache size cap in MB (like --cache-max-mb)"""
 
 
 def parse_item(value: str) -> int:
@@ -72,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the SQLite cache lives (default: the platform cache folder)",
     )
+    parser.add_argument(
+        "--cache-max-mb",
+        metavar="MB",
+        type=int,
+        help="prune the cache to this size at start (default 500; 0: no cap)",
+    )
     return parser
 
 
@@ -88,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         return import_module(f"app.commands.{argv[0]}").main(argv[1:])
     args = build_parser().parse_args(argv)
     config = Config.build(
-        api_url=args.api_url, cache=args.cache_dir, offline=args.offline, item=args.item
+        api_url=args.api_url,
+        cache=args.cache_dir,
+        offline=args.offline,
+        item=args.item,
+        cache_max_mb=args.cache_max_mb,
     )
     from app.app import HNApp  # Textual loads only when the app runs, so --help is instant
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from app.config import Config
 from app.hn.client import HNClient
+from app.screens.cache_search import CacheSearchScreen
 from app.screens.help import HelpScreen
 from app.screens.main import MainScreen
 from app.source import Source
@@ -50,6 +52,24 @@ class HNApp(App[None]):
     def get_default_screen(self) -> Screen:
         return MainScreen(self.source, self.config.item)
 
+    def on_mount(self) -> None:
+        if self.config.cache_max_bytes and not self.cache.problem:
+            self.enforce_cache_cap(self.config.cache_max_bytes)
+
+    @work(thread=True, exclusive=True, group="cache-cap")
+    def enforce_cache_cap(self, max_bytes: int) -> None:
+        """Prune the cache to its size cap off the UI thread, on a connection of its own
+        (SQLite lets the two share the file); pruning can take a second or two."""
+        cache = Cache(self.config.cache_dir)
+        try:
+            removed = cache.enforce_cap(max_bytes)
+        finally:
+            cache.close()
+        if removed:
+            self.call_from_thread(
+                self.notify, f"Cache over its size cap: pruned {removed} items", markup=False
+            )
+
     async def on_unmount(self) -> None:
         if self.source.client is not None:
             await self.source.client.aclose()
@@ -73,6 +93,19 @@ class HNApp(App[None]):
             )
         )
 
+    def action_search_cache(self) -> None:
+        """Search everything cached; the chosen item opens in its thread."""
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+
+        def chosen(item_id: int | None) -> None:
+            if item_id is not None:
+                screen.open_item(item_id)
+                screen.query_one(CommentView).focus()
+
+        self.push_screen(CacheSearchScreen(self.cache.search), chosen)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for kind, title in LIST_TITLES.items():
@@ -81,4 +114,7 @@ class HNApp(App[None]):
                 f"Show the {title} list",
                 lambda k=kind: self.action_show_list(k),
             )
+        yield SystemCommand(
+            "Search cache", "Full-text search of everything read", self.action_search_cache
+        )
         yield SystemCommand("Keys", "Show every key", self.action_help)

@@ -10,6 +10,8 @@ from app.hn.client import DEFAULT_API_URL
 from app.storage.paths import cache_dir
 
 API_ENV = "HNTERM_API_URL"
+CACHE_MAX_ENV = "HNTERM_CACHE_MAX_MB"
+DEFAULT_CACHE_MAX_MB = 500  # pruned to on startup; 0 turns the cap off; saved threads stay
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,12 @@ class Config:
     cache_dir: Path | None = None
     offline: bool = False
     item: int | None = None
+    cache_max_mb: int = DEFAULT_CACHE_MAX_MB
+
+    @property
+    def cache_max_bytes(self) -> int | None:
+        """The cache size cap in bytes, or None when there is none (``0``)."""
+        return self.cache_max_mb * 1024 * 1024 if self.cache_max_mb > 0 else None
 
     @classmethod
     def build(
@@ -29,6 +37,7 @@ class Config:
         cache: str | None = None,
         offline: bool = False,
         item: int | None = None,
+        cache_max_mb: int | None = None,
     ) -> Config:
         """Flags win over environment variables, which win over defaults."""
         return cls(
@@ -36,4 +45,14 @@ class Config:
             cache_dir=cache_dir(cache),
             offline=offline,
             item=item,
+            cache_max_mb=cache_max_mb if cache_max_mb is not None else env_cache_max_mb(),
         )
+
+
+def env_cache_max_mb() -> int:
+    """``$HNTERM_CACHE_MAX_MB`` (a whole number of MiB; 0 = no cap), else the default.
+
+    A value that is not a number is ignored rather than stopping the app.
+    """
+    value = os.environ.get(CACHE_MAX_ENV, "").strip()
+    return int(value) if value.isdigit() else DEFAULT_CACHE_MAX_MB

@@ -1,20 +1,23 @@
 """Where the app's data comes from: the network client and the cache, combined.
 
-Owns the policy that makes hnterm work offline: threads open from the cache first and are then
-refreshed from the network; story lists fall back to their cached copy; every fetched item is
-written to the cache. Widgets never see the client or the cache, only what this yields.
+Owns the policy that makes hnterm work offline and stay quick: a thread opens from the cache at
+once and goes to the network only when its copy is stale (see ``app.storage.freshness``) or a
+refresh is asked for; story lists fall back to their cached copy; every fetched item is written
+to the cache; ``network_down`` tells the UI when the API is unreachable. Widgets never see the
+client or the cache, only what this yields.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from app.hn.client import HNClient, HNError
+from app.hn.client import HNClient, HNError, NetworkError
 from app.hn.loader import Batch, stream_items
 from app.hn.models import Item
 from app.storage.cache import Cache
+from app.storage.freshness import is_fresh
 
 PAGE_SIZE = 30
 
@@ -32,6 +35,8 @@ class ThreadUpdate:
     offline: bool = False
     error: str | None = None
     elapsed: float = 0.0
+    refreshed: float | None = None  # when the thread was last loaded whole from the network
+    saved: bool = False  # save_thread only: set on the last update once the thread is kept
 
 
 @dataclass
@@ -44,25 +49,53 @@ class StoryIds:
 class Source:
     """Fetching and caching for one app session."""
 
-    def __init__(self, client: HNClient | None, cache: Cache, *, concurrency: int = 64) -> None:
+    def __init__(
+        self,
+        client: HNClient | None,
+        cache: Cache,
+        *,
+        concurrency: int = 64,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.client = client
         self.cache = cache
         self.concurrency = concurrency
+        self.clock = clock
+        # Set when a request could not reach the API, cleared by the next answer: the UI
+        # shows itself offline while it is set.
+        self.network_down = False
 
     @property
     def offline(self) -> bool:
         """True when started with --offline (there is no client at all)."""
         return self.client is None
 
+    async def probe(self) -> bool:
+        """Whether the API answers now (one small request); updates ``network_down``."""
+        if self.client is None:
+            return False
+        try:
+            await self.client.get_json("maxitem.json")
+        except HNError as exc:
+            self.network_down = isinstance(exc, NetworkError)
+            return False
+        self.network_down = False
+        return True
+
     async def story_ids(self, kind: str) -> StoryIds:
-        """A story list from the network, else the cached copy, else an error."""
+        """A story list from the network, else the cached copy, else an error. The 'saved'
+        list is the threads kept for offline reading, newest first."""
+        if kind == "saved":
+            return StoryIds([root for root, _ in self.cache.saved_threads()], from_cache=True)
         error = "offline mode"
         if self.client is not None:
             try:
                 ids = await self.client.story_ids(kind)
             except HNError as exc:
                 error = str(exc)
+                self.network_down |= isinstance(exc, NetworkError)
             else:
+                self.network_down = False
                 self.cache.put_list(kind, ids)
                 return StoryIds(ids, from_cache=False)
         cached = self.cache.get_list(kind)
@@ -80,6 +113,7 @@ class Source:
         async for batch in stream_items(
             self.client.item, ids, concurrency=self.concurrency, follow=False
         ):
+            self._saw(batch)
             if batch.items:
                 self.cache.put_items(batch.items, None)
                 yield batch.items
@@ -105,44 +139,134 @@ class Source:
             return cached.item
         if self.client is None:
             return None
-        item = await self.client.item(item_id)
+        try:
+            item = await self.client.item(item_id)
+        except NetworkError:
+            self.network_down = True
+            raise
+        self.network_down = False
         if item is not None:
             self.cache.put_items([item], None)
         return item
 
-    async def thread(self, root_id: int) -> AsyncIterator[ThreadUpdate]:
-        """The cached copy of a thread (if any) at once, then the network load in batches."""
+    async def thread(self, root_id: int, *, force: bool = False) -> AsyncIterator[ThreadUpdate]:
+        """The cached copy of a thread at once; then, if it is stale or ``force`` is set, the
+        network load in batches (stale-while-revalidate). A fresh copy is the only update."""
         started = time.perf_counter()
         cached = [entry.item for entry in self.cache.thread(root_id)]
+        refreshed = self.cache.thread_refreshed(root_id)
+        fresh = not force and self._is_fresh(root_id, cached, refreshed)
+        if self.client is None or fresh:  # (a fresh thread has its root cached)
+            yield ThreadUpdate(
+                cached,
+                from_cache=True,
+                cached=len(cached),
+                done=True,
+                offline=self.client is None,
+                error=None if cached else "not in the cache (offline mode)",
+                elapsed=time.perf_counter() - started,
+                refreshed=refreshed,
+            )
+            return
         if cached:
-            yield ThreadUpdate(cached, from_cache=True, cached=len(cached))
+            yield ThreadUpdate(cached, from_cache=True, cached=len(cached), refreshed=refreshed)
+        async for update in self._load(root_id, len(cached), refreshed, started):
+            yield update
+
+    async def save_thread(self, root_id: int) -> AsyncIterator[ThreadUpdate]:
+        """Download every comment of a thread, then keep it for good (never pruned).
+
+        Yields the network load's updates; on the last one ``saved`` says whether the thread
+        was kept: only a complete download is (``failed``/``error`` say what is missing). With
+        no network, a cached copy that is already complete is kept as it is.
+        """
+        started = time.perf_counter()
         if self.client is None:
+            cached = [entry.item for entry in self.cache.thread(root_id)]
+            missing = _missing(root_id, cached)
+            complete = not missing
+            if complete:
+                self.cache.save_thread(root_id)
             yield ThreadUpdate(
                 [],
                 from_cache=True,
                 cached=len(cached),
                 done=True,
                 offline=True,
-                error=None if cached else "not in the cache (offline mode)",
+                error=None if complete else f"offline: {missing} item(s) not cached, not saved",
                 elapsed=time.perf_counter() - started,
+                refreshed=self.cache.thread_refreshed(root_id),
+                saved=complete,
             )
             return
+        refreshed = self.cache.thread_refreshed(root_id)
+        async for update in self._load(root_id, 0, refreshed, started):
+            if update.done:
+                if update.fetched and not update.failed:
+                    self.cache.save_thread(root_id)
+                    update.saved = True
+                elif update.offline:
+                    update.error = "not saved: the network is unreachable"
+                elif update.failed:
+                    update.error = f"not saved: {update.error}"
+                else:
+                    update.error = "not saved: the story does not exist"
+            yield update
+
+    def _is_fresh(self, root_id: int, cached: list[Item], refreshed: float | None) -> bool:
+        """A thread is fresh when its root is: the last whole load is recent for its age."""
+        root = next((item for item in cached if item.id == root_id), None)
+        if root is None:
+            return False
+        gone = root.deleted or root.dead
+        return is_fresh(root.time, refreshed, self.clock(), gone=gone)
+
+    async def _load(
+        self, root_id: int, cached: int, refreshed: float | None, started: float
+    ) -> AsyncIterator[ThreadUpdate]:
+        """Fetch the whole thread from the network, caching as it comes."""
+        assert self.client is not None
+        began = self.clock()
         batch: Batch
         async for batch in stream_items(self.client.item, [root_id], concurrency=self.concurrency):
+            self._saw(batch)
             if batch.items:
                 self.cache.put_items(batch.items, root_id)
             offline = batch.network_down and batch.fetched == 0
+            if batch.done and batch.fetched and not batch.failed:
+                # Stamped with the start: anything fetched since is at least that new.
+                self.cache.set_thread_refreshed(root_id, began)
+                refreshed = began
             yield ThreadUpdate(
                 batch.items,
                 from_cache=False,
                 fetched=batch.fetched,
-                cached=len(cached),
+                cached=cached,
                 failed=batch.failed,
                 done=batch.done,
                 offline=offline,
                 error=_error_summary(batch.failed, offline),
                 elapsed=time.perf_counter() - started,
+                refreshed=refreshed,
             )
+
+    def _saw(self, batch: Batch) -> None:
+        """Track reachability: any answer clears ``network_down``; a load that got nothing
+        but network errors sets it."""
+        if batch.items:
+            self.network_down = False
+        elif batch.network_down and batch.fetched == 0:
+            self.network_down = True
+
+
+def _missing(root_id: int, items: list[Item]) -> int:
+    """How many items a cached thread lacks: replies (and poll options) it names but has not
+    got, or 1 when even the root is missing."""
+    have = {item.id for item in items}
+    if root_id not in have:
+        return 1
+    wanted = {kid for item in items for kid in (*item.kids, *item.parts)}
+    return len(wanted - have)
 
 
 def _error_summary(failed: dict[int, str], offline: bool) -> str | None:

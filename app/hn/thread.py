@@ -26,6 +26,10 @@ class Thread:
         self._rows: list[int] | None = None
         self._sizes: dict[int, int] | None = None
         self._children: dict[int, list[int]] = {}
+        # What the reader knew before this visit (None: never opened, nothing is "new") and
+        # when the thread was last loaded whole from the network (None: unknown).
+        self.seen: frozenset[int] | None = None
+        self.refreshed: float | None = None
 
     # -- building -------------------------------------------------------------------------
     @property
@@ -167,6 +171,14 @@ class Thread:
             if not (skip_collapsed and item_id in self.collapsed):
                 stack.extend(reversed(self.children(item_id)))
         return rows
+
+    def is_new(self, item_id: int) -> bool:
+        """A comment that arrived since the reader's last visit."""
+        return self.seen is not None and item_id != self.root_id and item_id not in self.seen
+
+    def new_ids(self) -> list[int]:
+        """New comments in reading order, collapsed or not."""
+        return [i for i in self.order() if self.is_new(i)] if self.seen is not None else []
 
     def poll_options(self) -> list[Item]:
         """Loaded options of a poll, in the poll's order."""

@@ -49,6 +49,6 @@ _KEY_NAMES = {
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "slash": "/",
-    "space": "space",
-    "greater_than_sign": ">",
+    "full_stop": ".",
+    "comma": ",",
 }

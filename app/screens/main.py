@@ -33,8 +33,11 @@ class MainScreen(Screen[None]):
 
     BINDINGS = [
         Binding("r", "reload", "Reload"),
+        Binding("s", "save", "Save offline"),
         Binding("tab", "switch_pane", "Switch pane", show=False),
     ]
+
+    NETWORK_RETRY_SECONDS = 20.0
 
     def __init__(self, source: Source, start_item: int | None = None) -> None:
         super().__init__()
@@ -56,6 +59,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_interval(self.NETWORK_RETRY_SECONDS, self.retry_network)
         self.show_list("top")
         if self.start_item is not None:
             self.open_item(self.start_item)
@@ -86,6 +90,7 @@ class MainScreen(Screen[None]):
         await self._load_stories(stories, stories.wanted[:PAGE_SIZE])
         if not result.error:
             stories.border_subtitle = ""
+        self._show_network()
 
     @on(StoryList.NeedMore)
     def more_stories(self) -> None:
@@ -99,7 +104,9 @@ class MainScreen(Screen[None]):
     async def _load_stories(self, stories: StoryList, ids: list[int]) -> None:
         async with aclosing(self.source.stories(ids)) as pages:
             async for items in pages:
-                stories.add_items(items)
+                marks = self.source.cache.read_states([item.id for item in items])
+                stories.add_items(items, marks)
+        stories.drop_missing(ids)
 
     @on(OptionList.OptionSelected, "#stories")
     def story_selected(self, event: OptionList.OptionSelected) -> None:
@@ -108,13 +115,14 @@ class MainScreen(Screen[None]):
             self.query_one(CommentView).focus()
 
     # -- threads --------------------------------------------------------------------------
-    def open_item(self, item_id: int) -> None:
+    def open_item(self, item_id: int, *, force: bool = False) -> None:
         self.thread_item = item_id
-        self.load_thread(item_id)
+        self.load_thread(item_id, force)
 
     @work(exclusive=True, group="thread")
-    async def load_thread(self, item_id: int) -> None:
-        """Resolve the story of ``item_id``, then stream its thread into the comment view."""
+    async def load_thread(self, item_id: int, force: bool = False) -> None:
+        """Resolve the story of ``item_id``, then stream its thread into the comment view:
+        from the cache at once, from the network when stale or ``force``d (reload)."""
         view = self.query_one(CommentView)
         started = time.perf_counter()
         self.status.show(f"Opening {item_id}…")
@@ -127,28 +135,54 @@ class MainScreen(Screen[None]):
         reuse = self.thread is not None and self.thread.root_id == root_id
         thread = self.thread if reuse and self.thread is not None else Thread(root_id)
         self.thread = thread
+        if not reuse:
+            previous = self.source.cache.story_read(root_id)
+            thread.seen = previous.seen if previous is not None else None
         shown = reuse
-        focus = item_id if item_id != root_id and not reuse else None
+        # A reload (force) keeps the reader's place; opening a comment goes to it.
+        focus = item_id if item_id != root_id and not force else None
         self.thread_loading = True
         try:
-            async with aclosing(self.source.thread(root_id)) as updates:
+            async with aclosing(self.source.thread(root_id, force=force)) as updates:
                 async for update in updates:
-                    updated = {i.id for i in update.items if i.id in thread.items}
-                    placed = thread.add(update.items)
-                    replied_to = {thread.parent_of.get(i, i) for i in placed}
-                    if not shown and thread.root is not None:
-                        view.show_thread(thread, focus=focus)
-                        shown = True
-                    elif shown:
-                        view.thread_changed(updated, replied_to)
+                    if not shown:
+                        thread.add(update.items)
+                        thread.refreshed = update.refreshed or thread.refreshed
+                        if thread.root is not None:
+                            view.show_thread(thread, focus=focus)
+                            shown = True
+                    else:
+                        self._merge(thread, update)
                     if focus is not None and focus in thread:
-                        view.move_to(focus)
+                        view.jump(focus)
                         focus = None
                     self._report(thread, update, time.perf_counter() - started)
         finally:
             self.thread_loading = False
+        self._show_network()
         if not shown:
             self.status.show(f"Item {root_id} is not available; r retries", error=True)
+            return
+        self._remember_read(thread)
+
+    def _merge(self, thread: Thread, update: ThreadUpdate) -> None:
+        """Add a load's items to the open thread and redraw only what they touched."""
+        updated = {i.id for i in update.items if i.id in thread.items}
+        placed = thread.add(update.items)
+        if update.refreshed is not None and update.refreshed != thread.refreshed:
+            thread.refreshed = update.refreshed
+            updated.add(thread.root_id)
+        replied_to = {thread.parent_of.get(i, i) for i in placed}
+        self.query_one(CommentView).thread_changed(updated, replied_to)
+
+    def _remember_read(self, thread: Thread) -> None:
+        """Record the visit: next time, comments not loaded now are marked new."""
+        root = thread.root
+        count = root.descendants if root is not None and root.descendants else len(thread)
+        self.source.cache.mark_story_read(thread.root_id, count, thread.order())
+        stories = self.query_one(StoryList)
+        if thread.root_id in stories.items:
+            stories.add_items([], self.source.cache.read_states([thread.root_id]))
 
     def _report(self, thread: Thread, update: ThreadUpdate, elapsed: float) -> None:
         """Progress while loading; totals, timing and cache share when done."""
@@ -283,13 +317,57 @@ class MainScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------
     def action_reload(self) -> None:
-        """Reload what has focus: the story list, or the thread (retrying what failed)."""
+        """Reload what has focus: the story list, or the thread from the network (retrying
+        what failed)."""
         if isinstance(self.focused, StoryList):
             self.show_list(self.query_one(StoryList).kind)
         elif self.thread_item is not None:
-            self.open_item(self.thread_item)
+            self.open_item(self.thread_item, force=True)
         else:
             self.show_list(self.query_one(StoryList).kind)
+
+    def action_save(self) -> None:
+        """Download every comment of the open thread and keep it for offline reading."""
+        if self.thread is None:
+            self.status.show("Open a thread to save it for offline reading")
+            return
+        self.save_thread(self.thread.root_id)
+
+    @work(exclusive=True, group="save")
+    async def save_thread(self, root_id: int) -> None:
+        self.status.show("Saving for offline…")
+        async with aclosing(self.source.save_thread(root_id)) as updates:
+            async for update in updates:
+                thread = self.thread
+                if thread is not None and thread.root_id == root_id:
+                    self._merge(thread, update)
+                if not update.done:
+                    self.status.show(f"Saving for offline: {update.fetched} items fetched")
+                elif update.saved:
+                    self.status.show(f"Saved for offline ({update.fetched} items); 7 lists saved")
+                else:
+                    self.status.show(f"{update.error}; s retries", error=True)
+        self._show_network()
+
+    # -- network state ----------------------------------------------------------------------
+    def _show_network(self) -> None:
+        """The header says when hnterm works from the cache alone."""
+        if self.source.offline:
+            self.app.sub_title = "offline (--offline): reading the cache"
+        elif self.source.network_down:
+            self.app.sub_title = "offline: network unreachable, reading the cache"
+        else:
+            self.app.sub_title = "Hacker News"
+
+    async def retry_network(self) -> None:
+        """While the network is down, try it now and then; when it is back, say so and
+        reload the list."""
+        if self.source.offline or not self.source.network_down:
+            return
+        if await self.source.probe():
+            self.notify("Back online")
+            self.show_list(self.query_one(StoryList).kind)
+        self._show_network()
 
     def action_switch_pane(self) -> None:
         stories, comments = self.query_one(StoryList), self.query_one(CommentView)

@@ -76,6 +76,8 @@ def comment_header(thread: Thread, item: Item, style: StyleOf, highlight: Highli
             text.append(" OP", style("op"))
         if item.dead:
             text.append(" [dead]", style("gone"))
+    if thread.is_new(item.id):
+        text.append(" new", style("new"))
     meta = f"  {age(item.time)}"
     if replies:
         meta += f" · {replies} {'reply' if replies == 1 else 'replies'}"
@@ -114,6 +116,11 @@ def story_text(thread: Thread, item: Item, style: StyleOf) -> Text:
     meta.append(age(item.time))
     if item.type != "job":
         meta.append(plural(item.descendants or 0, "comment"))
+    if thread.refreshed is not None:
+        meta.append(f"refreshed {age(int(thread.refreshed))}")
+    new = len(thread.new_ids())
+    if new:
+        meta.append(f"{new} new since your last visit")
     text.append(" · ".join(meta), style("meta"))
     if item.url:
         text.append("\n")

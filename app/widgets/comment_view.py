@@ -53,6 +53,7 @@ class CommentView(ScrollView, can_focus=True):
         "comment-view--rule",
         "comment-view--hidden",
         "comment-view--match",
+        "comment-view--new",
     }
 
     BINDINGS = [
@@ -81,6 +82,8 @@ class CommentView(ScrollView, can_focus=True):
         Binding("b,ctrl+o", "back", "Back"),
         Binding("B", "forward", "Forward", show=False),
         Binding("slash", "search", "Search", key_display="/"),
+        Binding("full_stop", "new(1)", "Next new comment", show=False),
+        Binding("comma", "new(-1)", "Previous new comment", show=False),
         Binding("n", "match(1)", "Next match", show=False),
         Binding("N", "match(-1)", "Previous match", show=False),
         Binding("o", "links", "Links"),
@@ -558,20 +561,34 @@ class CommentView(ScrollView, can_focus=True):
         self._goto_match(step, include_cursor=False)
 
     def _goto_match(self, step: int, *, include_cursor: bool) -> None:
+        target = self._cycle(self.matches, step, include_cursor=include_cursor)
+        self.jump(target)
+        number = self.matches.index(target) + 1
+        self.post_message(self.Notice(f"Match {number} of {len(self.matches)}"))
+
+    def action_new(self, step: int) -> None:
+        """Go to the next (1) or previous (-1) comment that is new since the last visit."""
+        new = self.thread.new_ids() if self.thread is not None else []
+        if not new:
+            self.post_message(self.Notice("No new comments since your last visit"))
+            return
+        target = self._cycle(new, step, include_cursor=False)
+        self.jump(target)
+        self.post_message(self.Notice(f"New comment {new.index(target) + 1} of {len(new)}"))
+
+    def _cycle(self, targets: list[int], step: int, *, include_cursor: bool) -> int:
+        """The first of ``targets`` after (or last before) the cursor in reading order,
+        wrapping around; ``targets`` must be in reading order and not empty."""
         assert self.thread is not None
         order = {item_id: n for n, item_id in enumerate(self.thread.order())}
         here = order.get(self.cursor, -1) if self.cursor is not None else -1
         if include_cursor:
             here -= 1
         if step > 0:
-            after = [m for m in self.matches if order[m] > here]
-            target = after[0] if after else self.matches[0]
-        else:
-            before = [m for m in self.matches if order[m] < here]
-            target = before[-1] if before else self.matches[-1]
-        self.jump(target)
-        number = self.matches.index(target) + 1
-        self.post_message(self.Notice(f"Match {number} of {len(self.matches)}"))
+            after = [t for t in targets if order[t] > here]
+            return after[0] if after else targets[0]
+        before = [t for t in targets if order[t] < here]
+        return before[-1] if before else targets[-1]
 
     # -- requests for the screen ----------------------------------------------------------
     def _request(self, what: str) -> None:

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from app.hn.format import age, domain, plural
 from app.hn.models import Item
 from app.hn.text import sanitize
+from app.storage.readstate import ReadMark
 
 LIST_TITLES = {
     "top": "Top",
@@ -19,6 +20,7 @@ LIST_TITLES = {
     "ask": "Ask HN",
     "show": "Show HN",
     "job": "Jobs",
+    "saved": "Saved",
 }
 MORE_THRESHOLD = 5
 
@@ -28,6 +30,7 @@ class StoryList(OptionList):
 
     BINDINGS = [
         Binding("enter", "select", "Open"),
+        Binding("slash", "app.search_cache", "Search cache", key_display="/"),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         *(
@@ -36,7 +39,7 @@ class StoryList(OptionList):
                 f"app.show_list('{kind}')",
                 f"{title} stories",
                 show=n == 1,
-                key_display="1-6" if n == 1 else None,
+                key_display="1-7" if n == 1 else None,
             )
             for n, (kind, title) in enumerate(LIST_TITLES.items(), start=1)
         ),
@@ -50,6 +53,7 @@ class StoryList(OptionList):
         self.kind = "top"
         self.ids: list[int] = []
         self.items: dict[int, Item] = {}
+        self.marks: dict[int, ReadMark] = {}
         self.asked_more = False
 
     def set_ids(self, kind: str, ids: list[int]) -> None:
@@ -57,13 +61,15 @@ class StoryList(OptionList):
         self.kind = kind
         self.ids = ids
         self.items = {}
+        self.marks = {}
         self.asked_more = False
         self.border_title = f"{LIST_TITLES.get(kind, kind)} · {len(ids)}"
         self.clear_options()
 
-    def add_items(self, items: list[Item]) -> None:
-        """Show (or update) stories, keeping the list in the list's order."""
-        updated = {item.id for item in items}
+    def add_items(self, items: list[Item], marks: dict[int, ReadMark] | None = None) -> None:
+        """Show (or update) stories and their read marks, in the list's order."""
+        updated = {item.id for item in items} | set(marks or ())
+        self.marks.update(marks or {})
         for item in items:
             self.items[item.id] = item
         shown = self.option_count
@@ -73,16 +79,27 @@ class StoryList(OptionList):
         for index in range(min(shown, ready)):
             story = self.items[self.ids[index]]
             if story.id in updated:
-                self.replace_option_prompt_at_index(index, story_prompt(index + 1, story))
+                self.replace_option_prompt_at_index(
+                    index, story_prompt(index + 1, story, self.marks.get(story.id))
+                )
         new = [
-            Option(story_prompt(index + 1, self.items[self.ids[index]]), id=str(self.ids[index]))
-            for index in range(shown, ready)
+            Option(story_prompt(index + 1, self.items[i], self.marks.get(i)), id=str(i))
+            for index, i in enumerate(self.ids[shown:ready], start=shown)
         ]
         if new:
             self.add_options(new)
             self.asked_more = False
             if self.highlighted is None:
                 self.highlighted = 0
+
+    def drop_missing(self, asked: list[int]) -> None:
+        """Forget ids that were asked for and did not come (deleted, null, not cached), so
+        one missing story never stalls the rest of the list."""
+        missing = {i for i in asked if i not in self.items}
+        if missing:
+            self.ids = [i for i in self.ids if i not in missing]
+            self.border_title = f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)}"
+            self.add_items([])
 
     @property
     def wanted(self) -> list[int]:
@@ -99,10 +116,11 @@ class StoryList(OptionList):
             self.post_message(self.NeedMore())
 
 
-def story_prompt(rank: int, story: Item) -> Text:
+def story_prompt(rank: int, story: Item, mark: ReadMark | None = None) -> Text:
     """Title (with domain), then rank, score, author, age and comments on a second line:
-    no hanging indent needed when a long title wraps."""
-    text = Text()
+    no hanging indent needed when a long title wraps. A story read before is dimmed and
+    says how many comments arrived since."""
+    text = Text(style="dim" if mark is not None else "")
     if story.deleted or story.dead:
         text.append("[deleted]" if story.deleted else "[dead] ", "dim italic")
     text.append(sanitize(story.title or f"item {story.id}"), "bold")
@@ -118,4 +136,7 @@ def story_prompt(rank: int, story: Item) -> Text:
     if story.type != "job":
         meta.append(plural(story.descendants or 0, "comment"))
     text.append("\n" + " · ".join(meta), "dim")
+    new = mark.new_since(story.descendants) if mark is not None else 0
+    if new:
+        text.append(f"  +{new} new", "bold green")
     return text

@@ -10,6 +10,7 @@ from app.widgets.comment_view import CommentView
 from app.widgets.status_line import StatusLine
 from app.widgets.story_list import StoryList
 from tests.data import BIDEN, IBM, fixture_items
+from tests.ui.conftest import wait_loaded
 
 SIZE = (140, 45)
 
@@ -100,11 +101,16 @@ async def test_thread_reopens_from_cache_when_the_server_is_gone(make_app, fake_
     fake_hn.stop()
     app = make_app(IBM)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await wait_loaded(pilot)
         view = app.screen.query_one(CommentView)
         assert len(view.thread) == loaded
+        assert app.source.network_down
+        assert "offline" in app.sub_title
+        await pilot.press("r")  # a forced refresh meets the dead network, keeps the thread
+        await wait_loaded(pilot)
         status = app.screen.query_one(StatusLine)
-        assert "unreachable" in status.message
+        assert "unreachable" in status.message and status.error
+        assert len(view.thread) == loaded
 
 
 async def test_offline_flag_reads_the_cache_and_lists(make_app, fake_hn):

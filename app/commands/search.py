@@ -1,0 +1,119 @@
+"""``hnterm search QUERY``: full-text search of everything in the cache, without the TUI.
+
+Reads the cache only (never the network), so it works offline and is as quick as SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from app.storage.cache import DB_NAME, Cache, SearchHit, parse_query
+from app.storage.paths import cache_dir
+
+SYNTAX = """\
+query syntax:
+  words          every word must appear (title, text or author); case and accents ignored
+  "a phrase"     the words in this order
+  word*          words starting with 'word'
+  -word          leave out items with this word
+  by:NAME        only items by NAME (also author:NAME); several mean any of them
+
+Quote a phrase for the shell too: hnterm search '"return to office"' by:pg
+A single argument with spaces is taken as a phrase: hnterm search "return to office"."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hnterm search",
+        description="Full-text search of every story and comment in the local cache.",
+        epilog=SYNTAX,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("query", nargs="+", metavar="QUERY", help="what to look for")
+    parser.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="show at most N hits (20)"
+    )
+    parser.add_argument("--cache-dir", metavar="DIR", help="the cache folder to search")
+    parser.add_argument("--json", action="store_true", help="print hits as a JSON array")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    """Print the hits; 0 even when there are none, 2 for a bad command line."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2): return, don't exit
+        return exc.code if isinstance(exc.code, int) else 2
+    query = join_query(args.query)
+    if parse_query(query).empty:
+        print(f"hnterm search: nothing to search for in {query!r}", file=sys.stderr)
+        return 2
+    hits = _search(cache_dir(args.cache_dir), query, args.limit)
+    if args.json:
+        print(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False))
+    elif not hits:
+        print("no matches")
+    else:
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        now = time.time()
+        for hit in hits:
+            print(format_hit(hit, now, width))
+    return 0
+
+
+def _search(directory: Path, query: str, limit: int) -> list[SearchHit]:
+    """Search the cache in ``directory``, without creating one where there is none."""
+    if not (directory / DB_NAME).exists():
+        return []
+    cache = Cache(directory)
+    try:
+        hits = cache.search(query, limit=limit)
+        if cache.problem:
+            print(f"hnterm search: {cache.problem}", file=sys.stderr)
+        return hits
+    finally:
+        cache.close()
+
+
+def join_query(parts: list[str]) -> str:
+    """The arguments as one query; an argument with spaces (the shell ate its quotes) is a
+    phrase."""
+    return " ".join(
+        f'"{part}"' if len(part.split()) > 1 and '"' not in part else part for part in parts
+    )
+
+
+def format_hit(hit: SearchHit, now: float, width: int | None = None) -> str:
+    """One line: id, thread, author, age, snippet (cut to ``width`` columns if given)."""
+    thread = str(hit.root) if hit.root is not None else "-"
+    line = (
+        f"{hit.item_id:>9}  {thread:>9}  {(hit.by or '[deleted]')[:16]:<16}  "
+        f"{short_age(hit.time, now):>4}  {hit.snippet}"
+    )
+    if width and len(line) > width:
+        line = line[: max(width - 1, 0)] + "…"
+    return line
+
+
+def short_age(timestamp: int | None, now: float) -> str:
+    """'45s', '3m', '5h', '2d', '4mo', '3y': ages in a narrow column."""
+    if timestamp is None:
+        return "?"
+    seconds = max(0, int(now - timestamp))
+    for unit, size in (("y", 365 * 86400), ("mo", 30 * 86400), ("d", 86400), ("h", 3600)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds // 60}m" if seconds >= 60 else f"{seconds}s"
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {value!r}")
+    return int(value)

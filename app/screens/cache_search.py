@@ -1,0 +1,78 @@
+"""Search everything in the cache (SQLite FTS5) and open a result in its thread.
+
+Results update as you type; enter or a click opens the highlighted one. Works offline: it
+reads only the local cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from app.hn.format import age
+from app.storage.cache import SearchHit
+
+Search = Callable[[str], list[SearchHit]]
+
+
+class CacheSearchScreen(ModalScreen[int | None]):
+    """Returns the id of the chosen item, or None."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("down", "results", "Results", show=False),
+    ]
+
+    def __init__(self, search: Search) -> None:
+        super().__init__()
+        self.search = search
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cache-search-body"):
+            yield Label(
+                Text('Search the cache: words, "a phrase", by:author, -word'),
+                id="cache-search-title",
+            )
+            yield Input(placeholder="search everything read so far", id="cache-search-input")
+            yield OptionList(id="cache-search-results")
+
+    @on(Input.Changed)
+    def query_changed(self, event: Input.Changed) -> None:
+        results = self.query_one(OptionList)
+        results.clear_options()
+        if event.value.strip():
+            results.add_options(hit_option(hit) for hit in self.search(event.value))
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            results.highlighted = results.highlighted or 0
+            results.action_select()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id) if event.option.id else None)
+
+    def action_results(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def hit_option(hit: SearchHit) -> Option:
+    """Two lines: the thread's title, then author, age and the matching text."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(hit.title or f"item {hit.item_id}", "bold")
+    text.append(f"\n{hit.by or '?'} · {age(hit.time)} · ", "dim")
+    text.append(hit.snippet)
+    return Option(text, id=str(hit.item_id))

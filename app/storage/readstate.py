@@ -1,0 +1,66 @@
+"""What the reader has seen of a story: when it was opened, and which comments were on screen.
+
+Values and pure helpers only; the cache stores them. Seen ids are kept as one compact blob per
+story (sorted, delta-encoded, zlib-compressed: a 3,000-comment thread is a few kilobytes), so
+reading or writing a story's state is one row, not thousands.
+"""
+
+from __future__ import annotations
+
+import sys
+import zlib
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import accumulate
+
+_FORMAT = b"\x01"  # blob format version, so the encoding can change without a migration
+
+
+@dataclass(frozen=True)
+class ReadMark:
+    """The light part of a story's read state, for dimming and '+N new' in the story list."""
+
+    root: int
+    opened_at: float
+    comment_count_then: int
+
+    def new_since(self, descendants: int | None) -> int:
+        """Comments added since the story was last opened (never negative: HN deletes)."""
+        return max(0, (descendants or 0) - self.comment_count_then)
+
+
+@dataclass(frozen=True)
+class ReadState(ReadMark):
+    """A story's full read state, with every comment id seen so far."""
+
+    seen: frozenset[int] = frozenset()
+
+
+def new_comments(thread_ids: Iterable[int], seen: Iterable[int]) -> set[int]:
+    """Ids in the thread that were not seen at the last visit: the comments to mark as new."""
+    return set(thread_ids).difference(seen)
+
+
+def encode_ids(ids: Iterable[int]) -> bytes:
+    """A compact blob of distinct positive ids (order is not kept)."""
+    ordered = sorted({i for i in ids if i > 0})
+    deltas = array("Q", (b - a for a, b in zip([0, *ordered], ordered, strict=False)))
+    if sys.byteorder == "big":
+        deltas.byteswap()
+    return _FORMAT + zlib.compress(deltas.tobytes(), 6)
+
+
+def decode_ids(blob: bytes | None) -> frozenset[int]:
+    """The ids of a blob from encode_ids; anything unreadable decodes to no ids, not an error."""
+    if not blob or blob[:1] != _FORMAT:
+        return frozenset()
+    try:
+        raw = zlib.decompress(blob[1:])
+    except zlib.error:
+        return frozenset()
+    deltas = array("Q")
+    deltas.frombytes(raw[: len(raw) - len(raw) % deltas.itemsize])
+    if sys.byteorder == "big":
+        deltas.byteswap()
+    return frozenset(accumulate(deltas))

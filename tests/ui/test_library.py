@@ -1,0 +1,100 @@
+"""The cache as an offline library, driven through the app: save, saved list, read state,
+new-comment marks, and search of everything cached."""
+
+from __future__ import annotations
+
+from app.screens.cache_search import CacheSearchScreen
+from app.widgets.comment_view import CommentView
+from app.widgets.status_line import StatusLine
+from app.widgets.story_list import StoryList
+from tests.data import BIDEN, IBM, fixture_items
+from tests.ui.conftest import wait_loaded
+from tests.ui.test_reading import rendered_text
+
+SIZE = (140, 45)
+
+
+async def test_save_for_offline_then_read_it_with_the_server_gone(make_app, fake_hn):
+    fake_hn.lists["topstories"] = [BIDEN, IBM]
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("s")
+        await wait_loaded(pilot)
+        assert "Saved for offline" in app.screen.query_one(StatusLine).message
+        assert app.cache.is_saved(IBM)
+    fake_hn.stop()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        stories = app.screen.query_one(StoryList)
+        stories.focus()
+        await pilot.press("7")
+        await wait_loaded(pilot)
+        assert stories.kind == "saved" and stories.ids == [IBM]
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        view = app.screen.query_one(CommentView)
+        assert view.thread.root_id == IBM
+        assert len(view.thread) == len(fixture_items("unlurker-43727727-ibm-rto")) - 1
+
+
+async def test_new_comments_are_marked_on_the_next_visit(make_app, fake_hn):
+    fake_hn.lists["topstories"] = [IBM, BIDEN]
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        view = app.screen.query_one(CommentView)
+        assert view.thread.new_ids() == []  # a first visit marks nothing new
+    # A reply arrives on the server between visits.
+    parent = fake_hn.items[IBM]["kids"][1]
+    new_id = 43799999
+    fake_hn.items[new_id] = {
+        "id": new_id,
+        "type": "comment",
+        "by": "latecomer",
+        "parent": parent,
+        "time": 1_745_020_000,
+        "text": "Fresh reply",
+    }
+    fake_hn.items[parent] = {
+        **fake_hn.items[parent],
+        "kids": [*fake_hn.items[parent].get("kids", []), new_id],
+    }
+    fake_hn.items[IBM] = {
+        **fake_hn.items[IBM],
+        "descendants": fake_hn.items[IBM]["descendants"] + 1,
+    }
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        stories = app.screen.query_one(StoryList)
+        assert "+1 new" in rendered_text(stories.get_option_at_index(0).prompt)
+        await pilot.press("enter", "r")
+        await wait_loaded(pilot)
+        view = app.screen.query_one(CommentView)
+        assert view.thread.new_ids() == [new_id]
+        header = "".join(line.plain for line in view._head(new_id))
+        assert "new" in header and "latecomer" in header
+        await pilot.press("g", "full_stop")
+        assert view.cursor == new_id
+        assert "New comment 1 of 1" in app.screen.query_one(StatusLine).message
+
+
+async def test_search_the_cache_and_open_a_result(make_app, fake_hn):
+    fake_hn.lists["topstories"] = [IBM]
+    items = fixture_items("unlurker-43727727-ibm-rto")
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        target = next(i for i in items.values() if i.text and "typewritten scan" in i.text)
+        app.screen.query_one(StoryList).focus()
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, CacheSearchScreen)
+        await pilot.press(*'"typewritten scan"')
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_loaded(pilot)
+        view = app.screen.query_one(CommentView)
+        assert view.cursor == target.id
