@@ -75,22 +75,22 @@ class CommentView(ScrollView, can_focus=True):
         Binding("Z", "expand_all", "Expand all", show=False),
         Binding("d", "collapse_depth", "Collapse below this depth", show=False),
         Binding("x", "close_thread", "Collapse thread, next top-level", show=False),
-        Binding("a", "context", "Context"),
-        Binding("R", "replies", "Replies list", show=False),
+        Binding("a", "request('context')", "Context"),
+        Binding("R", "request('replies')", "Replies list", show=False),
         Binding("f", "focus_subthread", "Focus subthread", show=False),
         Binding("u,escape", "leave_subthread", "Leave subthread", show=False),
         Binding("b,ctrl+o", "back", "Back"),
         Binding("B", "forward", "Forward", show=False),
-        Binding("slash", "search", "Search", key_display="/"),
+        Binding("slash", "request('search')", "Search", key_display="/"),
         Binding("full_stop", "new(1)", "Next new comment", show=False),
         Binding("comma", "new(-1)", "Previous new comment", show=False),
         Binding("n", "match(1)", "Next match", show=False),
         Binding("N", "match(-1)", "Previous match", show=False),
-        Binding("o", "links", "Links"),
-        Binding("O", "open_story", "Open story URL", show=False),
-        Binding("H", "open_on_hn", "Open on news.ycombinator.com", show=False),
-        Binding("y", "copy_link", "Copy comment link", show=False),
-        Binding("Y", "copy_text", "Copy comment text", show=False),
+        Binding("o", "request('links')", "Links"),
+        Binding("O", "request('open_story')", "Open story URL", show=False),
+        Binding("H", "request('open_on_hn')", "Open on news.ycombinator.com", show=False),
+        Binding("y", "request('copy_link')", "Copy comment link", show=False),
+        Binding("Y", "request('copy_text')", "Copy comment text", show=False),
     ]
 
     cursor: reactive[int | None] = reactive(None, init=False, always_update=True)
@@ -591,33 +591,10 @@ class CommentView(ScrollView, can_focus=True):
         return before[-1] if before else targets[-1]
 
     # -- requests for the screen ----------------------------------------------------------
-    def _request(self, what: str) -> None:
+    def action_request(self, what: str) -> None:
+        """Ask the screen for something it provides (a dialog, the browser, the clipboard)."""
         if self.cursor is not None:
             self.post_message(self.Requested(what, self.cursor))
-
-    def action_context(self) -> None:
-        self._request("context")
-
-    def action_replies(self) -> None:
-        self._request("replies")
-
-    def action_links(self) -> None:
-        self._request("links")
-
-    def action_search(self) -> None:
-        self._request("search")
-
-    def action_open_story(self) -> None:
-        self._request("open_story")
-
-    def action_open_on_hn(self) -> None:
-        self._request("open_on_hn")
-
-    def action_copy_link(self) -> None:
-        self._request("copy_link")
-
-    def action_copy_text(self) -> None:
-        self._request("copy_text")
 
     # -- mouse ----------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:
