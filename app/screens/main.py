@@ -106,7 +106,7 @@ class MainScreen(Screen[None]):
             async for items in pages:
                 marks = self.source.cache.read_states([item.id for item in items])
                 stories.add_items(items, marks)
-        stories.drop_missing(ids)
+        stories.page_done(ids)
 
     @on(OptionList.OptionSelected, "#stories")
     def story_selected(self, event: OptionList.OptionSelected) -> None:

@@ -62,7 +62,7 @@ class StoryList(OptionList):
         self.ids = ids
         self.items = {}
         self.marks = {}
-        self.asked_more = False
+        self.asked_more = True  # the first page is on its way
         self.border_title = f"{LIST_TITLES.get(kind, kind)} · {len(ids)}"
         self.clear_options()
 
@@ -88,18 +88,20 @@ class StoryList(OptionList):
         ]
         if new:
             self.add_options(new)
-            self.asked_more = False
             if self.highlighted is None:
                 self.highlighted = 0
 
-    def drop_missing(self, asked: list[int]) -> None:
-        """Forget ids that were asked for and did not come (deleted, null, not cached), so
-        one missing story never stalls the rest of the list."""
+    def page_done(self, asked: list[int]) -> None:
+        """A page load ended: forget ids that were asked for and did not come (deleted,
+        null, not cached), so one missing story never stalls the list, and allow the next."""
+        self.asked_more = False
         missing = {i for i in asked if i not in self.items}
         if missing:
             self.ids = [i for i in self.ids if i not in missing]
             self.border_title = f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)}"
             self.add_items([])
+        if self.highlighted is not None:
+            self._maybe_more(self.highlighted)
 
     @property
     def wanted(self) -> list[int]:
@@ -107,9 +109,12 @@ class StoryList(OptionList):
         return [i for i in self.ids if i not in self.items]
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._maybe_more(event.option_index)
+
+    def _maybe_more(self, index: int) -> None:
         if (
             not self.asked_more
-            and event.option_index >= self.option_count - MORE_THRESHOLD
+            and index >= self.option_count - MORE_THRESHOLD
             and self.option_count < len(self.ids)
         ):
             self.asked_more = True

@@ -154,3 +154,32 @@ def _depth(items, item) -> int:
         depth += 1
         item = items[item.parent]
     return depth
+
+
+async def test_story_list_loads_a_page_at_a_time(make_app, fake_hn):
+    ids = list(range(95_000_001, 95_000_101))
+    for n, item_id in enumerate(ids):
+        fake_hn.items[item_id] = {
+            "id": item_id,
+            "type": "story",
+            "title": f"Story {n}",
+            "by": "someone",
+            "score": 100 - n,
+            "time": 1_745_000_000,
+        }
+    fake_hn.items[ids[40]] = None  # a story the API no longer has must not stall the list
+    fake_hn.lists["topstories"] = ids
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        stories = app.screen.query_one(StoryList)
+        assert stories.option_count == 30
+        await pilot.press("end")
+        await wait_loaded(pilot)
+        assert stories.option_count == 59
+        await pilot.press("end")
+        await wait_loaded(pilot)
+        await pilot.press("end")
+        await wait_loaded(pilot)
+        assert stories.option_count == 99
+        assert "Story 99" in rendered_text(stories.get_option_at_index(98).prompt)
