@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import random
 from typing import Any
 
@@ -148,9 +149,10 @@ def _retry_after(response: httpx.Response) -> float | None:
     """Seconds from a Retry-After header (capped so a hostile server cannot stall us)."""
     value = response.headers.get("retry-after", "")
     try:
-        return min(max(float(value), 0.0), 30.0)
+        seconds = float(value)
     except ValueError:
         return None
+    return min(max(seconds, 0.0), 30.0) if math.isfinite(seconds) else None
 
 
 async def _read_capped(response: httpx.Response) -> bytes:

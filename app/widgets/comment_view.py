@@ -28,6 +28,7 @@ from app.hn.models import Item
 from app.hn.text import html_to_plain
 from app.hn.thread import Thread, parse_query
 from app.widgets.comment_text import Highlight, comment_body, comment_header, story_text
+from app.widgets.measure import line_count
 
 MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2
@@ -131,7 +132,11 @@ class CommentView(ScrollView, can_focus=True):
         self._rows: list[int] = []
         self._offsets: list[int] = []
         self._index: dict[int, int] = {}
-        # Wrapped lines per row, split so a header change never re-wraps the body.
+        # Per row: its header and body as Text, their wrapped lines (built only for rows that
+        # are drawn) and its height (counted without wrapping). Header and body are apart so
+        # a new reply count or a collapse never re-renders the body.
+        self._head_texts: dict[int, Text] = {}
+        self._body_texts: dict[int, Text | None] = {}
         self._heads: dict[int, list[Text]] = {}
         self._bodies: dict[int, list[Text]] = {}
         self._heights: dict[int, int] = {}
@@ -168,8 +173,7 @@ class CommentView(ScrollView, can_focus=True):
             self._forget(item_id)
             self._plain.pop(item_id, None)
         for item_id in replied_to:
-            self._heads.pop(item_id, None)
-            self._heights.pop(item_id, None)
+            self._forget_head(item_id)
         anchor = self._top_anchor()
         self._relayout()
         if anchor is not None and anchor[0] in self._index:
@@ -225,52 +229,77 @@ class CommentView(ScrollView, can_focus=True):
         return min(max(depth - base, 0), MAX_INDENT_LEVELS)
 
     def _forget(self, item_id: int | None = None) -> None:
-        """Drop wrapped lines of one row (or all) so they are rebuilt on next use."""
-        if item_id is None:
-            self._heads.clear()
-            self._bodies.clear()
-            self._heights.clear()
-        else:
-            self._heads.pop(item_id, None)
-            self._bodies.pop(item_id, None)
-            self._heights.pop(item_id, None)
+        """Drop what was built for one row (or all) so it is rebuilt on next use."""
+        caches = (self._head_texts, self._body_texts, self._heads, self._bodies, self._heights)
+        for cache in caches:
+            if item_id is None:
+                cache.clear()
+            else:
+                cache.pop(item_id, None)
 
-    def _wrap(self, text: Text, item_id: int) -> list[Text]:
-        width = max(self._width - self._indent(item_id) * 2 - MARKER_WIDTH, 10)
-        return list(text.wrap(self.app.console, width))
+    def _forget_head(self, item_id: int) -> None:
+        """The header changed (reply count, collapse marker): rebuild it, keep the body."""
+        self._head_texts.pop(item_id, None)
+        self._heads.pop(item_id, None)
+        self._heights.pop(item_id, None)
+
+    def _text_width(self, item_id: int) -> int:
+        return max(self._width - self._indent(item_id) * 2 - MARKER_WIDTH, 10)
+
+    def _head_text(self, item_id: int) -> Text:
+        text = self._head_texts.get(item_id)
+        if text is None:
+            assert self.thread is not None
+            item = self.thread.items[item_id]
+            if item_id == self.thread.root_id:
+                text = story_text(self.thread, item, self._style)
+            else:
+                text = comment_header(self.thread, item, self._style, self.highlight)
+            self._head_texts[item_id] = text
+        return text
+
+    def _body_text(self, item_id: int) -> Text | None:
+        """The comment's text; None for the story row, a collapsed or an empty comment."""
+        assert self.thread is not None
+        if item_id == self.thread.root_id or self.thread.is_collapsed(item_id):
+            return None
+        if item_id not in self._body_texts:
+            item = self.thread.items[item_id]
+            self._body_texts[item_id] = comment_body(item, self._style, self.highlight)
+        return self._body_texts[item_id]
 
     def _head(self, item_id: int) -> list[Text]:
         lines = self._heads.get(item_id)
         if lines is None:
-            assert self.thread is not None
-            item = self.thread.items[item_id]
-            if item_id == self.thread.root_id:
-                lines = self._wrap(story_text(self.thread, item, self._style), item_id)
-                rule = max(self._width - MARKER_WIDTH, 10)
-                lines.append(Text("─" * rule, self._style("rule")))
-            else:
-                header = comment_header(self.thread, item, self._style, self.highlight)
-                lines = self._wrap(header, item_id)
+            width = self._text_width(item_id)
+            lines = list(self._head_text(item_id).wrap(self.app.console, width))
+            if self.thread is not None and item_id == self.thread.root_id:
+                lines.append(Text("─" * max(self._width - MARKER_WIDTH, 10), self._style("rule")))
             self._heads[item_id] = lines
         return lines
 
     def _body(self, item_id: int) -> list[Text]:
-        assert self.thread is not None
-        if item_id == self.thread.root_id or self.thread.is_collapsed(item_id):
+        body = self._body_text(item_id)
+        if body is None:
             return []
         lines = self._bodies.get(item_id)
         if lines is None:
-            body = comment_body(self.thread.items[item_id], self._style, self.highlight)
-            lines = self._wrap(body, item_id) if body is not None else []
+            lines = list(body.wrap(self.app.console, self._text_width(item_id)))
             self._bodies[item_id] = lines
         return lines
 
     def _height(self, item_id: int) -> int:
-        """Lines of a row: header, body, one blank line between rows (cached: a relayout
-        sums thousands of these per batch of arriving comments)."""
+        """Lines of a row: header, body, one blank line between rows. Counted on the plain
+        text (``line_count``), so laying out a thread wraps nothing but the rows on screen."""
         height = self._heights.get(item_id)
         if height is None:
-            height = len(self._head(item_id)) + len(self._body(item_id)) + 1
+            width = self._text_width(item_id)
+            height = line_count(self._head_text(item_id).plain, width) + 1
+            body = self._body_text(item_id)
+            if body is not None:
+                height += line_count(body.plain, width)
+            if self.thread is not None and item_id == self.thread.root_id:
+                height += 1  # the rule under the story
             self._heights[item_id] = height
         return height
 
@@ -353,8 +382,7 @@ class CommentView(ScrollView, can_focus=True):
             self._forget()
         for ancestor in thread.ancestors(item_id):
             if thread.set_collapsed(ancestor, False):
-                self._heads.pop(ancestor, None)
-                self._heights.pop(ancestor, None)
+                self._forget_head(ancestor)
         if self._layout_version != thread.version or item_id not in self._index:
             self._relayout()
         self.cursor = item_id
@@ -459,8 +487,7 @@ class CommentView(ScrollView, can_focus=True):
         if not touched:
             return
         for item_id in touched:
-            self._heads.pop(item_id, None)
-            self._heights.pop(item_id, None)
+            self._forget_head(item_id)
         row = self._index.get(self.cursor)
         screen_y = self._offsets[row] - round(self.scroll_y) if row is not None else None
         self._relayout()

@@ -74,8 +74,9 @@ def _comment_text(rng: random.Random, serial: int) -> str:
     return "<p>".join(paragraphs)
 
 
-def _shape(rng: random.Random, comments: int, depth: int) -> list[int]:
-    """Parent index of each comment (-1 = the story), with max depth exactly ``depth``."""
+def _shape(rng: random.Random, comments: int, depth: int, hot: int = 0) -> list[int]:
+    """Parent index of each comment (-1 = the story), with max depth exactly ``depth``; with
+    ``hot``, the first top-level comment gets at least that many descendants."""
     parents: list[int] = []
     depths: list[int] = []
 
@@ -100,11 +101,30 @@ def _shape(rng: random.Random, comments: int, depth: int) -> list[int]:
             node = add(node)
         budget -= length
 
+    # A hot subthread first, if asked: replies under the first top-level comment only.
+    inside: dict[int, None] = {}
+    for index, parent in enumerate(parents):
+        if index == 0 or parent in inside:
+            inside[index] = None
+    hot_left = max(0, hot - (len(inside) - 1)) if hot and parents else 0
+    if hot_left > budget:
+        raise ValueError(f"{comments} comments cannot give a {hot}-reply subthread")
+    hot_pool = [i for i in inside if depths[i] < depth]
+
     # The rest: preferential attachment (busy subthreads attract replies), damped by depth.
     pool = [i for i in range(len(parents)) if depths[i] < depth]
     for _ in range(budget):
         parent = -1
-        if pool and rng.random() >= 0.12:
+        if hot_left:
+            hot_left -= 1
+            while True:
+                candidate = hot_pool[rng.randrange(len(hot_pool))]
+                if rng.random() < 0.8 ** (depths[candidate] - 1):
+                    parent = candidate
+                    break
+            if depths[parent] + 1 < depth:
+                hot_pool.append(len(parents))
+        elif pool and rng.random() >= 0.12:
             while True:
                 candidate = pool[rng.randrange(len(pool))]
                 if rng.random() < 0.8 ** (depths[candidate] - 1):
@@ -119,15 +139,23 @@ def _shape(rng: random.Random, comments: int, depth: int) -> list[int]:
 
 
 def generate_thread(
-    root_id: int = 90_000_000, comments: int = 3000, depth: int = 25, seed: int = 1
+    root_id: int = 90_000_000,
+    comments: int = 3000,
+    depth: int = 25,
+    seed: int = 1,
+    hot: int = 0,
 ) -> dict[int, dict]:
-    """A story plus exactly ``comments`` comments whose deepest is exactly ``depth`` levels."""
+    """A story plus exactly ``comments`` comments whose deepest is exactly ``depth`` levels.
+
+    ``hot`` makes the first top-level comment (the head of the deepest chain) hold at least
+    that many descendants, e.g. to time collapsing a huge subthread; 0 leaves the shape as is.
+    """
     if comments < 0 or depth < 0:
         raise ValueError("comments and depth must be >= 0")
     if (comments == 0) != (depth == 0) or depth > comments:
         raise ValueError(f"cannot make {comments} comments reach depth {depth}")
     rng = random.Random(seed)
-    parents = _shape(rng, comments, depth)
+    parents = _shape(rng, comments, depth, hot)
 
     # Times: a reply comes after its parent; ids follow time (with gaps), like real HN.
     times: list[int] = []

@@ -74,7 +74,7 @@ async def test_new_comments_are_marked_on_the_next_visit(make_app, fake_hn):
         await wait_loaded(pilot)
         view = app.screen.query_one(CommentView)
         assert view.thread.new_ids() == [new_id]
-        header = "".join(line.plain for line in view._head(new_id))
+        header = view._head_text(new_id).plain
         assert "new" in header and "latecomer" in header
         await pilot.press("g", "full_stop")
         assert view.cursor == new_id

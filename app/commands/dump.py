@@ -1,0 +1,131 @@
+"""``hnterm dump ITEM``: a whole thread written out as JSON or Markdown, without the TUI.
+
+The thread is loaded exactly as the app loads it (``Source.thread``: the cached copy, then the
+network when that copy is stale), so a dump also fills the cache, and ``--offline`` dumps what
+was read before. An ITEM that is a comment dumps its story's thread.
+
+Exit status: 0 when a thread was written (a partial one says so on stderr and in the JSON's
+``complete``), 1 when there was nothing to write, 2 for a bad command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from contextlib import aclosing
+from pathlib import Path
+
+from app.__main__ import parse_item
+from app.config import API_ENV, Config
+from app.export import to_json, to_markdown
+from app.hn.client import HNClient, HNError
+from app.hn.thread import Thread
+from app.source import Source
+from app.storage.cache import Cache
+from app.storage.paths import CACHE_ENV
+
+FORMATS = ("json", "markdown")
+
+
+class DumpError(Exception):
+    """Nothing could be dumped; the message is the one line the user sees."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hnterm dump",
+        description="Write a Hacker News thread out as JSON (the API's item form, plus the "
+        "reply tree) or Markdown.",
+        epilog=f"environment: {API_ENV} (like --api-url), {CACHE_ENV} (like --cache-dir)",
+    )
+    parser.add_argument(
+        "item", type=parse_item, metavar="ITEM", help="story or comment id, or its HN URL"
+    )
+    parser.add_argument(
+        "-f", "--format", choices=FORMATS, default="json", help="output format (default json)"
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout"
+    )
+    parser.add_argument("--api-url", metavar="URL", help="HN API base URL")
+    parser.add_argument("--cache-dir", metavar="DIR", help="where the SQLite cache lives")
+    parser.add_argument(
+        "--offline", action="store_true", help="use the cache only; never touch the network"
+    )
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2): return, don't exit
+        return exc.code if isinstance(exc.code, int) else 2
+    config = Config.build(api_url=args.api_url, cache=args.cache_dir, offline=args.offline)
+    try:
+        thread, warning = asyncio.run(load(config, args.item))
+        if args.format == "markdown":
+            text = to_markdown(thread)
+        else:
+            text = to_json(thread, requested=args.item) + "\n"
+        write(text, args.output)
+    except DumpError as exc:
+        print(f"hnterm dump: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    if warning:
+        print(f"hnterm dump: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
+    """The thread holding ``item_id`` as the app would show it, and a warning if partial."""
+    cache = Cache(config.cache_dir)
+    client = None if config.offline else HNClient(config.api_url)
+    source = Source(client, cache)
+    progress = sys.stderr.isatty()
+    try:
+        try:
+            root_id = await source.resolve_root(item_id)
+        except HNError as exc:
+            raise DumpError(f"cannot load item {item_id}: {exc}") from None
+        thread = Thread(root_id)
+        warning = None
+        async with aclosing(source.thread(root_id)) as updates:
+            async for update in updates:
+                thread.add(update.items)
+                warning = update.error
+                if progress and not update.done:
+                    print(f"\rloading: {len(thread)} comments", end="", file=sys.stderr)
+        if progress:
+            print("\r\033[K", end="", file=sys.stderr)
+    finally:
+        if client is not None:
+            await client.aclose()
+        cache.close()
+    if thread.root is None:
+        if config.offline:
+            raise DumpError(f"item {item_id} is not in the cache (offline mode)")
+        if warning:
+            raise DumpError(f"item {item_id}: {warning}")
+        raise DumpError(f"item {item_id} does not exist")
+    return thread, warning
+
+
+def write(text: str, output: Path | None) -> None:
+    """Write to ``output`` (replacing it) or stdout."""
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `hnterm dump ... | head`: the reader has had enough
+            # Point stdout at /dev/null so flushing it at exit raises nothing more.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DumpError(f"cannot write {output}: {exc.strerror or exc}") from None

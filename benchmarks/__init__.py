@@ -1,0 +1,1 @@
+"""hnterm's benchmarks: ``python -m benchmarks.run`` (see benchmarks/README.md)."""

@@ -1,0 +1,120 @@
+"""The loader on its own: its fetch order, and what its machinery and batching cost.
+
+* ``simulate``: a discrete-event model of a load (each request takes exactly ``delay``, no CPU)
+  under a fetch order; it gives the best time an order allows, with no code overhead at all.
+* ``loader_overhead``: the real ``stream_items`` with an in-process fetch that only sleeps
+  ``delay``: its wall time against the model's for the same order is the loader's own cost
+  (tasks, heap, timers), and the time between an item's arrival and the batch that hands it
+  out is the price of batching (``interval``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from app.hn.loader import priority, stream_items
+from app.hn.models import Item, parse_item
+from benchmarks.network import IN_FLIGHT, THREADS, lower_bound, thread_items
+from tests.fakehn import thread_stats
+
+Priority = Callable[[int, int], float]
+
+POLICIES: dict[str, Priority] = {
+    "fifo": lambda depth, siblings: 0.0,
+    "deepest first": lambda depth, siblings: float(depth),
+    "hnterm (depth + log2(1 + siblings))": priority,
+}
+
+
+def simulate(
+    kids: dict[int, list[int]],
+    root: int,
+    rank: Priority,
+    delay: float,
+    in_flight: int = IN_FLIGHT,
+) -> float:
+    """Seconds a load takes when every request takes ``delay`` and costs nothing else."""
+    waiting: list[tuple[float, int, int, int]] = [(-rank(0, 1), 0, 0, root)]
+    running: list[tuple[float, int, int, int]] = []
+    order = 1
+    now = 0.0
+    while waiting or running:
+        while waiting and len(running) < in_flight:
+            _, serial, depth, item_id = heapq.heappop(waiting)
+            heapq.heappush(running, (now + delay, serial, depth, item_id))
+        now, _, depth, item_id = heapq.heappop(running)
+        replies = kids.get(item_id, [])
+        for kid in replies:
+            heapq.heappush(waiting, (-rank(depth + 1, len(replies)), order, depth + 1, kid))
+            order += 1
+    return now
+
+
+def schedules(delay: float) -> list[dict[str, Any]]:
+    """Modelled load time of each benchmark thread under each fetch order."""
+    rows = []
+    for label, root, fixture in THREADS:
+        raw = thread_items(root, fixture)
+        kids = {item_id: list(item.get("kids") or ()) for item_id, item in raw.items() if item}
+        comments, depth = thread_stats(raw, root)
+        bound = lower_bound(comments, depth, delay)
+        row: dict[str, Any] = {"thread": label, "bound_s": round(bound, 4)}
+        for name, rank in POLICIES.items():
+            seconds = simulate(kids, root, rank, delay)
+            row[name] = {"seconds": round(seconds, 4), "ratio": round(seconds / bound, 3)}
+        rows.append(row)
+    return rows
+
+
+async def _in_process_load(
+    items: dict[int, Item], root: int, delay: float, interval: float
+) -> dict[str, Any]:
+    arrived: dict[int, float] = {}
+
+    async def fetch(item_id: int) -> Item | None:
+        await asyncio.sleep(delay)
+        arrived[item_id] = time.perf_counter()
+        return items.get(item_id)
+
+    waits: list[float] = []
+    batches = 0
+    started = time.perf_counter()
+    cpu = time.process_time()
+    async with asyncio.timeout(60):
+        async for batch in stream_items(fetch, [root], concurrency=IN_FLIGHT, interval=interval):
+            now = time.perf_counter()
+            batches += 1
+            waits.extend(now - arrived[item.id] for item in batch.items)
+    wall = time.perf_counter() - started
+    cpu = time.process_time() - cpu
+    waits.sort()
+    return {
+        "wall_s": round(wall, 4),
+        "cpu_ms_per_item": round(1000 * cpu / len(arrived), 4),
+        "batches": batches,
+        "arrival_to_batch_ms": {
+            "mean": round(1000 * statistics.fmean(waits), 2),
+            "p99": round(1000 * waits[int(0.99 * (len(waits) - 1))], 2),
+            "max": round(1000 * waits[-1], 2),
+        },
+    }
+
+
+def loader_overhead(delay: float, interval: float = 0.1) -> list[dict[str, Any]]:
+    """``stream_items`` with a sleeping in-process fetch vs the model of the same order."""
+    rows = []
+    for label, root, fixture in THREADS:
+        raw = thread_items(root, fixture)
+        items = {i: item for i, value in raw.items() if (item := parse_item(value, i))}
+        kids = {item_id: list(item.kids) for item_id, item in items.items()}
+        modelled = simulate(kids, root, priority, delay)
+        run = asyncio.run(_in_process_load(items, root, delay, interval))
+        run["modelled_s"] = round(modelled, 4)
+        run["overhead_s"] = round(run["wall_s"] - modelled, 4)
+        rows.append({"thread": label, **run})
+    return rows

@@ -1,0 +1,60 @@
+"""The fake HN API in its own process, so its CPU never competes with the measured loop."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 30.0
+
+
+@contextmanager
+def fake_server(delay: float) -> Iterator[str]:
+    """Run ``python -m tests.fakehn --generated`` on a free loopback port; yield its URL."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fakehn",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--delay",
+            str(delay),
+            "--generated",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        url = _first_line(process)
+        if not url.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"fake server did not start (said {url!r})")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _first_line(process: subprocess.Popen[str]) -> str:
+    """The server's first stdout line, or an error if it says nothing in time."""
+    assert process.stdout is not None
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(START_TIMEOUT)
+    if not line:
+        raise RuntimeError(f"fake server printed no URL within {START_TIMEOUT:.0f} s")
+    return line[0].strip()
