@@ -324,8 +324,6 @@ async def navigate(args: dict[str, Any]) -> dict[str, Any]:
         await shown_in_full(screen, view, frames, root)
         view.focus()
         await settle(frames)
-        if args.get("freeze"):
-            gc.freeze()  # the proposal being measured: loaded objects leave the GC's view
         plan = [("j", presses), ("k", presses), ("pagedown", presses // 2), ("]", presses // 2)]
         for key, count in plan:
             if key == "]":
@@ -342,8 +340,6 @@ async def navigate(args: dict[str, Any]) -> dict[str, Any]:
         assert view.thread is not None
         view.move_to(hot_id)
         await settle(frames)
-        if args.get("freeze"):
-            gc.freeze()
         collapse, expand = [], []
         since = len(collections.passes)
         for _ in range(max(3, presses // 20)):

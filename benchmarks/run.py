@@ -225,11 +225,7 @@ class Runner:
             "hot_id": hot_id,
             "presses": presses,
         }
-        result = probe("navigate", args)
-        # The same with gc.freeze() once a thread is loaded: what a full collection over a
-        # big thread's objects costs a keypress (a proposal for the app, measured here).
-        result["with_gc_freeze"] = probe("navigate", {**args, "freeze": True})
-        return result
+        return probe("navigate", args)
 
     def loader(self) -> dict[str, Any]:
         return {
@@ -383,20 +379,6 @@ def table(results: dict[str, Any], delay: float) -> str:
                     verdict(ok),
                 )
             )
-        frozen = nav.get("with_gc_freeze", {})
-        for key in ("j", "k", "pagedown", "]", "collapse", "expand"):
-            if key in frozen:
-                frame, work = frozen[key]["frame"], frozen[key]["work"]
-                name = key if key in ("collapse", "expand") else f"key {key}"
-                rows.append(
-                    (
-                        f"  {name}, with gc.freeze() (proposal)",
-                        f"to frame {frame['median_ms']:.1f}/{frame['p99_ms']:.1f} ms, "
-                        f"work {work['median_ms']:.1f}/{work['p99_ms']:.1f}",
-                        "median < 16, p99 < 50",
-                        verdict(frame["median_ms"] < 16 and frame["p99_ms"] < 50),
-                    )
-                )
         rss = max(nav.get("peak_rss_mb_3000", 0), first.get("peak_rss_mb", 0))
         rows.append(
             (
