@@ -1,5 +1,6 @@
 """The HTTP client against the fake Firebase server over real sockets."""
 
+import asyncio
 import time
 
 import pytest
@@ -113,3 +114,9 @@ async def test_stream_reports_failures_and_keeps_the_rest(client, fake_hn):
     assert list(failed) == [bad]
     assert bad not in got
     assert len(got) > len(items) // 2
+
+
+async def test_429_with_a_nonsense_retry_after_falls_back_to_backoff(client, fake_hn):
+    fake_hn.fault("429", ids=[IBM], times=1, retry_after="nan")
+    async with asyncio.timeout(5):  # sleeping for "nan" seconds would never end
+        assert (await client.item(IBM)).id == IBM
