@@ -32,7 +32,7 @@ from app.widgets.measure import line_count
 
 MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2
-EMPTY_HINT = "  Pick a story on the left and press enter to read its comments (? lists the keys)."
+EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
 
 Place = tuple[int, int | None]  # (cursor, subthread scope): one history entry
 

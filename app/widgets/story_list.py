@@ -38,8 +38,7 @@ class StoryList(OptionList):
                 str(n),
                 f"app.show_list('{kind}')",
                 f"{title} stories",
-                show=n == 1,
-                key_display="1-7" if n == 1 else None,
+                show=False,
             )
             for n, (kind, title) in enumerate(LIST_TITLES.items(), start=1)
         ),
@@ -63,7 +62,7 @@ class StoryList(OptionList):
         self.items = {}
         self.marks = {}
         self.asked_more = True  # the first page is on its way
-        self.border_title = f"{LIST_TITLES.get(kind, kind)} · {len(ids)}"
+        self._show_title()
         self.clear_options()
 
     def add_items(self, items: list[Item], marks: dict[int, ReadMark] | None = None) -> None:
@@ -91,6 +90,11 @@ class StoryList(OptionList):
             if self.highlighted is None:
                 self.highlighted = 0
 
+    def _show_title(self) -> None:
+        self.border_title = (
+            f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)} · 1-7 switch"
+        )
+
     def page_done(self, asked: list[int]) -> None:
         """A page load ended: forget ids that were asked for and did not come (deleted,
         null, not cached), so one missing story never stalls the list, and allow the next."""
@@ -98,7 +102,7 @@ class StoryList(OptionList):
         missing = {i for i in asked if i not in self.items}
         if missing:
             self.ids = [i for i in self.ids if i not in missing]
-            self.border_title = f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)}"
+            self._show_title()
             self.add_items([])
         if self.highlighted is not None:
             self._maybe_more(self.highlighted)
