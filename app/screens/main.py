@@ -208,20 +208,27 @@ class MainScreen(Screen[None]):
 
     @on(CommentView.CursorMoved)
     def cursor_moved(self, event: CommentView.CursorMoved) -> None:
-        """Once loading is over, the status line tells where the reader is."""
+        """Once loading is over, the status line tells where the reader is: position,
+        depth, replies, and which search match or new comment this is."""
         thread = self.thread
         if self.thread_loading or thread is None or event.item_id not in thread:
             return
         if event.item_id == thread.root_id:
             self.status.show(f"Story · {len(thread)} comments")
             return
-        position = thread.rows().index(event.item_id)
-        depth = thread.depth_of[event.item_id]
         replies = len(thread.children(event.item_id))
-        self.status.show(
-            f"Comment {position} of {len(thread.rows()) - 1} shown · depth {depth} · "
-            f"{replies} direct {'reply' if replies == 1 else 'replies'}"
-        )
+        parts = [
+            f"Comment {thread.rows().index(event.item_id)} of {len(thread.rows()) - 1} shown",
+            f"depth {thread.depth_of[event.item_id]}",
+            f"{replies} direct {'reply' if replies == 1 else 'replies'}",
+        ]
+        matches = self.query_one(CommentView).matches
+        if event.item_id in matches:
+            parts.append(f"match {matches.index(event.item_id) + 1} of {len(matches)}")
+        new = thread.new_ids()
+        if event.item_id in new:
+            parts.append(f"new comment {new.index(event.item_id) + 1} of {len(new)}")
+        self.status.show(" · ".join(parts))
 
     # -- requests from the comment view ---------------------------------------------------
     @on(CommentView.Notice)

@@ -588,10 +588,7 @@ class CommentView(ScrollView, can_focus=True):
         self._goto_match(step, include_cursor=False)
 
     def _goto_match(self, step: int, *, include_cursor: bool) -> None:
-        target = self._cycle(self.matches, step, include_cursor=include_cursor)
-        self.jump(target)
-        number = self.matches.index(target) + 1
-        self.post_message(self.Notice(f"Match {number} of {len(self.matches)}"))
+        self.jump(self._cycle(self.matches, step, include_cursor=include_cursor))
 
     def action_new(self, step: int) -> None:
         """Go to the next (1) or previous (-1) comment that is new since the last visit."""
@@ -599,9 +596,7 @@ class CommentView(ScrollView, can_focus=True):
         if not new:
             self.post_message(self.Notice("No new comments since your last visit"))
             return
-        target = self._cycle(new, step, include_cursor=False)
-        self.jump(target)
-        self.post_message(self.Notice(f"New comment {new.index(target) + 1} of {len(new)}"))
+        self.jump(self._cycle(new, step, include_cursor=False))
 
     def _cycle(self, targets: list[int], step: int, *, include_cursor: bool) -> int:
         """The first of ``targets`` after (or last before) the cursor in reading order,

@@ -78,7 +78,7 @@ async def test_new_comments_are_marked_on_the_next_visit(make_app, fake_hn):
         assert "new" in header and "latecomer" in header
         await pilot.press("g", "full_stop")
         assert view.cursor == new_id
-        assert "New comment 1 of 1" in app.screen.query_one(StatusLine).message
+        assert "new comment 1 of 1" in app.screen.query_one(StatusLine).message
 
 
 async def test_search_the_cache_and_open_a_result(make_app, fake_hn):

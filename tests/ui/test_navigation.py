@@ -9,6 +9,7 @@ from rich.console import Console
 
 from app.screens.pick import PickScreen
 from app.widgets.comment_view import CommentView
+from app.widgets.status_line import StatusLine
 from tests.data import IBM, fixture_items
 
 SIZE = (140, 45)
@@ -186,6 +187,7 @@ async def test_search_opens_a_collapsed_match_and_highlights_it(reader):
     assert DEEPEST.id in thread.rows()
     assert view.matches == [DEEPEST.id]
     assert word in view.highlight.words
+    assert "match 1 of 1" in app.screen.query_one(StatusLine).message
     await pilot.press("g", "n")
     assert view.cursor == DEEPEST.id
 
