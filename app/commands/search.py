@@ -13,8 +13,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from app.storage.cache import DB_NAME, Cache, SearchHit, parse_query
+from app.storage.cache import DB_NAME, Cache, SearchHit
 from app.storage.paths import cache_dir
+from app.storage.query import parse_query
 
 SYNTAX = """\
 query syntax:

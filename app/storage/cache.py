@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +28,7 @@ from typing import Any, TypeVar
 
 from app.hn.models import Item, item_to_json, parse_item
 from app.hn.text import html_to_plain, sanitize
+from app.storage.query import fts_expression, parse_query
 from app.storage.readstate import ReadMark, ReadState, decode_ids, encode_ids
 
 T = TypeVar("T")
@@ -99,21 +99,6 @@ class SearchHit:
     title: str | None  # the story title of the hit's thread (its own title for a story)
     snippet: str  # the matching text around the match, or the title
     rank: float  # bm25: lower is better; 0.0 for author-only searches (newest first)
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """A parsed search: FTS phrases that must all match, ones that must not, and authors."""
-
-    phrases: tuple[str, ...] = ()  # each an FTS5 string, quoted, maybe with a trailing *
-    excluded: tuple[str, ...] = ()
-    authors: tuple[str, ...] = ()
-    excluded_authors: tuple[str, ...] = ()
-    terms: tuple[str, ...] = ()  # the words and phrases as typed, for highlighting
-
-    @property
-    def empty(self) -> bool:
-        return not self.phrases and not self.authors
 
 
 @dataclass(frozen=True)
@@ -867,60 +852,5 @@ def _damage_message(moved: Path) -> str:
 # -- queries ---------------------------------------------------------------------------------
 # A token: optional '-', optional 'by:'/'author:', then a "quoted phrase" (closing quote
 # optional) or a bare word.
-_TOKEN = re.compile(r'(-)?(?:(by|author):)?(?:"([^"]*)"?|([^\s"]+))', re.IGNORECASE)
-_USERNAME = re.compile(r"[A-Za-z0-9_-]+")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def parse_query(text: str) -> SearchQuery:
-    """Words (all must match), "quoted phrases", ``word*`` prefixes, ``-word`` exclusions and
-    ``by:name``/``author:name`` filters (``-by:name`` leaves an author out). Tokens with
-    nothing searchable in them are dropped, so any input parses."""
-    phrases: list[str] = []
-    excluded: list[str] = []
-    authors: list[str] = []
-    excluded_authors: list[str] = []
-    terms: list[str] = []
-    # Controls are never searchable, and a NUL would end the FTS5 string early in C.
-    for match in _TOKEN.finditer(_CONTROL.sub(" ", text or "")):
-        negate, field, quoted, bare = match.groups()
-        raw = quoted if quoted is not None else bare or ""
-        if not field and raw.lower() in ("by:", "author:"):
-            continue  # a filter with no name
-        if field:
-            name = _USERNAME.search(raw)
-            names = excluded_authors if negate else authors
-            if name and name.group() not in names:
-                names.append(name.group())
-            continue
-        prefix = quoted is None and raw.endswith("*")
-        words = raw.rstrip("*") if prefix else raw
-        if not any(ch.isalnum() for ch in words):
-            continue
-        phrase = '"' + words.replace('"', '""') + '"' + ("*" if prefix else "")
-        if negate:
-            excluded.append(phrase)
-        else:
-            phrases.append(phrase)
-            terms.append(words)
-    if not phrases:
-        excluded = []  # FTS5 has no 'everything but': a lone exclusion finds nothing useful
-    return SearchQuery(
-        tuple(phrases), tuple(excluded), tuple(authors), tuple(excluded_authors), tuple(terms)
-    )
-
-
-def fts_expression(query: SearchQuery) -> str:
-    """The FTS5 MATCH expression of a parsed query (every user string inside quotes)."""
-    names = " OR ".join('"' + name + '"' for name in query.authors)
-    authors = f"author : ({names})" if names else ""
-    if not query.phrases:
-        return authors
-    expression = " AND ".join(query.phrases)
-    for phrase in query.excluded:
-        expression = f"({expression}) NOT {phrase}"
-    return f"({expression}) AND {authors}" if authors else expression
-
-
 def _one_line(text: str | None) -> str:
     return " ".join(sanitize(text).split()) if text else ""

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from app.hn.models import Item
 from app.hn.text import html_to_plain
-from app.storage.cache import Cache, parse_query
+from app.storage.cache import Cache
+from app.storage.query import parse_query
 from tests.data import IBM, fixture_items
 
 IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")
