@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import asdict
 
+from app.commands import parse_args
 from app.config import CACHE_MAX_ENV, env_cache_max_mb
 from app.storage.cache import DB_NAME, Cache, CacheStats
 from app.storage.paths import cache_dir
@@ -84,11 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     """Run one action; 0 on success, 1 if the check finds damage, 2 for a bad command line."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 2
+    args = parse_args(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     directory = cache_dir(getattr(args, "cache_dir", None))
     path = directory / DB_NAME
     if args.action == "prune" and args.older_than is None and args.max_size is None:

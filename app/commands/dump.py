@@ -18,6 +18,7 @@ from contextlib import aclosing
 from pathlib import Path
 
 from app.__main__ import parse_item
+from app.commands import parse_args
 from app.config import API_ENV, Config
 from app.export import to_json, to_markdown
 from app.hn.client import HNClient, HNError
@@ -58,11 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help (0) or a usage error (2): return, don't exit
-        return exc.code if isinstance(exc.code, int) else 2
+    args = parse_args(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     config = Config.build(api_url=args.api_url, cache=args.cache_dir, offline=args.offline)
     try:
         thread, warning = asyncio.run(load(config, args.item))

@@ -13,6 +13,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from app.commands import parse_args
 from app.storage.cache import DB_NAME, Cache, SearchHit
 from app.storage.paths import cache_dir
 from app.storage.query import parse_query
@@ -47,11 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     """Print the hits; 0 even when there are none, 2 for a bad command line."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help (0) or a usage error (2): return, don't exit
-        return exc.code if isinstance(exc.code, int) else 2
+    args = parse_args(build_parser(), argv)
+    if isinstance(args, int):
+        return args
     query = join_query(args.query)
     if parse_query(query).empty:
         print(f"hnterm search: nothing to search for in {query!r}", file=sys.stderr)
