@@ -208,9 +208,6 @@ class Thread:
         self.version += 1
         return True
 
-    def toggle(self, item_id: int) -> bool:
-        return self.set_collapsed(item_id, item_id not in self.collapsed)
-
     def collapse_all(self, items: Iterable[int] | None = None) -> bool:
         """Collapse every comment with replies (or just ``items``)."""
         targets = self.depth_of if items is None else items

@@ -340,11 +340,27 @@ class MainScreen(Screen[None]):
             self.show_list(self.query_one(StoryList).kind)
 
     def action_save(self) -> None:
-        """Download every comment of the open thread and keep it for offline reading."""
+        """Download every comment of the open thread and keep it for offline reading; on a
+        saved thread, take it off the Saved list (it may then be pruned)."""
         if self.thread is None:
             self.status.show("Open a thread to save it for offline reading")
             return
-        self.save_thread(self.thread.root_id)
+        root = self.thread.root_id
+        if self.source.cache.is_saved(root):
+            self.source.cache.unsave_thread(root)
+            self.status.show("Removed from the Saved list; s saves it again")
+            return
+        self.save_thread(root)
+
+    def action_mark_unread(self) -> None:
+        """Forget that the highlighted story was read (no dimming, no "new" marks)."""
+        stories = self.query_one(StoryList)
+        option = stories.highlighted_option
+        if option is None or option.id is None:
+            return
+        self.source.cache.mark_story_unread(int(option.id))
+        stories.forget_mark(int(option.id))
+        self.status.show("Marked unread")
 
     @work(exclusive=True, group="save")
     async def save_thread(self, root_id: int) -> None:

@@ -37,11 +37,6 @@ class ReadState(ReadMark):
     seen: frozenset[int] = frozenset()
 
 
-def new_comments(thread_ids: Iterable[int], seen: Iterable[int]) -> set[int]:
-    """Ids in the thread that were not seen at the last visit: the comments to mark as new."""
-    return set(thread_ids).difference(seen)
-
-
 def encode_ids(ids: Iterable[int]) -> bytes:
     """A compact blob of distinct positive ids (order is not kept)."""
     ordered = sorted({i for i in ids if i > 0})

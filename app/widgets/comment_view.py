@@ -380,9 +380,7 @@ class CommentView(ScrollView, can_focus=True):
         if self.scope is not None and self.scope not in (item_id, *thread.ancestors(item_id)):
             self.scope = None
             self._forget()
-        for ancestor in thread.ancestors(item_id):
-            if thread.set_collapsed(ancestor, False):
-                self._forget_head(ancestor)
+        self._collapse(lambda thread: thread.reveal(item_id))
         if self._layout_version != thread.version or item_id not in self._index:
             self._relayout()
         self.cursor = item_id
@@ -479,7 +477,7 @@ class CommentView(ScrollView, can_focus=True):
         """Apply a collapse change to the model and redraw only the rows it touched,
         keeping the cursor where it was on screen (or on its nearest visible ancestor)."""
         thread = self.thread
-        if thread is None or self.cursor is None:
+        if thread is None:
             return
         before = set(thread.collapsed)
         change(thread)
@@ -488,9 +486,12 @@ class CommentView(ScrollView, can_focus=True):
             return
         for item_id in touched:
             self._forget_head(item_id)
-        row = self._index.get(self.cursor)
+        row = self._index.get(self.cursor) if self.cursor is not None else None
         screen_y = self._offsets[row] - round(self.scroll_y) if row is not None else None
         self._relayout()
+        if self.cursor is None:
+            self.refresh()
+            return
         if self.cursor not in self._index:
             visible = [a for a in thread.ancestors(self.cursor) if a in self._index]
             self.cursor = visible[-1] if visible else (self._rows[0] if self._rows else None)

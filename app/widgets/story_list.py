@@ -31,6 +31,7 @@ class StoryList(OptionList):
     BINDINGS = [
         Binding("enter", "select", "Open"),
         Binding("slash", "app.search_cache", "Search cache", key_display="/"),
+        Binding("U", "screen.mark_unread", "Mark unread", show=False),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         *(
@@ -89,6 +90,11 @@ class StoryList(OptionList):
             self.add_options(new)
             if self.highlighted is None:
                 self.highlighted = 0
+
+    def forget_mark(self, story_id: int) -> None:
+        """Show a story as never read."""
+        if self.marks.pop(story_id, None) is not None:
+            self.add_items([self.items[story_id]])
 
     def _show_title(self) -> None:
         self.border_title = (

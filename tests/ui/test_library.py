@@ -98,3 +98,21 @@ async def test_search_the_cache_and_open_a_result(make_app, fake_hn):
         await wait_loaded(pilot)
         view = app.screen.query_one(CommentView)
         assert view.cursor == target.id
+
+
+async def test_unsave_and_mark_unread(make_app, fake_hn):
+    fake_hn.lists["topstories"] = [IBM]
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("s")
+        await wait_loaded(pilot)
+        assert app.cache.is_saved(IBM)
+        await pilot.press("s")
+        assert not app.cache.is_saved(IBM)
+        stories = app.screen.query_one(StoryList)
+        assert IBM in stories.marks
+        stories.focus()
+        await pilot.press("U")
+        assert IBM not in stories.marks
+        assert app.cache.story_read(IBM) is None

@@ -68,10 +68,10 @@ def test_collapse_hides_the_subtree_and_counts_it():
     thread.add(
         [story(1, [2, 5]), comment(2, 1, [3]), comment(3, 2, [4]), comment(4, 3), comment(5, 1)]
     )
-    assert thread.toggle(2)
+    assert thread.set_collapsed(2, True)
     assert thread.rows() == [1, 2, 5]
     assert thread.subtree_size(2) == 2
-    assert thread.toggle(2)
+    assert thread.set_collapsed(2, False)
     assert thread.rows() == [1, 2, 3, 4, 5]
 
 
