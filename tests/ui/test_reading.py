@@ -183,3 +183,12 @@ async def test_story_list_loads_a_page_at_a_time(make_app, fake_hn):
         await wait_loaded(pilot)
         assert stories.option_count == 99
         assert "Story 99" in rendered_text(stories.get_option_at_index(98).prompt)
+
+
+async def test_opening_an_item_asks_for_its_story_once(make_app, fake_hn):
+    fake_hn.lists["topstories"] = [BIDEN]  # the list would fetch IBM for itself
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert len(app.screen.query_one(CommentView).thread) == 352
+    assert fake_hn.request_log[f"/v0/item/{IBM}.json"] == 1
