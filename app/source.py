@@ -243,11 +243,11 @@ class Source:
         batch: Batch
         async for batch in stream_items(self.client.item, start, concurrency=self.concurrency):
             self._saw(batch)
+            offline = batch.network_down and batch.fetched == 0  # as _saw judges it
             items, first = first + batch.items, []
             batch.fetched += 1 if root is not None else 0
             if items:
                 self.cache.put_items(items, root_id)
-            offline = batch.network_down and batch.fetched == 0
             if batch.done and batch.fetched and not batch.failed:
                 # Stamped with the start: anything fetched since is at least that new.
                 self.cache.set_thread_refreshed(root_id, began)

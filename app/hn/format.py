@@ -40,6 +40,6 @@ def domain(url: str | None) -> str:
     return host.removeprefix("www.")
 
 
-def plural(count: int, word: str) -> str:
-    """'1 comment', '2 comments'."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 comment', '2 comments'; ``many`` for irregular plurals ('reply', 'replies')."""
+    return f"{count} {word if count == 1 else many or word + 's'}"

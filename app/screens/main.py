@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
 from app.hn.client import HNError
+from app.hn.format import plural
 from app.hn.text import html_to_plain, is_safe_url
 from app.hn.thread import Thread
 from app.screens.pick import PickScreen
@@ -46,7 +47,6 @@ class MainScreen(Screen[None]):
         self.start_item = start_item
         self.thread: Thread | None = None
         self.thread_item: int | None = None
-        self.failed: dict[int, str] = {}
         self.thread_loading = False
 
     def compose(self) -> ComposeResult:
@@ -192,7 +192,6 @@ class MainScreen(Screen[None]):
 
     def _report(self, thread: Thread, update: ThreadUpdate, elapsed: float) -> None:
         """Progress while loading; totals, timing and cache share when done."""
-        self.failed = update.failed
         expected = thread.root.descendants if thread.root and thread.root.descendants else 0
         loaded = len(thread)
         if update.error:
@@ -220,13 +219,13 @@ class MainScreen(Screen[None]):
         parts = [
             f"Comment {thread.rows().index(event.item_id)} of {len(thread.rows()) - 1} shown",
             f"depth {thread.depth_of[event.item_id]}",
-            f"{replies} direct {'reply' if replies == 1 else 'replies'}",
+            plural(replies, "direct reply", "direct replies"),
         ]
         matches = self.query_one(CommentView).matches
         if event.item_id in matches:
             parts.append(f"match {matches.index(event.item_id) + 1} of {len(matches)}")
-        new = thread.new_ids()
-        if event.item_id in new:
+        if thread.is_new(event.item_id):  # only then walk the thread for the count
+            new = thread.new_ids()
             parts.append(f"new comment {new.index(event.item_id) + 1} of {len(new)}")
         self.status.show(" · ".join(parts))
 

@@ -80,7 +80,7 @@ def comment_header(thread: Thread, item: Item, style: StyleOf, highlight: Highli
         text.append(" new", style("new"))
     meta = f"  {age(item.time)}"
     if replies:
-        meta += f" · {replies} {'reply' if replies == 1 else 'replies'}"
+        meta += f" · {plural(replies, 'reply', 'replies')}"
     depth = thread.depth_of.get(item.id, 1)
     if depth > 1:
         meta += f" · L{depth}"

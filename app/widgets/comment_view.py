@@ -378,8 +378,7 @@ class CommentView(ScrollView, can_focus=True):
         if thread is None or item_id not in thread:
             return
         if self.scope is not None and self.scope not in (item_id, *thread.ancestors(item_id)):
-            self.scope = None
-            self._forget()
+            self._set_scope(None)
         self._collapse(lambda thread: thread.reveal(item_id))
         if self._layout_version != thread.version or item_id not in self._index:
             self._relayout()
@@ -398,10 +397,7 @@ class CommentView(ScrollView, can_focus=True):
 
     def _go(self, place: Place) -> None:
         cursor, scope = place
-        if scope != self.scope:
-            self.scope = scope
-            self._forget()
-            self._relayout()
+        self._set_scope(scope)
         self.move_to(cursor)
 
     def action_back(self) -> None:
@@ -540,22 +536,25 @@ class CommentView(ScrollView, can_focus=True):
             return
         self._back.append((self.cursor, self.scope))
         self._forward.clear()
-        self.scope = self.cursor
         self.thread.set_collapsed(self.cursor, False)
-        self._forget()
-        self._relayout()
+        self._set_scope(self.cursor)
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = self.scope
+
+    def _set_scope(self, scope: int | None) -> None:
+        """Show the subthread of ``scope`` (None: the whole thread); indents change, so
+        every row is rebuilt."""
+        if scope != self.scope:
+            self.scope = scope
+            self._forget()
+            self._relayout()
 
     def action_leave_subthread(self) -> None:
         if self.scope is None:
             return
-        cursor = self.cursor
-        self.scope = None
-        self._forget()
-        self._relayout()
-        if cursor is not None:
-            self.move_to(cursor)
+        self._set_scope(None)
+        if self.cursor is not None:
+            self.move_to(self.cursor)
 
     # -- search ---------------------------------------------------------------------------
     def _plain_text(self, item: Item) -> str:
