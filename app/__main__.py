@@ -8,7 +8,7 @@ import sys
 from urllib.parse import parse_qs, urlsplit
 
 from app.config import API_ENV, Config
-from app.hn.models import is_number
+from app.hn.models import is_item_id, is_number
 from app.storage.paths import CACHE_ENV
 
 DESCRIPTION = """\
@@ -35,6 +35,16 @@ environment:
 
 def parse_item(value: str) -> int:
     """An item id from '123', 'item?id=123' or a news.ycombinator.com URL."""
+    item_id = item_id_of(value)
+    if item_id is None:
+        raise argparse.ArgumentTypeError(f"not an HN item id or URL: {value!r}")
+    if not is_item_id(item_id):
+        raise argparse.ArgumentTypeError(f"not an HN item id (out of range): {value.strip()!r}")
+    return item_id
+
+
+def item_id_of(value: str) -> int | None:
+    """The number in '123', 'item?id=123' or an item URL (not range-checked), or None."""
     value = value.strip()
     if is_number(value):
         return int(value)
@@ -43,9 +53,7 @@ def parse_item(value: str) -> int:
     if ids and is_number(ids[0]):
         return int(ids[0])
     match = re.fullmatch(r"(?:item\?id=)?(\d+)", value)
-    if match:
-        return int(match.group(1))
-    raise argparse.ArgumentTypeError(f"not an HN item id or URL: {value!r}")
+    return int(match.group(1)) if match and match.group(1).isascii() else None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,8 @@ from app.screens.cache_search import CacheSearchScreen
 from app.screens.help import HelpScreen
 from app.screens.main import MainScreen
 from app.source import Source
-from app.storage.cache import Cache
+from app.storage.cache import BUSY_TIMEOUT, Cache, CacheError
+from app.storage.worker import CacheWorker
 from app.widgets.comment_view import CommentView
 from app.widgets.story_list import LIST_TITLES, StoryList
 
@@ -39,10 +40,18 @@ class HNApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
-    def __init__(self, config: Config, *, client: HNClient | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        client: HNClient | None = None,
+        busy_timeout: float = BUSY_TIMEOUT,
+    ) -> None:
         super().__init__()
         self.config = config
-        self.cache = Cache(config.cache_dir)
+        self.cache = CacheWorker(
+            config.cache_dir, busy_timeout=busy_timeout, on_problem=self.cache_problem
+        )
         if config.offline:
             client = None
         elif client is None:
@@ -53,8 +62,12 @@ class HNApp(App[None]):
         return MainScreen(self.source, self.config.item)
 
     def on_mount(self) -> None:
-        if self.config.cache_max_bytes and not self.cache.problem:
+        if self.config.cache_max_bytes:
             self.enforce_cache_cap(self.config.cache_max_bytes)
+
+    def cache_problem(self, problem: str) -> None:
+        """A cache problem, said once when it first appears (the reader goes on)."""
+        self.notify(problem, title="Cache", severity="warning", markup=False, timeout=8)
 
     @work(thread=True, exclusive=True, group="cache-cap")
     def enforce_cache_cap(self, max_bytes: int) -> None:
@@ -62,7 +75,11 @@ class HNApp(App[None]):
         (SQLite lets the two share the file); pruning can take a second or two."""
         cache = Cache(self.config.cache_dir)
         try:
+            if cache.path is None:  # unusable folder: the main cache says so
+                return
             removed = cache.enforce_cap(max_bytes)
+        except CacheError:
+            return  # locked by another hnterm, or a full disk: pruning waits for next start
         finally:
             cache.close()
         if removed:
@@ -73,7 +90,7 @@ class HNApp(App[None]):
     async def on_unmount(self) -> None:
         if self.source.client is not None:
             await self.source.client.aclose()
-        self.cache.close()
+        await self.cache.aclose()
 
     def action_show_list(self, kind: str) -> None:
         screen = self.screen

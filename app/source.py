@@ -9,6 +9,7 @@ client or the cache, only what this yields.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -16,8 +17,9 @@ from dataclasses import dataclass, field
 from app.hn.client import HNClient, HNError, NetworkError
 from app.hn.loader import Batch, stream_items
 from app.hn.models import Item
-from app.storage.cache import Cache
+from app.storage.cache import Cache, CacheError
 from app.storage.freshness import is_fresh
+from app.storage.worker import CacheWorker
 
 PAGE_SIZE = 30
 
@@ -37,6 +39,7 @@ class ThreadUpdate:
     elapsed: float = 0.0
     refreshed: float | None = None  # when the thread was last loaded whole from the network
     saved: bool = False  # save_thread only: set on the last update once the thread is kept
+    store_error: str | None = None  # on the last update of a load: why items missed the cache
 
 
 @dataclass
@@ -52,7 +55,7 @@ class Source:
     def __init__(
         self,
         client: HNClient | None,
-        cache: Cache,
+        cache: CacheWorker,
         *,
         concurrency: int = 64,
         clock: Callable[[], float] = time.time,
@@ -89,7 +92,8 @@ class Source:
         """A story list from the network, else the cached copy, else an error. The 'saved'
         list is the threads kept for offline reading, newest first."""
         if kind == "saved":
-            return StoryIds([root for root, _ in self.cache.saved_threads()], from_cache=True)
+            saved = await self.cache.run(Cache.saved_threads)
+            return StoryIds([root for root, _ in saved], from_cache=True)
         error = "offline mode"
         if self.client is not None:
             try:
@@ -99,16 +103,16 @@ class Source:
                 self.network_down |= isinstance(exc, NetworkError)
             else:
                 self.network_down = False
-                self.cache.put_list(kind, ids)
+                await self._keep(Cache.put_list, kind, ids)
                 return StoryIds(ids, from_cache=False)
-        cached = self.cache.get_list(kind)
+        cached = await self.cache.run(Cache.get_list, kind)
         if cached is not None:
             return StoryIds(cached[0], from_cache=True, error=error)
         return StoryIds([], from_cache=True, error=error)
 
     async def stories(self, ids: list[int]) -> AsyncIterator[list[Item]]:
         """Items for a page of the list: cached ones at once, then fresh ones as they come."""
-        cached = self.cache.get_many(ids)
+        cached = await self.cache.run(Cache.get_many, ids)
         if cached:
             yield [cached[i].item for i in ids if i in cached]
         if self.client is None:
@@ -118,7 +122,7 @@ class Source:
         ):
             self._saw(batch)
             if batch.items:
-                self.cache.put_items(batch.items, None)
+                self.cache.submit(Cache.put_items, batch.items, None)
                 yield batch.items
             if batch.network_down:
                 return
@@ -127,7 +131,7 @@ class Source:
         """The story a comment belongs to (walking up parents), or the id itself."""
         current = item_id
         for _ in range(100):  # a parent chain longer than any real thread is a cycle
-            root = self.cache.root_of(current)
+            root = await self.cache.run(Cache.root_of, current)
             if root is not None:
                 return root
             item = await self._item(current)
@@ -137,7 +141,7 @@ class Source:
         return current
 
     async def _item(self, item_id: int) -> Item | None:
-        cached = self.cache.get(item_id)
+        cached = await self.cache.run(Cache.get, item_id)
         if cached is not None:
             return cached.item
         if self.client is None:
@@ -149,7 +153,7 @@ class Source:
             raise
         self.network_down = False
         if item is not None:
-            self.cache.put_items([item], None)
+            await self._keep(Cache.put_items, [item], None)
             self._just_fetched = {item.id: item}
         return item
 
@@ -158,8 +162,7 @@ class Source:
         network load in batches (stale-while-revalidate). A fresh copy is the only update."""
         started = time.perf_counter()
         just_fetched = self._just_fetched.pop(root_id, None)
-        cached = [entry.item for entry in self.cache.thread(root_id)]
-        refreshed = self.cache.thread_refreshed(root_id)
+        cached, refreshed = await self.cache.run(_cached_thread, root_id)
         fresh = not force and self._is_fresh(root_id, cached, refreshed)
         if self.client is None or fresh:  # (a fresh thread has its root cached)
             yield ThreadUpdate(
@@ -187,29 +190,31 @@ class Source:
         """
         started = time.perf_counter()
         if self.client is None:
-            cached = [entry.item for entry in self.cache.thread(root_id)]
+            cached, refreshed = await self.cache.run(_cached_thread, root_id)
             missing = _missing(root_id, cached)
-            complete = not missing
-            if complete:
-                self.cache.save_thread(root_id)
+            error = f"offline: {missing} item(s) not cached, not saved" if missing else None
+            if not missing:
+                error = await self._save(root_id)
             yield ThreadUpdate(
                 [],
                 from_cache=True,
                 cached=len(cached),
                 done=True,
                 offline=True,
-                error=None if complete else f"offline: {missing} item(s) not cached, not saved",
+                error=error,
                 elapsed=time.perf_counter() - started,
-                refreshed=self.cache.thread_refreshed(root_id),
-                saved=complete,
+                refreshed=refreshed,
+                saved=error is None,
             )
             return
-        refreshed = self.cache.thread_refreshed(root_id)
+        refreshed = await self.cache.run(Cache.thread_refreshed, root_id)
         async for update in self._load(root_id, 0, refreshed, started):
             if update.done:
-                if update.fetched and not update.failed:
-                    self.cache.save_thread(root_id)
-                    update.saved = True
+                if update.fetched and not update.failed and update.store_error:
+                    update.error = f"not saved: {update.store_error}"
+                elif update.fetched and not update.failed:
+                    update.error = await self._save(root_id)
+                    update.saved = update.error is None
                 elif update.offline:
                     update.error = "not saved: the network is unreachable"
                 elif update.failed:
@@ -241,17 +246,23 @@ class Source:
         start = [root_id] if root is None else [*root.kids, *root.parts]
         first = [] if root is None else [root]  # goes out with the first batch
         batch: Batch
+        writes: list[asyncio.Future[object]] = []
+        store_error = None
         async for batch in stream_items(self.client.item, start, concurrency=self.concurrency):
             self._saw(batch)
             offline = batch.network_down and batch.fetched == 0  # as _saw judges it
             items, first = first + batch.items, []
             batch.fetched += 1 if root is not None else 0
-            if items:
-                self.cache.put_items(items, root_id)
+            if items:  # stored while the load goes on; the refresh stamp below waits for it
+                writes.append(self.cache.submit(Cache.put_items, items, root_id))
             if batch.done and batch.fetched and not batch.failed:
-                # Stamped with the start: anything fetched since is at least that new.
-                self.cache.set_thread_refreshed(root_id, began)
-                refreshed = began
+                # Stamped with the start (anything fetched since is at least that new), and
+                # only when every item was stored: a copy with holes must not look fresh.
+                results = await asyncio.gather(*writes, return_exceptions=True)
+                errors = [str(result) for result in results if isinstance(result, Exception)]
+                store_error = errors[0] if errors else None
+                if not errors and await self._keep(Cache.set_thread_refreshed, root_id, began):
+                    refreshed = began
             yield ThreadUpdate(
                 items,
                 from_cache=False,
@@ -263,7 +274,25 @@ class Source:
                 error=_error_summary(batch.failed, offline),
                 elapsed=time.perf_counter() - started,
                 refreshed=refreshed,
+                store_error=store_error,
             )
+
+    async def _keep(self, method: Callable[..., object], *args: object) -> bool:
+        """A best-effort write of fetched data: a failure is the cache's problem (reported
+        by the worker once), never the reader's, who has the data on screen already."""
+        try:
+            await self.cache.run(method, *args)
+        except CacheError:
+            return False
+        return True
+
+    async def _save(self, root_id: int) -> str | None:
+        """Keep a thread for good; None when kept, else why not."""
+        try:
+            await self.cache.run(Cache.save_thread, root_id)
+        except CacheError as exc:
+            return f"not saved: {exc}"
+        return None
 
     def _saw(self, batch: Batch) -> None:
         """Track reachability: any answer clears ``network_down``; a load that got nothing
@@ -272,6 +301,11 @@ class Source:
             self.network_down = False
         elif batch.network_down and batch.fetched == 0:
             self.network_down = True
+
+
+def _cached_thread(cache: Cache, root_id: int) -> tuple[list[Item], float | None]:
+    """A thread's cached items and when it was last loaded whole (one trip to the thread)."""
+    return [entry.item for entry in cache.thread(root_id)], cache.thread_refreshed(root_id)
 
 
 def _missing(root_id: int, items: list[Item]) -> int:

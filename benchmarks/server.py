@@ -14,8 +14,14 @@ START_TIMEOUT = 30.0
 
 
 @contextmanager
-def fake_server(delay: float) -> Iterator[str]:
-    """Run ``python -m tests.fakehn --generated`` on a free loopback port; yield its URL."""
+def fake_server(
+    delay: float, *, tls_dir: Path | None = None, connect_delay: float = 0.0
+) -> Iterator[str]:
+    """Run ``python -m tests.fakehn --generated`` on a free loopback port; yield its URL.
+
+    With ``tls_dir`` it serves HTTPS, and the CA to trust is ``tls_dir/hnterm-test-ca.pem``
+    (see ``ca_file``); ``connect_delay`` is added to each new connection's first answer."""
+    tls = ["--tls-dir", str(tls_dir)] if tls_dir is not None else []
     process = subprocess.Popen(
         [
             sys.executable,
@@ -27,7 +33,10 @@ def fake_server(delay: float) -> Iterator[str]:
             "0",
             "--delay",
             str(delay),
+            "--connect-delay",
+            str(connect_delay),
             "--generated",
+            *tls,
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -36,7 +45,7 @@ def fake_server(delay: float) -> Iterator[str]:
     )
     try:
         url = _first_line(process)
-        if not url.startswith("http://127.0.0.1:"):
+        if not url.startswith(("http://127.0.0.1:", "https://127.0.0.1:")):
             raise RuntimeError(f"fake server did not start (said {url!r})")
         yield url
     finally:
@@ -58,3 +67,8 @@ def _first_line(process: subprocess.Popen[str]) -> str:
     if not line:
         raise RuntimeError(f"fake server printed no URL within {START_TIMEOUT:.0f} s")
     return line[0].strip()
+
+
+def ca_file(tls_dir: Path) -> Path:
+    """The CA certificate a client must trust to talk to a server started with ``tls_dir``."""
+    return tls_dir / "hnterm-test-ca.pem"

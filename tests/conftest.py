@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.storage.cache import Cache
+from app.storage.worker import CacheWorker
 from tests.fakehn import FakeHN
 
 
@@ -20,3 +22,15 @@ def fake_hn() -> Iterator[FakeHN]:
 @pytest.fixture
 def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "cache"
+
+
+class Blocking:
+    """A CacheWorker's cache called like a plain ``Cache`` (each call waits for the cache's
+    thread): lets a test check what a Source stored without threading ``await`` through."""
+
+    def __init__(self, worker: CacheWorker) -> None:
+        self.worker = worker
+
+    def __getattr__(self, name: str):
+        method = getattr(Cache, name)
+        return lambda *args, **kwargs: self.worker.run_blocking(method, *args, **kwargs)

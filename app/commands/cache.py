@@ -19,7 +19,7 @@ from dataclasses import asdict
 
 from app.commands import parse_args
 from app.config import CACHE_MAX_ENV, env_cache_max_mb
-from app.storage.cache import DB_NAME, Cache, CacheStats
+from app.storage.cache import DB_NAME, Cache, CacheError, CacheStats
 from app.storage.paths import cache_dir
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)", re.IGNORECASE)
@@ -114,6 +114,9 @@ def main(argv: list[str]) -> int:
         if args.action == "check":
             return _check(cache)
         return _show(cache.stats(), as_json=args.json)
+    except CacheError as exc:
+        print(f"hnterm cache {args.action or ''}: not done: {exc}", file=sys.stderr)
+        return 1
     finally:
         cache.close()
 

@@ -24,8 +24,8 @@ from app.export import to_json, to_markdown
 from app.hn.client import HNClient, HNError
 from app.hn.thread import Thread
 from app.source import Source
-from app.storage.cache import Cache
 from app.storage.paths import CACHE_ENV
+from app.storage.worker import CacheWorker
 
 FORMATS = ("json", "markdown")
 
@@ -82,7 +82,8 @@ def main(argv: list[str]) -> int:
 
 async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
     """The thread holding ``item_id`` as the app would show it, and a warning if partial."""
-    cache = Cache(config.cache_dir)
+    problems: list[str] = []
+    cache = CacheWorker(config.cache_dir, on_problem=problems.append)
     client = None if config.offline else HNClient(config.api_url)
     source = Source(client, cache)
     progress = sys.stderr.isatty()
@@ -104,7 +105,9 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
     finally:
         if client is not None:
             await client.aclose()
-        cache.close()
+        await cache.aclose()
+        for problem in problems:  # each said once, in one sentence
+            print(f"hnterm dump: cache: {problem}", file=sys.stderr)
     if thread.root is None:
         if config.offline:
             raise DumpError(f"item {item_id} is not in the cache (offline mode)")

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 ITEM_TYPES = frozenset({"story", "comment", "job", "poll", "pollopt"})
+# The largest id hnterm accepts: the API's ids are JavaScript numbers, exact up to 2**53 - 1
+# (real ones are near 5 * 10**7). Anything bigger is refused where it enters, so no id can
+# overflow SQLite's 64-bit INTEGER.
+MAX_ID = 2**53 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,17 @@ def _int(value: Any) -> int | None:
     return None
 
 
+def _id(value: Any) -> int | None:
+    """An item id in HN's range, or None."""
+    number = _int(value)
+    return number if number is not None and 0 < number <= MAX_ID else None
+
+
+def is_item_id(value: int) -> bool:
+    """Whether ``value`` can be an HN item id."""
+    return 0 < value <= MAX_ID
+
+
 def is_number(text: str) -> bool:
     """ASCII digits only: ``str.isdigit`` also accepts '¹' and other digits ``int`` refuses."""
     return text.isascii() and text.isdigit()
@@ -65,8 +80,8 @@ def _ids(value: Any, own_id: int) -> tuple[int, ...]:
         return ()
     seen: dict[int, None] = {}
     for entry in value:
-        kid = _int(entry)
-        if kid is not None and kid > 0 and kid != own_id:
+        kid = _id(entry)
+        if kid is not None and kid != own_id:
             seen[kid] = None
     return tuple(seen)
 
@@ -79,13 +94,15 @@ def parse_item(raw: Any, expected_id: int | None = None) -> Item | None:
     """
     if not isinstance(raw, dict):
         return None
-    item_id = _int(raw.get("id"))
+    item_id = _id(raw.get("id"))
     if item_id is None:
         item_id = expected_id
-    if item_id is None or item_id <= 0 or (expected_id is not None and item_id != expected_id):
+    if item_id is None or not is_item_id(item_id):
+        return None
+    if expected_id is not None and item_id != expected_id:
         return None
     kind = _str(raw.get("type"))
-    parent = _int(raw.get("parent"))
+    parent = _id(raw.get("parent"))
     return Item(
         id=item_id,
         type=kind if kind in ITEM_TYPES else ("comment" if parent else "story"),
@@ -99,7 +116,7 @@ def parse_item(raw: Any, expected_id: int | None = None) -> Item | None:
         parent=parent if parent != item_id else None,
         kids=_ids(raw.get("kids"), item_id),
         parts=_ids(raw.get("parts"), item_id),
-        poll=_int(raw.get("poll")),
+        poll=_id(raw.get("poll")),
         deleted=raw.get("deleted") is True,
         dead=raw.get("dead") is True,
     )

@@ -6,10 +6,11 @@ reads only the local cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,7 +21,9 @@ from textual.widgets.option_list import Option
 from app.hn.format import age
 from app.storage.cache import SearchHit
 
-Search = Callable[[str], list[SearchHit]]
+Search = Callable[[str], Awaitable[list[SearchHit]]]
+TITLE = 'Search the cache: words, "a phrase", by:author, -word'
+DEBOUNCE = 0.12  # seconds of no typing before a search starts
 
 
 class CacheSearchScreen(ModalScreen[int | None]):
@@ -37,19 +40,31 @@ class CacheSearchScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cache-search-body"):
-            yield Label(
-                Text('Search the cache: words, "a phrase", by:author, -word'),
-                id="cache-search-title",
-            )
+            yield Label(Text(TITLE), id="cache-search-title")
             yield Input(placeholder="search everything read so far", id="cache-search-input")
             yield OptionList(id="cache-search-results")
 
     @on(Input.Changed)
     def query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(exclusive=True, group="cache-search")
+    async def run_search(self, query: str) -> None:
+        """Debounced and off the UI thread; a newer query cancels this one (latest wins)."""
         results = self.query_one(OptionList)
+        if not query.strip():
+            results.clear_options()
+            return
+        await asyncio.sleep(DEBOUNCE)
+        hits = await self.search(query)
         results.clear_options()
-        if event.value.strip():
-            results.add_options(hit_option(hit) for hit in self.search(event.value))
+        results.add_options(hit_option(hit) for hit in hits)
+        if not hits:
+            self.query_one("#cache-search-title", Label).update(
+                Text(f"No cached story or comment matches {query!r}")
+            )
+        else:
+            self.query_one("#cache-search-title", Label).update(Text(TITLE))
 
     @on(Input.Submitted)
     def submitted(self) -> None:

@@ -24,6 +24,7 @@ from app.hn.text import html_to_plain, is_safe_url
 from app.hn.thread import Thread
 from app.screens.pick import PickScreen
 from app.source import PAGE_SIZE, Source, ThreadUpdate
+from app.storage.cache import Cache, CacheError
 from app.widgets.comment_text import links_of, preview
 from app.widgets.comment_view import CommentView
 from app.widgets.status_line import StatusLine
@@ -65,8 +66,6 @@ class MainScreen(Screen[None]):
         if self.start_item is not None:
             self.open_item(self.start_item)
             self.query_one(CommentView).focus()
-        if self.source.cache.problem:
-            self.notify(self.source.cache.problem, severity="warning", markup=False)
 
     @property
     def status(self) -> StatusLine:
@@ -105,7 +104,7 @@ class MainScreen(Screen[None]):
     async def _load_stories(self, stories: StoryList, ids: list[int]) -> None:
         async with aclosing(self.source.stories(ids)) as pages:
             async for items in pages:
-                marks = self.source.cache.read_states([item.id for item in items])
+                marks = await self.source.cache.run(Cache.read_states, [item.id for item in items])
                 stories.add_items(items, marks)
         stories.page_done(ids)
 
@@ -138,7 +137,7 @@ class MainScreen(Screen[None]):
         thread = self.thread if reuse and self.thread is not None else Thread(root_id)
         self.thread = thread
         if not reuse:
-            previous = self.source.cache.story_read(root_id)
+            previous = await self.source.cache.run(Cache.story_read, root_id)
             thread.seen = previous.seen if previous is not None else None
         shown = reuse
         # A reload (force) keeps the reader's place; opening a comment goes to it.
@@ -165,7 +164,7 @@ class MainScreen(Screen[None]):
         if not shown:
             self.status.show(f"Item {root_id} is not available; r retries", error=True)
             return
-        self._remember_read(thread)
+        await self._remember_read(thread)
         # A thread's thousands of objects live as long as it is open: take them out of the
         # garbage collector's passes, which otherwise stall a key press now and then
         # (~100 ms full passes measured in a 3,000-comment thread; 2-5 ms frozen).
@@ -181,14 +180,19 @@ class MainScreen(Screen[None]):
         replied_to = {thread.parent_of.get(i, i) for i in placed}
         self.query_one(CommentView).thread_changed(updated, replied_to)
 
-    def _remember_read(self, thread: Thread) -> None:
+    async def _remember_read(self, thread: Thread) -> None:
         """Record the visit: next time, comments not loaded now are marked new."""
         root = thread.root
         count = root.descendants if root is not None and root.descendants else len(thread)
-        self.source.cache.mark_story_read(thread.root_id, count, thread.order())
+        cache = self.source.cache
+        try:
+            await cache.run(Cache.mark_story_read, thread.root_id, count, thread.order())
+        except CacheError as exc:
+            self.notify(f"Not marked read: {exc}", severity="warning", markup=False)
+            return
         stories = self.query_one(StoryList)
         if thread.root_id in stories.items:
-            stories.add_items([], self.source.cache.read_states([thread.root_id]))
+            stories.add_items([], await cache.run(Cache.read_states, [thread.root_id]))
 
     def _report(self, thread: Thread, update: ThreadUpdate, elapsed: float) -> None:
         """Progress while loading; totals, timing and cache share when done."""
@@ -338,26 +342,35 @@ class MainScreen(Screen[None]):
         else:
             self.show_list(self.query_one(StoryList).kind)
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
         """Download every comment of the open thread and keep it for offline reading; on a
         saved thread, take it off the Saved list (it may then be pruned)."""
         if self.thread is None:
             self.status.show("Open a thread to save it for offline reading")
             return
         root = self.thread.root_id
-        if self.source.cache.is_saved(root):
-            self.source.cache.unsave_thread(root)
+        cache = self.source.cache
+        if await cache.run(Cache.is_saved, root):
+            try:
+                await cache.run(Cache.unsave_thread, root)
+            except CacheError as exc:
+                self.status.show(f"Still saved: {exc}; s retries", error=True)
+                return
             self.status.show("Removed from the Saved list; s saves it again")
             return
         self.save_thread(root)
 
-    def action_mark_unread(self) -> None:
+    async def action_mark_unread(self) -> None:
         """Forget that the highlighted story was read (no dimming, no "new" marks)."""
         stories = self.query_one(StoryList)
         option = stories.highlighted_option
         if option is None or option.id is None:
             return
-        self.source.cache.mark_story_unread(int(option.id))
+        try:
+            await self.source.cache.run(Cache.mark_story_unread, int(option.id))
+        except CacheError as exc:
+            self.status.show(f"Not marked unread: {exc}", error=True)
+            return
         stories.forget_mark(int(option.id))
         self.status.show("Marked unread")
 
@@ -375,6 +388,8 @@ class MainScreen(Screen[None]):
                     self.status.show(f"Saved for offline ({update.fetched} items); 7 lists saved")
                 else:
                     self.status.show(f"{update.error}; s retries", error=True)
+                    # Kept on screen as a toast too: the status line moves on with the cursor.
+                    self.notify(f"{update.error}; s retries", severity="error", markup=False)
         self._show_network()
 
     # -- network state ----------------------------------------------------------------------

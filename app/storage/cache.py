@@ -79,6 +79,23 @@ _BM25 = "bm25(search_text, 10.0, 1.0, 5.0)"
 _SNIPPET = "snippet(search_text, -1, '', '', '…', 24)"
 
 
+class CacheError(Exception):
+    """A cache write that did not happen; the message is the reason, for the user."""
+
+
+def write_failure(exc: sqlite3.Error) -> str:
+    """Why a write failed, in the user's words."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return "the cache is locked by another hnterm"
+    if name.startswith("SQLITE_FULL") or "full" in text:
+        return f"the disk is full ({text})"
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return "the cache is read-only"
+    return text
+
+
 @dataclass(frozen=True)
 class Cached:
     """A cached item and when it was fetched (epoch seconds)."""
@@ -121,9 +138,13 @@ class CacheStats:
 class Cache:
     """Items, threads, story lists, saved threads and read state in one SQLite file."""
 
-    def __init__(self, directory: Path | None) -> None:
-        """Open (creating or upgrading) the cache in ``directory``; ``None`` keeps it in memory."""
+    def __init__(self, directory: Path | None, *, busy_timeout: float = BUSY_TIMEOUT) -> None:
+        """Open (creating or upgrading) the cache in ``directory``; ``None`` keeps it in memory.
+
+        ``busy_timeout``: how long a write waits for another hnterm process's transaction
+        before it fails with "the cache is locked by another hnterm"."""
         self.problem: str | None = None
+        self.busy_timeout = busy_timeout
         self.path = directory / DB_NAME if directory is not None else None
         self.db = self._connect()
 
@@ -148,7 +169,7 @@ class Cache:
     def _open_waiting(self, path: Path) -> sqlite3.Connection:
         """_open, retried while another process holds the file: switching a new file to WAL
         mode fails at once with 'database is locked' instead of waiting like other locks."""
-        deadline = time.monotonic() + BUSY_TIMEOUT
+        deadline = time.monotonic() + self.busy_timeout
         while True:
             try:
                 return self._open(path)
@@ -158,7 +179,7 @@ class Cache:
                 time.sleep(0.02)
 
     def _open(self, target: Path | str) -> sqlite3.Connection:
-        db = sqlite3.connect(target, timeout=BUSY_TIMEOUT, isolation_level=None)
+        db = sqlite3.connect(target, timeout=self.busy_timeout, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")  # the first read: garbage files fail here
             db.execute("PRAGMA synchronous=NORMAL")
@@ -272,17 +293,17 @@ class Cache:
         finally:
             db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
 
-    def _write(
-        self, action: Callable[[sqlite3.Connection], T], *, durable: bool = False
-    ) -> T | None:
-        """Run ``action`` in a transaction; a failure is remembered in ``problem``, not raised."""
+    def _write(self, action: Callable[[sqlite3.Connection], T], *, durable: bool = False) -> T:
+        """Run ``action`` in a transaction. A failure is remembered in ``problem`` and raised
+        as ``CacheError`` with a reason for the user: a write never fails silently."""
         try:
             with self._transaction(durable) as db:
                 return action(db)
         except sqlite3.Error as exc:
+            reason = write_failure(exc)
             if not self._damaged(exc):
-                self.problem = f"cache write failed: {exc}"
-            return None
+                self.problem = f"cache write failed: {reason}"
+            raise CacheError(reason) from exc
 
     def _read(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -461,7 +482,7 @@ class Cache:
         }
 
     # -- search ---------------------------------------------------------------------------
-    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+    def search(self, query: str, limit: int = 50, time_limit: float = 2.0) -> list[SearchHit]:
         """Full-text search of everything cached; see ``parse_query`` for the syntax.
 
         Never raises on user input: an unusable query finds nothing.
@@ -490,13 +511,29 @@ class Cache:
                 "SELECT rowid, title, author, body, '', 0.0 FROM search_text "
                 f"WHERE search_text MATCH ?{author_sql} ORDER BY rowid DESC LIMIT ?"
             )
+        deadline = time.monotonic() + time_limit
+        # Checked every few thousand SQLite steps: a query past its time ends with
+        # 'interrupted' instead of holding the connection for minutes.
+        self.db.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
         try:
             rows = self.db.execute(sql, (expression, *authors, *not_authors, limit)).fetchall()
-        except sqlite3.Error as exc:
+        except sqlite3.OperationalError as exc:
+            if "interrupted" in str(exc):
+                return []  # past its time, or replaced by a newer query (``interrupt``)
             if not self._damaged(exc) and "fts5" not in str(exc):
                 self.problem = f"cache search failed: {exc}"
             return []
+        except sqlite3.Error as exc:
+            if not self._damaged(exc):
+                self.problem = f"cache search failed: {exc}"
+            return []
+        finally:
+            self.db.set_progress_handler(None, 0)
         return self._hits(rows)
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection (callable from any thread)."""
+        self.db.interrupt()
 
     def _hits(self, rows: list[tuple[Any, ...]]) -> list[SearchHit]:
         stored = {
@@ -692,7 +729,7 @@ class Cache:
             db.execute("DELETE FROM doomed")
             return gone
 
-        return self._write(write) or 0
+        return self._write(write)
 
     def _compact(self, force: bool = False) -> None:
         """VACUUM when a quarter of the file (or ``force``) is free pages; best effort."""

@@ -20,11 +20,17 @@ class SearchQuery:
     authors: tuple[str, ...] = ()
     excluded_authors: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()  # the words and phrases as typed, for highlighting
+    dropped: int = 0  # terms left out: repeats, and any past MAX_TERMS
 
     @property
     def empty(self) -> bool:
         return not self.phrases and not self.authors
 
+
+# Terms kept from one query: every term is one more pass over the index, so a pasted page of
+# text would take minutes; no real search needs more than a few dozen words.
+MAX_TERMS = 32
+MAX_QUERY = 2000  # characters read from a query; the rest is dropped unread
 
 _TOKEN = re.compile(r'(-)?(?:(by|author):)?(?:"([^"]*)"?|([^\s"]+))', re.IGNORECASE)
 _USERNAME = re.compile(r"[A-Za-z0-9_-]+")
@@ -40,8 +46,13 @@ def parse_query(text: str) -> SearchQuery:
     authors: list[str] = []
     excluded_authors: list[str] = []
     terms: list[str] = []
+    dropped = 0
+    text = text or ""
+    if len(text) > MAX_QUERY:
+        text = text[:MAX_QUERY]
+        dropped += 1
     # Controls are never searchable, and a NUL would end the FTS5 string early in C.
-    for match in _TOKEN.finditer(_CONTROL.sub(" ", text or "")):
+    for match in _TOKEN.finditer(_CONTROL.sub(" ", text)):
         negate, field, quoted, bare = match.groups()
         raw = quoted if quoted is not None else bare or ""
         if not field and raw.lower() in ("by:", "author:"):
@@ -57,15 +68,22 @@ def parse_query(text: str) -> SearchQuery:
         if not any(ch.isalnum() for ch in words):
             continue
         phrase = '"' + words.replace('"', '""') + '"' + ("*" if prefix else "")
-        if negate:
-            excluded.append(phrase)
-        else:
-            phrases.append(phrase)
+        kept = excluded if negate else phrases
+        if phrase in kept or len(phrases) + len(excluded) >= MAX_TERMS:
+            dropped += 1
+            continue
+        kept.append(phrase)
+        if not negate:
             terms.append(words)
     if not phrases:
         excluded = []  # FTS5 has no 'everything but': a lone exclusion finds nothing useful
     return SearchQuery(
-        tuple(phrases), tuple(excluded), tuple(authors), tuple(excluded_authors), tuple(terms)
+        tuple(phrases),
+        tuple(excluded),
+        tuple(authors[:MAX_TERMS]),
+        tuple(excluded_authors[:MAX_TERMS]),
+        tuple(terms),
+        dropped,
     )
 
 

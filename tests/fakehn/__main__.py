@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from pathlib import Path
 
 from tests.fakehn.generate import generate_thread
 from tests.fakehn.server import FakeHN
@@ -19,6 +20,11 @@ from tests.fakehn.server import FakeHN
 def build(args: argparse.Namespace) -> FakeHN:
     """The server the arguments describe (fixtures, plus the generated thread first in top)."""
     server = FakeHN.from_fixtures(*args.fixtures, delay=args.delay, host=args.host, port=args.port)
+    server.connect_delay = args.connect_delay
+    if args.tls_dir:
+        from tests.fakehn.tls import server_context
+
+        server.tls, _ = server_context(Path(args.tls_dir))
     if args.generated:
         thread = generate_thread(args.root_id, comments=args.comments, depth=args.depth)
         server.items.update(thread)
@@ -52,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         "--fixtures", nargs="*", default=[], metavar="NAME", help="fixture stems (default: all)"
     )
     parser.add_argument("--generated", action="store_true", help="add the synthetic thread")
+    parser.add_argument(
+        "--tls-dir",
+        metavar="DIR",
+        help="serve HTTPS; the CA to trust is written to DIR/hnterm-test-ca.pem",
+    )
+    parser.add_argument(
+        "--connect-delay", type=float, default=0.0, help="seconds added per new connection"
+    )
     parser.add_argument("--comments", type=int, default=3000)
     parser.add_argument("--depth", type=int, default=25)
     parser.add_argument("--root-id", type=int, default=90_000_000)

@@ -16,6 +16,7 @@ import contextlib
 import functools
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -203,7 +204,12 @@ class FakeHN:
         delay: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
+        tls: ssl.SSLContext | None = None,
+        connect_delay: float = 0.0,
     ) -> None:
+        """``tls``: serve HTTPS with this server context. ``connect_delay``: added before a
+        new connection's first answer, a stand-in for the round trips of TCP and TLS set-up
+        on a real network (loopback has none)."""
         if items is None:
             items = {}
         elif any(not isinstance(key, int) for key in items):
@@ -213,6 +219,8 @@ class FakeHN:
         self.users: dict[str, dict] = {}
         self.maxitem: int | None = None  # None: the largest loaded id
         self.delay = delay
+        self.tls = tls
+        self.connect_delay = connect_delay
         self.host = host
         self.port = port
         self.requests = 0
@@ -257,7 +265,8 @@ class FakeHN:
         """Base URL with trailing slash; stays valid after stop() so tests can hit a dead port."""
         if not self.port:
             raise RuntimeError("FakeHN has not been started")
-        return f"http://{self.host}:{self.port}/v0/"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}/v0/"
 
     def fault(
         self,
@@ -326,6 +335,7 @@ class FakeHN:
             backlog=1024,
             limit=64 * 1024,
             reuse_address=True,
+            ssl=self.tls,
         )
         self.port = self._server.sockets[0].getsockname()[1]
         return self
@@ -441,6 +451,8 @@ class FakeHN:
         assert task is not None
         self._connections[task] = transport
         try:
+            if self.connect_delay > 0:
+                await asyncio.sleep(self.connect_delay)
             while True:
                 try:
                     head = await reader.readuntil(b"\r\n\r\n")

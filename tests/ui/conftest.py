@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
@@ -42,3 +43,13 @@ async def wait_loaded(pilot) -> None:
         if not app.workers and not getattr(app.screen, "thread_loading", False):
             return
     raise AssertionError("loads did not finish")
+
+
+async def wait_until(pilot, condition: Callable[[], object], what: str, limit: float = 10.0):
+    """Let the app run until ``condition()`` holds; fail after ``limit`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what} ({limit} s)")
+        await pilot.pause(0.02)

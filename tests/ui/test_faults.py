@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 from app.app import HNApp
 from app.config import Config
-from app.storage.cache import DB_NAME
+from app.storage.cache import DB_NAME, Cache
 from app.widgets.comment_view import CommentView
 from app.widgets.status_line import StatusLine
 from tests.data import IBM, fixture_items
 from tests.fakehn import FakeHN
-from tests.ui.conftest import wait_loaded
+from tests.ui.conftest import wait_loaded, wait_until
 
 SIZE = (120, 40)
 IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")
@@ -97,9 +99,13 @@ async def test_unusable_cache_folder_is_reported_and_the_app_works(fake_hn, tmp_
 
 async def test_full_disk_keeps_the_reader_going(fake_hn, tmp_path):
     app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path, item=IBM))
-    # A full disk, as SQLite sees it: no page may be added to the file.
-    pages = app.cache.db.execute("PRAGMA page_count").fetchone()[0]
-    app.cache.db.execute(f"PRAGMA max_page_count={pages}")
+
+    def fill_the_disk(cache: Cache) -> None:
+        """A full disk, as SQLite sees it: no page may be added to the file."""
+        pages = cache.db.execute("PRAGMA page_count").fetchone()[0]
+        cache.db.execute(f"PRAGMA max_page_count={pages}")
+
+    app.cache.run_blocking(fill_the_disk)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert len(app.screen.query_one(CommentView).thread) == len(IBM_ITEMS) - 1
@@ -108,7 +114,7 @@ async def test_full_disk_keeps_the_reader_going(fake_hn, tmp_path):
 
 async def test_a_locked_database_does_not_stop_reading(fake_hn, tmp_path):
     app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path, item=IBM))
-    app.cache.db.execute("PRAGMA busy_timeout=50")
+    app.cache.run_blocking(lambda cache: cache.db.execute("PRAGMA busy_timeout=50"))
     other = sqlite3.connect(tmp_path / DB_NAME, timeout=0)
     other.execute("BEGIN EXCLUSIVE")
     try:
@@ -119,3 +125,49 @@ async def test_a_locked_database_does_not_stop_reading(fake_hn, tmp_path):
     finally:
         other.rollback()
         other.close()
+
+
+HOLD_LOCK = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+db.execute("ROLLBACK")
+"""
+
+
+async def test_another_process_holding_the_lock_never_freezes_the_ui(fake_hn, tmp_path):
+    """Keys are answered while a second process holds the write lock; a save made then is
+    reported as failed with the reason, and succeeds when retried after the lock is gone."""
+    app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path, item=IBM), busy_timeout=0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        view = app.screen.query_one(CommentView)
+        status = app.screen.query_one(StatusLine)
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(tmp_path / DB_NAME), "4"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+            await pilot.press("s")
+            moved = []
+            for _ in range(10):  # read on while the save waits for the lock
+                before = view.cursor
+                await pilot.press("j")
+                moved.append(view.cursor != before)
+            assert all(moved) and holder.poll() is None  # answered while still locked
+            toasts = app._notifications
+            await wait_until(
+                pilot, lambda: any("not saved" in str(n.message) for n in toasts), "a failure"
+            )
+            failure = next(str(n.message) for n in toasts if "not saved" in str(n.message))
+            assert "locked by another hnterm" in failure
+            assert not await app.cache.run(Cache.is_saved, IBM)
+        finally:
+            holder.wait(timeout=30)
+        await pilot.press("s")
+        await wait_until(pilot, lambda: "Saved for offline" in status.message, "the retry")
+        assert await app.cache.run(Cache.is_saved, IBM)

@@ -4,11 +4,12 @@ new-comment marks, and search of everything cached."""
 from __future__ import annotations
 
 from app.screens.cache_search import CacheSearchScreen
+from app.storage.cache import Cache
 from app.widgets.comment_view import CommentView
 from app.widgets.status_line import StatusLine
 from app.widgets.story_list import StoryList
 from tests.data import BIDEN, IBM, fixture_items
-from tests.ui.conftest import wait_loaded
+from tests.ui.conftest import wait_loaded, wait_until
 from tests.ui.test_reading import rendered_text
 
 SIZE = (140, 45)
@@ -22,7 +23,7 @@ async def test_save_for_offline_then_read_it_with_the_server_gone(make_app, fake
         await pilot.press("s")
         await wait_loaded(pilot)
         assert "Saved for offline" in app.screen.query_one(StatusLine).message
-        assert app.cache.is_saved(IBM)
+        assert await app.cache.run(Cache.is_saved, IBM)
     fake_hn.stop()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -93,7 +94,8 @@ async def test_search_the_cache_and_open_a_result(make_app, fake_hn):
         await pilot.pause()
         assert isinstance(app.screen, CacheSearchScreen)
         await pilot.press(*'"typewritten scan"')
-        await pilot.pause()
+        results = app.screen.query_one("#cache-search-results")
+        await wait_until(pilot, lambda: results.option_count > 0, "search results")
         await pilot.press("enter")
         await wait_loaded(pilot)
         view = app.screen.query_one(CommentView)
@@ -107,12 +109,14 @@ async def test_unsave_and_mark_unread(make_app, fake_hn):
         await wait_loaded(pilot)
         await pilot.press("s")
         await wait_loaded(pilot)
-        assert app.cache.is_saved(IBM)
+        assert await app.cache.run(Cache.is_saved, IBM)
         await pilot.press("s")
-        assert not app.cache.is_saved(IBM)
+        status = app.screen.query_one(StatusLine)
+        await wait_until(pilot, lambda: "Removed from the Saved" in status.message, "unsave")
+        assert not await app.cache.run(Cache.is_saved, IBM)
         stories = app.screen.query_one(StoryList)
         assert IBM in stories.marks
         stories.focus()
         await pilot.press("U")
-        assert IBM not in stories.marks
-        assert app.cache.story_read(IBM) is None
+        await wait_until(pilot, lambda: IBM not in stories.marks, "mark unread")
+        assert await app.cache.run(Cache.story_read, IBM) is None

@@ -11,7 +11,9 @@ import pytest
 from app.hn.client import HNClient
 from app.hn.models import Item, item_to_json
 from app.source import Source
-from app.storage.cache import DB_NAME, SCHEMA_VERSION, Cache
+from app.storage.cache import DB_NAME, SCHEMA_VERSION, Cache, CacheError
+from app.storage.worker import CacheWorker
+from tests.conftest import Blocking
 from tests.data import IBM, fixture_items
 
 
@@ -85,12 +87,13 @@ def test_read_only_directory_is_reported(tmp_path):
         tmp_path.chmod(0o700)
 
 
-def test_failed_write_is_recorded_not_raised(tmp_path):
+def test_failed_write_is_recorded_and_raised_with_a_reason(tmp_path):
     cache = Cache(tmp_path)
     other = sqlite3.connect(tmp_path / DB_NAME, timeout=0)
     other.execute("BEGIN EXCLUSIVE")
     cache.db.execute("PRAGMA busy_timeout=0")
-    cache.put_items([Item(id=1, type="story")], None)
+    with pytest.raises(CacheError, match="locked by another hnterm"):
+        cache.put_items([Item(id=1, type="story")], None)
     assert cache.problem and "write failed" in cache.problem
     other.rollback()
     other.close()
@@ -235,31 +238,33 @@ def test_saved_threads_newest_first(cache):
 async def test_save_thread_downloads_everything_and_opens_with_the_server_stopped(
     fake_hn, tmp_path
 ):
-    cache = Cache(tmp_path)
+    worker = CacheWorker(tmp_path)
     async with HNClient(fake_hn.url, backoff=0.01) as client:
-        source = Source(client, cache)
+        source = Source(client, worker)
         updates = [update async for update in source.save_thread(IBM)]
         assert updates[-1].done and updates[-1].saved and updates[-1].error is None
         assert updates[-1].fetched == 353
-        assert cache.is_saved(IBM)
+        assert await worker.run(Cache.is_saved, IBM)
         fake_hn.stop()
         # A year later, so the copy is stale and the network is tried (and fails).
-        later = Source(client, cache, clock=lambda: time.time() + 365 * 86400)
+        later = Source(client, worker, clock=lambda: time.time() + 365 * 86400)
         reopened = [update async for update in later.thread(IBM)]
-    cache.close()
+    await worker.aclose()
     assert len(reopened[0].items) == 353 and reopened[0].from_cache
     assert reopened[-1].offline and later.network_down
-    offline = Source(None, Cache(tmp_path))
+    offline = Source(None, CacheWorker(tmp_path))
     [only] = [update async for update in offline.thread(IBM)]
     assert len(only.items) == 353 and only.error is None
-    offline.cache.close()
+    await offline.cache.aclose()
 
 
-async def test_an_incomplete_download_is_not_saved(fake_hn, cache):
+async def test_an_incomplete_download_is_not_saved(fake_hn, cache, tmp_path):
     failing = fake_hn.items[IBM]["kids"][:2]
     fake_hn.fault("500", ids=failing)
+    worker = CacheWorker(tmp_path)
     async with HNClient(fake_hn.url, backoff=0.001) as client:
-        updates = [update async for update in Source(client, cache).save_thread(IBM)]
+        updates = [update async for update in Source(client, worker).save_thread(IBM)]
+    await worker.aclose()
     last = updates[-1]
     assert last.done and not last.saved
     assert set(last.failed) == set(failing)
@@ -267,16 +272,19 @@ async def test_an_incomplete_download_is_not_saved(fake_hn, cache):
     assert not cache.is_saved(IBM)
 
 
-async def test_offline_save_keeps_only_a_complete_cached_copy(cache):
+async def test_offline_save_keeps_only_a_complete_cached_copy(tmp_path):
     items = fixture_items("unlurker-43727727-ibm-rto")
     some = [item for item in items.values() if item.id != max(items)]
+    worker = CacheWorker(tmp_path)
+    cache = Blocking(worker)
     cache.put_items(some, IBM)
-    source = Source(None, cache)
+    source = Source(None, worker)
     [partial] = [update async for update in source.save_thread(IBM)]
     assert not partial.saved and "1 item(s) not cached" in (partial.error or "")
     cache.put_items(items.values(), IBM)
     [complete] = [update async for update in source.save_thread(IBM)]
     assert complete.saved and cache.is_saved(IBM)
+    await worker.aclose()
 
 
 # -- stats, prune, clear ----------------------------------------------------------------------

@@ -8,8 +8,9 @@ import pytest
 
 from app.hn.client import HNClient
 from app.source import Source, ThreadUpdate
-from app.storage.cache import Cache
 from app.storage.freshness import DAY, HOUR, MINUTE, WEEK, is_fresh, max_age
+from app.storage.worker import CacheWorker
+from tests.conftest import Blocking
 from tests.data import IBM, fixture_items
 
 NOW = 1_800_000_000.0
@@ -83,23 +84,30 @@ async def client(fake_hn) -> AsyncIterator[HNClient]:
 
 
 @pytest.fixture
-def cache(tmp_path):
-    cache = Cache(tmp_path)
-    yield cache
-    cache.close()
+def worker(tmp_path):
+    worker = CacheWorker(tmp_path)
+    yield worker
+    worker.close()
+
+
+@pytest.fixture
+def cache(worker):
+    return Blocking(worker)
 
 
 async def updates(source: Source, root: int, *, force: bool = False) -> list[ThreadUpdate]:
     return [update async for update in source.thread(root, force=force)]
 
 
-async def test_a_fresh_thread_is_served_from_the_cache_without_a_request(client, cache, fake_hn):
-    first = await updates(Source(client, cache, clock=lambda: T0), IBM)
+async def test_a_fresh_thread_is_served_from_the_cache_without_a_request(
+    client, cache, worker, fake_hn
+):
+    first = await updates(Source(client, worker, clock=lambda: T0), IBM)
     assert first[-1].done and first[-1].fetched == 353
     assert cache.thread_refreshed(IBM) == T0
     requests = fake_hn.requests
 
-    again = await updates(Source(client, cache, clock=lambda: T0 + 30 * MINUTE), IBM)
+    again = await updates(Source(client, worker, clock=lambda: T0 + 30 * MINUTE), IBM)
 
     assert fake_hn.requests == requests
     assert len(again) == 1
@@ -108,13 +116,15 @@ async def test_a_fresh_thread_is_served_from_the_cache_without_a_request(client,
     assert len(only.items) == 353 and only.refreshed == T0
 
 
-async def test_a_stale_thread_is_served_from_cache_first_then_refreshed(client, cache, fake_hn):
-    await updates(Source(client, cache, clock=lambda: T0), IBM)
+async def test_a_stale_thread_is_served_from_cache_first_then_refreshed(
+    client, cache, worker, fake_hn
+):
+    await updates(Source(client, worker, clock=lambda: T0), IBM)
     requests = fake_hn.requests
     fake_hn.items[IBM]["title"] = "IBM: retitled"
 
     later = T0 + 2 * HOUR
-    again = await updates(Source(client, cache, clock=lambda: later), IBM)
+    again = await updates(Source(client, worker, clock=lambda: later), IBM)
 
     assert again[0].from_cache and len(again[0].items) == 353 and not again[0].done
     assert again[0].refreshed == T0
@@ -127,17 +137,19 @@ async def test_a_stale_thread_is_served_from_cache_first_then_refreshed(client, 
     assert cache.get(IBM).item.title == "IBM: retitled"
 
 
-async def test_force_refreshes_a_fresh_thread(client, cache, fake_hn):
-    await updates(Source(client, cache, clock=lambda: T0), IBM)
+async def test_force_refreshes_a_fresh_thread(client, cache, worker, fake_hn):
+    await updates(Source(client, worker, clock=lambda: T0), IBM)
     requests = fake_hn.requests
-    again = await updates(Source(client, cache, clock=lambda: T0 + 60), IBM, force=True)
+    again = await updates(Source(client, worker, clock=lambda: T0 + 60), IBM, force=True)
     assert again[0].from_cache
     assert again[-1].done and again[-1].fetched == 353
     assert fake_hn.requests - requests == 353
 
 
-async def test_items_cached_by_a_list_page_do_not_make_a_thread_fresh(client, cache, fake_hn):
-    source = Source(client, cache, clock=lambda: T0)
+async def test_items_cached_by_a_list_page_do_not_make_a_thread_fresh(
+    client, cache, worker, fake_hn
+):
+    source = Source(client, worker, clock=lambda: T0)
     pages = [page async for page in source.stories([IBM])]
     assert pages and cache.get(IBM) is not None
     assert cache.thread_refreshed(IBM) is None
@@ -147,18 +159,18 @@ async def test_items_cached_by_a_list_page_do_not_make_a_thread_fresh(client, ca
     assert fake_hn.requests - requests == 353
 
 
-async def test_a_failed_refresh_keeps_the_thread_stale(client, cache, fake_hn):
+async def test_a_failed_refresh_keeps_the_thread_stale(client, cache, worker, fake_hn):
     some_comment = next(iter(fake_hn.items[IBM]["kids"]))
     fake_hn.fault("500", ids=[some_comment])
-    result = await updates(Source(client, cache, clock=lambda: T0), IBM)
+    result = await updates(Source(client, worker, clock=lambda: T0), IBM)
     assert some_comment in result[-1].failed
     assert cache.thread_refreshed(IBM) is None  # the next open tries again
 
 
-async def test_network_down_is_flagged_and_cleared(client, cache, fake_hn):
-    await updates(Source(client, cache, clock=lambda: T0), IBM)
+async def test_network_down_is_flagged_and_cleared(client, cache, worker, fake_hn):
+    await updates(Source(client, worker, clock=lambda: T0), IBM)
     fake_hn.stop()
-    dead = Source(client, cache, clock=lambda: T0 + 2 * HOUR)
+    dead = Source(client, worker, clock=lambda: T0 + 2 * HOUR)
     assert not dead.network_down
     result = await updates(dead, IBM)
     assert len(result[0].items) == 353

