@@ -55,7 +55,7 @@ class HNApp(App[None]):
         if config.offline:
             client = None
         elif client is None:
-            client = HNClient(config.api_url)
+            client = HNClient(config.api_url, deadline=config.deadline)
         self.source = Source(client, self.cache)
 
     def get_default_screen(self) -> Screen:

@@ -11,6 +11,8 @@ from app.storage.paths import cache_dir
 
 API_ENV = "HNTERM_API_URL"
 CACHE_MAX_ENV = "HNTERM_CACHE_MAX_MB"
+DEADLINE_ENV = "HNTERM_REQUEST_DEADLINE"
+DEFAULT_DEADLINE = 30.0  # seconds one request may take in all (connect, headers, body)
 DEFAULT_CACHE_MAX_MB = 500  # pruned to on startup; 0 turns the cap off; saved threads stay
 
 
@@ -23,6 +25,7 @@ class Config:
     offline: bool = False
     item: int | None = None
     cache_max_mb: int = DEFAULT_CACHE_MAX_MB
+    deadline: float = DEFAULT_DEADLINE
 
     @property
     def cache_max_bytes(self) -> int | None:
@@ -46,6 +49,7 @@ class Config:
             offline=offline,
             item=item,
             cache_max_mb=cache_max_mb if cache_max_mb is not None else env_cache_max_mb(),
+            deadline=env_deadline(),
         )
 
 
@@ -56,3 +60,12 @@ def env_cache_max_mb() -> int:
     """
     value = os.environ.get(CACHE_MAX_ENV, "").strip()
     return int(value) if value.isdigit() else DEFAULT_CACHE_MAX_MB
+
+
+def env_deadline() -> float:
+    """``$HNTERM_REQUEST_DEADLINE`` (seconds, > 0), else the default; nonsense is ignored."""
+    try:
+        value = float(os.environ.get(DEADLINE_ENV, ""))
+    except ValueError:
+        return DEFAULT_DEADLINE
+    return value if 0 < value < 3600 else DEFAULT_DEADLINE

@@ -84,7 +84,7 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
     """The thread holding ``item_id`` as the app would show it, and a warning if partial."""
     problems: list[str] = []
     cache = CacheWorker(config.cache_dir, on_problem=problems.append)
-    client = None if config.offline else HNClient(config.api_url)
+    client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
     source = Source(client, cache)
     progress = sys.stderr.isatty()
     try:

@@ -65,7 +65,7 @@ class HNClient:
         self.timeout = timeout
         # The whole request (connect, headers and body): a server trickling a byte at a time
         # never trips the read timeout, so without this one request could hang forever.
-        self.deadline = max(deadline, timeout)
+        self.deadline = deadline
         self.retries = retries
         self.backoff = backoff
         self.connections = connections
@@ -129,7 +129,9 @@ class HNClient:
             proxy_auth=proxy_auth,
             connector=aiohttp.TCPConnector(limit=self.connections, ttl_dns_cache=300),
             timeout=aiohttp.ClientTimeout(
-                total=self.deadline, connect=min(self.timeout, 5.0), sock_read=self.timeout
+                total=self.deadline,
+                connect=min(self.timeout, self.deadline, 5.0),
+                sock_read=min(self.timeout, self.deadline),
             ),
             headers={"User-Agent": "hnterm"},
         )
