@@ -199,9 +199,9 @@ class CommentView(ScrollView, can_focus=True):
         thread = self.thread
         if thread is not None and self.scope is not None and self.scope not in thread:
             self.scope = None
-        self._rows = thread.rows(self.scope) if thread else []
+        self._rows = thread.rows(self.scope) if thread is not None else []
         self._index = {item_id: n for n, item_id in enumerate(self._rows)}
-        self._layout_version = thread.version if thread else -1
+        self._layout_version = thread.version if thread is not None else -1
         if width <= 0:
             self._offsets = [0] * len(self._rows)
             return
