@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from urllib.parse import parse_qs, urlsplit
 
 from app.config import API_ENV, Config
-from app.hn.models import is_item_id, is_number
+from app.hn.format import item_id_of
+from app.hn.models import is_item_id
 from app.storage.paths import CACHE_ENV
 
 DESCRIPTION = """\
@@ -41,19 +40,6 @@ def parse_item(value: str) -> int:
     if not is_item_id(item_id):
         raise argparse.ArgumentTypeError(f"not an HN item id (out of range): {value.strip()!r}")
     return item_id
-
-
-def item_id_of(value: str) -> int | None:
-    """The number in '123', 'item?id=123' or an item URL (not range-checked), or None."""
-    value = value.strip()
-    if is_number(value):
-        return int(value)
-    query = parse_qs(urlsplit(value).query)
-    ids = query.get("id", [])
-    if ids and is_number(ids[0]):
-        return int(ids[0])
-    match = re.fullmatch(r"(?:item\?id=)?(\d+)", value)
-    return int(match.group(1)) if match and match.group(1).isascii() else None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     from app.app import HNApp  # Textual loads only when the app runs, so --help is instant
 
-    HNApp(config).run()
+    app = HNApp(config)
+    app.run()
+    if app.interrupted_save is not None:
+        print(
+            f"hnterm: the save of item {app.interrupted_save} was cut short by quitting; "
+            "it resumes the next time hnterm starts",
+            file=sys.stderr,
+        )
     return 0
 
 

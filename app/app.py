@@ -57,6 +57,7 @@ class HNApp(App[None]):
         elif client is None:
             client = HNClient(config.api_url, deadline=config.deadline)
         self.source = Source(client, self.cache)
+        self.interrupted_save: int | None = None  # a save cut short by quitting
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.source, self.config.item)
@@ -88,6 +89,9 @@ class HNApp(App[None]):
             )
 
     async def on_unmount(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen) and screen.saving is not None:
+                self.interrupted_save = screen.saving
         if self.source.client is not None:
             await self.source.client.aclose()
         await self.cache.aclose()
@@ -124,7 +128,18 @@ class HNApp(App[None]):
         self.push_screen(CacheSearchScreen(self.cache.search), chosen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Keys" panel would sit beside our own help, and its "Screenshot" writes
+        # into whatever folder hnterm was started from, failing silently where it cannot.
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Screenshot"):
+                yield command
+        if isinstance(screen, MainScreen):
+            yield SystemCommand(
+                "Open item…", "Open a story or comment by id or HN link", screen.action_open_prompt
+            )
+            yield SystemCommand(
+                "Hide/show the story list", "Full-width reading", screen.action_toggle_list
+            )
         for kind, title in LIST_TITLES.items():
             yield SystemCommand(
                 f"{title} stories",
@@ -134,4 +149,4 @@ class HNApp(App[None]):
         yield SystemCommand(
             "Search cache", "Full-text search of everything read", self.action_search_cache
         )
-        yield SystemCommand("Keys", "Show every key", self.action_help)
+        yield SystemCommand("Help: every key", "What each key does", self.action_help)

@@ -5,6 +5,12 @@ same parser, plus the reply tree as the reader sees it. Markdown is for people: 
 the comments as nested list items with author and age. All text comes through the comment
 renderer, so it is already free of escape sequences and control characters, and it is escaped
 for Markdown here, so a comment can neither inject HTML nor break the list structure.
+
+Both are safe to print to a terminal: Markdown passes ``sanitize`` as a whole, and the JSON
+writer escapes every character ``sanitize`` would remove (C0 and C1 controls, DEL, bidi and
+zero-width characters, lone surrogates) as ``\\uXXXX``, so the data stays whole but no raw
+control byte reaches stdout. The JSON writer keeps its own stack instead of recursing, so a
+thread of any depth can be written (``json.dumps`` with ``indent`` fails past ~500 levels).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from rich.text import Span
@@ -58,7 +65,74 @@ def thread_to_dict(thread: Thread, *, requested: int | None = None) -> dict[str,
 
 
 def to_json(thread: Thread, *, requested: int | None = None) -> str:
-    return json.dumps(thread_to_dict(thread, requested=requested), ensure_ascii=False, indent=1)
+    """``thread_to_dict`` as terminal-safe JSON, one key per line (see ``encode``)."""
+    return encode(thread_to_dict(thread, requested=requested))
+
+
+# Characters sanitize() removes that JSON (with ensure_ascii off) would write raw: DEL, C1
+# (U+009B is a one-byte CSI), ALM, zero-width and bidi controls, line/paragraph separators,
+# BOM and lone surrogates (which cannot even be encoded as UTF-8). C0 controls are escaped by
+# JSON itself. tests/unit/test_hostile_round_two.py checks this covers what sanitize drops.
+_JSON_UNSAFE = re.compile(
+    "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+_END = object()
+
+
+def json_string(text: str) -> str:
+    """A JSON string literal holding ``text`` exactly, with nothing a terminal acts on."""
+    literal = json.dumps(text, ensure_ascii=False)
+    if _JSON_UNSAFE.search(literal) is None:
+        return literal
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", literal)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return json_string(value)
+    return json.dumps(value)  # numbers, booleans, None
+
+
+def encode(value: Any, indent: int = 1) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=indent)``, character for character for
+    safe text, but written with an explicit stack (no recursion, so no depth limit) and with
+    terminal-unsafe characters escaped (``json_string``). Dict keys must be str or int."""
+    out: list[str] = []
+    # Open containers: [children as (key or None, value), closing bracket, depth, first?]
+    stack: list[list[Any]] = []
+
+    def start(item: Any, depth: int) -> None:
+        if isinstance(item, dict):
+            children: Iterator[tuple[Any, Any]] = iter(item.items())
+            brackets = "{}"
+        elif isinstance(item, list | tuple):
+            children = ((None, child) for child in item)
+            brackets = "[]"
+        else:
+            out.append(_scalar(item))
+            return
+        if not item:
+            out.append(brackets)
+            return
+        out.append(brackets[0])
+        stack.append([children, brackets[1], depth, True])
+
+    start(value, 0)
+    while stack:
+        frame = stack[-1]
+        children, closer, depth, first = frame
+        entry = next(children, _END)
+        if entry is _END:
+            stack.pop()
+            out.append("\n" + " " * (indent * depth) + closer)
+            continue
+        frame[3] = False
+        out.append(("\n" if first else ",\n") + " " * (indent * (depth + 1)))
+        key, child = entry
+        if key is not None:
+            out.append(json_string(str(key)) + ": ")
+        start(child, depth + 1)
+    return "".join(out)
 
 
 def _tree(thread: Thread) -> dict[str, Any] | None:
@@ -231,4 +305,6 @@ def to_markdown(thread: Thread, *, now: float | None = None) -> str:
             for block in text_blocks(item.text):
                 lines += [_indented(block, prefix + "  "), ""]
         stack.extend((kid, level + 1) for kid in reversed(thread.children(item_id)))
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # Everything above is sanitized piece by piece; once more over the whole is cheap (a
+    # single regex search when clean) and makes the guarantee independent of each piece.
+    return sanitize("\n".join(lines).rstrip("\n") + "\n")

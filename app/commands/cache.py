@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict
 
 from app.commands import parse_args
+from app.commands.search import report_problem
 from app.config import CACHE_MAX_ENV, env_cache_max_mb
 from app.storage.cache import DB_NAME, Cache, CacheError, CacheStats
 from app.storage.paths import cache_dir
@@ -104,9 +105,9 @@ def main(argv: list[str]) -> int:
         print(f"no cache at {path} yet")
         return 0
     cache = Cache(directory)
+    said: set[str] = set()
     try:
-        if cache.problem:
-            print(f"warning: {cache.problem}", file=sys.stderr)
+        report_problem(cache, said, "hnterm cache")  # from opening: damage, read-only
         if args.action == "prune":
             return _prune(cache, args.older_than, args.max_size)
         if args.action == "clear":
@@ -116,8 +117,10 @@ def main(argv: list[str]) -> int:
         return _show(cache.stats(), as_json=args.json)
     except CacheError as exc:
         print(f"hnterm cache {args.action or ''}: not done: {exc}", file=sys.stderr)
+        said.add(f"cache write failed: {exc}")  # the line above said it
         return 1
     finally:
+        report_problem(cache, said, "hnterm cache")  # met on the way (a failed read...)
         cache.close()
 
 

@@ -5,14 +5,19 @@ network when that copy is stale), so a dump also fills the cache, and ``--offlin
 was read before. An ITEM that is a comment dumps its story's thread.
 
 Exit status: 0 when a thread was written (a partial one says so on stderr and in the JSON's
-``complete``), 1 when there was nothing to write, 2 for a bad command line.
+``complete``), 1 when there was nothing to write or it could not be written (a full disk, a
+closed file: one line says why), 2 for a bad command line. ``-o FILE`` is replaced atomically.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import errno
 import os
+import secrets
+import stat
 import sys
 from contextlib import aclosing
 from pathlib import Path
@@ -118,16 +123,86 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
 
 
 def write(text: str, output: Path | None) -> None:
-    """Write to ``output`` (replacing it) or stdout."""
+    """Write to ``output`` (replacing it whole) or stdout; a failure is a ``DumpError``
+    saying why, never a traceback."""
     if output is None:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `hnterm dump ... | head`: the reader has had enough
-            # Point stdout at /dev/null so flushing it at exit raises nothing more.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return
+        _write_stdout(text)
+    else:
+        _write_file(text, output)
+
+
+def _write_stdout(text: str) -> None:
     try:
-        output.write_text(text, encoding="utf-8")
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `hnterm dump ... | head`: the reader has had enough
+        _silence_stdout()
+    except OSError as exc:  # `> /dev/full` (ENOSPC), EIO, a quota...
+        _silence_stdout()
+        raise DumpError(f"cannot write to stdout: {exc.strerror or exc}") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush of what is still
+    buffered neither fails again nor prints 'Exception ignored'."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+def _write_file(text: str, output: Path) -> None:
+    """Atomically: into a temporary file next to ``output``, synced, then renamed over it,
+    so a reader sees the old file or the new one, and a failed write (full disk, size limit,
+    a kill) leaves the old file whole. A target that is not a regular file (/dev/stdout, a
+    pipe, /dev/null) is written directly: renaming over it would replace the device."""
+    target = Path(os.path.realpath(output))  # through a symlink: replace what it points at
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
     except OSError as exc:
         raise DumpError(f"cannot write {output}: {exc.strerror or exc}") from None
+    data = text.encode("utf-8")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        try:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        except OSError as exc:
+            raise DumpError(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    temporary: Path | None = None
+    try:
+        fd, name = _create_temporary(target)
+        temporary = Path(name)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if info is not None:  # keep the old file's permissions
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        raise DumpError(
+            f"cannot write {output}: {exc.strerror or exc}"
+            + ("; the old file is unchanged" if info is not None else "")
+        ) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def _create_temporary(target: Path) -> tuple[int, str]:
+    """A new hidden file beside ``target``, created with the mode a plain ``open`` would
+    give it (0o666 less the umask; ``mkstemp`` would make it 0o600)."""
+    for _ in range(100):
+        name = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            continue
+        return fd, str(name)
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))

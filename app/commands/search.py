@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from app.commands import parse_args
+from app.hn.format import plural
 from app.storage.cache import DB_NAME, Cache, SearchHit
 from app.storage.paths import cache_dir
 from app.storage.query import parse_query
@@ -52,9 +53,16 @@ def main(argv: list[str]) -> int:
     if isinstance(args, int):
         return args
     query = join_query(args.query)
-    if parse_query(query).empty:
+    parsed = parse_query(query)
+    if parsed.empty:
         print(f"hnterm search: nothing to search for in {query!r}", file=sys.stderr)
         return 2
+    if parsed.dropped:  # a pasted page of text: searched by its first words, and said so
+        print(
+            f"hnterm search: kept the first {plural(parsed.kept, 'term')}; "
+            f"{parsed.dropped} dropped",
+            file=sys.stderr,
+        )
     hits = _search(cache_dir(args.cache_dir), query, args.limit)
     if args.json:
         print(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False))
@@ -73,13 +81,22 @@ def _search(directory: Path, query: str, limit: int) -> list[SearchHit]:
     if not (directory / DB_NAME).exists():
         return []
     cache = Cache(directory)
+    said: set[str] = set()
     try:
+        report_problem(cache, said, "hnterm search")  # from opening: damage, read-only
         hits = cache.search(query, limit=limit)
-        if cache.problem:
-            print(f"hnterm search: {cache.problem}", file=sys.stderr)
+        report_problem(cache, said, "hnterm search")  # from the search itself
         return hits
     finally:
         cache.close()
+
+
+def report_problem(cache: Cache, said: set[str], prefix: str) -> None:
+    """Print the cache's problem on stderr, in its one sentence, unless already said."""
+    problem = cache.problem
+    if problem and problem not in said:
+        said.add(problem)
+        print(f"{prefix}: {problem}", file=sys.stderr)
 
 
 def join_query(parts: list[str]) -> str:

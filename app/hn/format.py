@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time as _time
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 _UNITS = (
     ("year", 365 * 86400),
@@ -27,6 +27,55 @@ def age(timestamp: int | None, now: float | None = None) -> str:
             count = seconds // size
             return f"{count} {name}{'s' if count != 1 else ''} ago"
     return "just now"
+
+
+_SHORT = {"year": "y", "month": "mo", "day": "d", "hour": "h", "minute": "m"}
+
+
+def short_age(timestamp: int | None, now: float | None = None) -> str:
+    """'3h' style age, for narrow places (the story list, search hits)."""
+    if timestamp is None:
+        return "?"
+    seconds = max(0, int((now if now is not None else clock()) - timestamp))
+    for name, size in _UNITS:
+        if seconds >= size:
+            return f"{seconds // size}{_SHORT[name]}"
+    return "now"
+
+
+def item_url(item_id: int) -> str:
+    """An item's page on news.ycombinator.com."""
+    return f"https://news.ycombinator.com/item?id={item_id}"
+
+
+def hn_item_of(url: str) -> int | None:
+    """The item id of a news.ycombinator.com item link, or None for any other URL."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or parts.path != "/item":
+        return None
+    if (parts.hostname or "") not in ("news.ycombinator.com", "ycombinator.com"):
+        return None
+    ids = parse_qs(parts.query).get("id", [])
+    if not ids or not (ids[0].isascii() and ids[0].isdigit()):
+        return None
+    return int(ids[0])
+
+
+def item_id_of(value: str) -> int | None:
+    """The number in '123', 'item?id=123' or an item link (not range-checked), or None."""
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return int(value)
+    try:
+        ids = parse_qs(urlsplit(value).query).get("id", [])
+    except ValueError:
+        return None
+    if ids and ids[0].isascii() and ids[0].isdigit():
+        return int(ids[0])
+    return None
 
 
 def domain(url: str | None) -> str:

@@ -30,6 +30,7 @@ class Thread:
         # when the thread was last loaded whole from the network (None: unknown).
         self.seen: frozenset[int] | None = None
         self.refreshed: float | None = None
+        self.saved = False  # kept for offline reading (shown in the header)
 
     # -- building -------------------------------------------------------------------------
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import time
-from contextlib import aclosing
+from contextlib import aclosing, suppress
 
 from rich.text import Text
 from textual import events, on, work
@@ -18,10 +18,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
+from app.browser import browser_available
 from app.hn.client import HNError
-from app.hn.format import plural
-from app.hn.text import html_to_plain, is_safe_url
+from app.hn.format import hn_item_of, item_url, plural
+from app.hn.models import is_item_id
+from app.hn.text import html_to_plain, is_safe_url, sanitize
 from app.hn.thread import Thread
+from app.screens.open_item import OpenItemScreen
 from app.screens.pick import PickScreen
 from app.source import PAGE_SIZE, Source, ThreadUpdate
 from app.storage.cache import Cache, CacheError
@@ -35,8 +38,11 @@ class MainScreen(Screen[None]):
     """Story list + thread."""
 
     BINDINGS = [
-        Binding("r", "reload", "Reload"),
-        Binding("s", "save", "Save offline"),
+        Binding("r", "reload", "Reload", show=False),
+        Binding("s", "save", "Save"),
+        Binding("S", "unsave", "Remove from Saved", show=False),
+        Binding("colon", "open_prompt", "Open item", key_display=":", show=False),
+        Binding("w", "toggle_list", "Hide/show the story list", show=False),
         Binding("tab", "switch_pane", "Switch pane", show=False),
     ]
 
@@ -49,6 +55,9 @@ class MainScreen(Screen[None]):
         self.thread: Thread | None = None
         self.thread_item: int | None = None
         self.thread_loading = False
+        self.saving: int | None = None  # the thread a save is downloading
+        # Threads left by opening another item (``:``, an HN link): ``b`` returns to them.
+        self.thread_history: list[tuple[int, int | None]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,7 +67,7 @@ class MainScreen(Screen[None]):
                 yield CommentView(id="comments")
                 yield Input(placeholder="Search comments: words, or by:author", id="search")
         yield StatusLine(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(self.NETWORK_RETRY_SECONDS, self.retry_network)
@@ -66,6 +75,26 @@ class MainScreen(Screen[None]):
         if self.start_item is not None:
             self.open_item(self.start_item)
             self.query_one(CommentView).focus()
+        self.restore_state()
+
+    @work(group="restore")
+    async def restore_state(self) -> None:
+        """What the last session left: the list pane hidden, saves a quit interrupted."""
+        cache = self.source.cache
+        if await cache.run(Cache.setting, LIST_HIDDEN) == "1":
+            self.query_one("#panes").add_class("-list-hidden")
+        pending = await cache.run(Cache.pending_saves)
+        if pending and not self.source.offline:
+            self.notify(
+                f"Resuming {plural(len(pending), 'save')} interrupted when hnterm last quit",
+                markup=False,
+            )
+            self.resume_saves(pending)
+
+    @work(group="save-resume")
+    async def resume_saves(self, roots: list[int]) -> None:
+        for root in roots:
+            await self.save_thread(root).wait()
 
     @property
     def status(self) -> StatusLine:
@@ -107,6 +136,7 @@ class MainScreen(Screen[None]):
                 marks = await self.source.cache.run(Cache.read_states, [item.id for item in items])
                 stories.add_items(items, marks)
         stories.page_done(ids)
+        stories.show_empty()
 
     @on(OptionList.OptionSelected, "#stories")
     def story_selected(self, event: OptionList.OptionSelected) -> None:
@@ -115,7 +145,14 @@ class MainScreen(Screen[None]):
             self.query_one(CommentView).focus()
 
     # -- threads --------------------------------------------------------------------------
-    def open_item(self, item_id: int, *, force: bool = False) -> None:
+    def open_item(self, item_id: int, *, force: bool = False, remember: bool = False) -> None:
+        """Open an item's thread; with ``remember``, ``b`` comes back to where we were."""
+        view = self.query_one(CommentView)
+        if remember and self.thread is not None and item_id not in self.thread:
+            self.thread_history.append((self.thread.root_id, view.cursor))
+        elif remember and self.thread is not None:
+            view.jump(item_id)  # already open: just go there
+            return
         self.thread_item = item_id
         self.load_thread(item_id, force)
 
@@ -139,6 +176,8 @@ class MainScreen(Screen[None]):
         if not reuse:
             previous = await self.source.cache.run(Cache.story_read, root_id)
             thread.seen = previous.seen if previous is not None else None
+            thread.saved = await self.source.cache.run(Cache.is_saved, root_id)
+        self.query_one(StoryList).mark_open(root_id)
         shown = reuse
         # A reload (force) keeps the reader's place; opening a comment goes to it.
         focus = item_id if item_id != root_id and not force else None
@@ -157,6 +196,8 @@ class MainScreen(Screen[None]):
                     if focus is not None and focus in thread:
                         view.jump(focus)
                         focus = None
+                    if shown:
+                        view.set_story_note(self._comments_note(thread, update))
                     self._report(thread, update, time.perf_counter() - started)
         finally:
             self.thread_loading = False
@@ -164,6 +205,8 @@ class MainScreen(Screen[None]):
         if not shown:
             self.status.show(f"Item {root_id} is not available; r retries", error=True)
             return
+        if len(thread) == 0 and _expected(thread) > 0:
+            return  # nothing was shown: the story stays unread
         await self._remember_read(thread)
         # A thread's thousands of objects live as long as it is open: take them out of the
         # garbage collector's passes, which otherwise stall a key press now and then
@@ -194,20 +237,41 @@ class MainScreen(Screen[None]):
         if thread.root_id in stories.items:
             stories.add_items([], await cache.run(Cache.read_states, [thread.root_id]))
 
+    def _comments_note(self, thread: Thread, update: ThreadUpdate) -> str | None:
+        """The line under the story when it shows no comments: why."""
+        if len(thread) > 0:
+            return None
+        expected = _expected(thread)
+        root = thread.root
+        if root is not None and root.type == "job":
+            return "Job posts take no comments."
+        if expected == 0:
+            return "No comments yet."
+        count = plural(expected, "comment")
+        if not update.done:
+            return f"Loading {count}…"
+        if update.offline or self.source.offline:
+            return f"{count} not in the cache (offline): r loads them when online."
+        return f"{count} could not be loaded: r retries."
+
     def _report(self, thread: Thread, update: ThreadUpdate, elapsed: float) -> None:
-        """Progress while loading; totals, timing and cache share when done."""
-        expected = thread.root.descendants if thread.root and thread.root.descendants else 0
+        """Progress while loading (one line, the save included); totals when done, with
+        counts that add up: comments shown, and items fetched (the story is one)."""
+        expected = _expected(thread)
         loaded = len(thread)
+        saving = " · saving for offline" if self.saving == thread.root_id else ""
         if update.error:
             self.status.show(f"{loaded} comments · {update.error}; r retries", error=True)
         elif not update.done:
             source = "cache" if update.from_cache else "network"
-            self.status.show(f"Loading from {source}: {loaded} / {expected} comments")
-        else:
+            self.status.show(f"Loading from {source}: {loaded} / {expected} comments{saving}")
+        elif update.fetched:
             self.status.show(
-                f"{loaded} comments · loaded in {elapsed:.2f} s · "
-                f"{update.cached} from cache, {update.fetched} fetched"
+                f"{plural(loaded, 'comment')} · {update.fetched} items fetched "
+                f"(story included) in {elapsed:.2f} s{saving}"
             )
+        else:
+            self.status.show(f"{plural(loaded, 'comment')} · from the cache in {elapsed:.2f} s")
 
     @on(CommentView.CursorMoved)
     def cursor_moved(self, event: CommentView.CursorMoved) -> None:
@@ -237,6 +301,15 @@ class MainScreen(Screen[None]):
     @on(CommentView.Notice)
     def view_notice(self, event: CommentView.Notice) -> None:
         self.status.show(event.text)
+
+    @on(CommentView.BackPastThread)
+    def back_to_previous_thread(self) -> None:
+        """``b`` at the start of this thread's history returns to the thread we came from."""
+        if not self.thread_history:
+            self.status.show("No earlier place in the history")
+            return
+        root, cursor = self.thread_history.pop()
+        self.open_item(cursor if cursor is not None else root)
 
     @on(CommentView.Requested)
     def view_request(self, event: CommentView.Requested) -> None:
@@ -283,27 +356,43 @@ class MainScreen(Screen[None]):
         self.app.push_screen(PickScreen("Open a link", choices), self._open_link)
 
     def _open_link(self, url: str | None) -> None:
+        """An HN item opens here; another link in the browser, or where there is none
+        (an SSH session), is copied to the clipboard: the message says which happened."""
         if url is None:
             return
         if not is_safe_url(url):
             self.status.show("Refused to open a link that is not http(s)", error=True)
             return
+        item_id = hn_item_of(url)
+        if item_id is not None and is_item_id(item_id):
+            self.open_item(item_id, remember=True)
+            self.status.show(f"Opening item {item_id} here; b comes back")
+            return
+        self._open_in_browser(url)
+
+    def _open_in_browser(self, url: str) -> None:
+        """Where no browser can open it, the link is copied instead (OSC 52), and said."""
+        shown = sanitize(url)
+        if not browser_available():
+            self.app.copy_to_clipboard(url)
+            self.status.show(f"No browser here: copied {shown} to the clipboard")
+            return
         self.app.open_url(url)
-        self.status.show(f"Opened {url}")
+        self.status.show(f"Sent to the browser: {shown}")
 
     def _request_open_story(self, thread: Thread, item_id: int) -> None:
         root = thread.root
         if root is not None and root.url:
             self._open_link(root.url)
         else:
-            self._open_link(hn_url(thread.root_id))
+            self._open_in_browser(item_url(thread.root_id))
 
     def _request_open_on_hn(self, thread: Thread, item_id: int) -> None:
-        self._open_link(hn_url(item_id))
+        self._open_in_browser(item_url(item_id))
 
     def _request_copy_link(self, thread: Thread, item_id: int) -> None:
-        self.app.copy_to_clipboard(hn_url(item_id))
-        self.status.show(f"Copied {hn_url(item_id)}")
+        self.app.copy_to_clipboard(item_url(item_id))
+        self.status.show(f"Copied {item_url(item_id)}")
 
     def _request_copy_text(self, thread: Thread, item_id: int) -> None:
         item = thread.items[item_id]
@@ -343,22 +432,63 @@ class MainScreen(Screen[None]):
             self.show_list(self.query_one(StoryList).kind)
 
     async def action_save(self) -> None:
-        """Download every comment of the open thread and keep it for offline reading; on a
-        saved thread, take it off the Saved list (it may then be pruned)."""
+        """Download every comment of the open thread and keep it for offline reading."""
         if self.thread is None:
             self.status.show("Open a thread to save it for offline reading")
             return
         root = self.thread.root_id
-        cache = self.source.cache
-        if await cache.run(Cache.is_saved, root):
-            try:
-                await cache.run(Cache.unsave_thread, root)
-            except CacheError as exc:
-                self.status.show(f"Still saved: {exc}; s retries", error=True)
-                return
-            self.status.show("Removed from the Saved list; s saves it again")
+        if await self.source.cache.run(Cache.is_saved, root):
+            self.status.show("Already saved for offline; S removes it from the Saved list")
+            return
+        if self.saving == root:
+            self.status.show("Already saving this thread")
             return
         self.save_thread(root)
+
+    async def action_unsave(self) -> None:
+        """Take the open thread off the Saved list (it may then be pruned): a key of its
+        own, so a second ``s`` can never undo a save by accident."""
+        if self.thread is None:
+            return
+        root = self.thread.root_id
+        cache = self.source.cache
+        if not await cache.run(Cache.is_saved, root):
+            self.status.show("This thread is not saved; s saves it")
+            return
+        try:
+            await cache.run(Cache.unsave_thread, root)
+        except CacheError as exc:
+            self.status.show(f"Still saved: {exc}; S retries", error=True)
+            return
+        self._set_saved(root, False)
+        self.status.show("Removed from the Saved list; s saves it again")
+
+    def _set_saved(self, root: int, saved: bool) -> None:
+        thread = self.thread
+        if thread is not None and thread.root_id == root and thread.saved != saved:
+            thread.saved = saved
+            self.query_one(CommentView).thread_changed(replied_to=[root])
+
+    def action_open_prompt(self) -> None:
+        """Ask for an id or an HN link and open it; ``b`` comes back."""
+
+        def chosen(item_id: int | None) -> None:
+            if item_id is not None:
+                self.open_item(item_id, remember=True)
+                self.query_one(CommentView).focus()
+
+        self.app.push_screen(OpenItemScreen(), chosen)
+
+    async def action_toggle_list(self) -> None:
+        """Hide the story list for full-width reading, or show it again (remembered)."""
+        panes = self.query_one("#panes")
+        panes.toggle_class("-list-hidden")
+        hidden = panes.has_class("-list-hidden")
+        if hidden:
+            self.query_one(CommentView).focus()
+        self.status.show("Story list hidden; w shows it" if hidden else "Story list shown")
+        with suppress(CacheError):  # not remembered: the cache's problem notice says why
+            await self.source.cache.run(Cache.set_setting, LIST_HIDDEN, "1" if hidden else "0")
 
     async def action_mark_unread(self) -> None:
         """Forget that the highlighted story was read (no dimming, no "new" marks)."""
@@ -376,15 +506,33 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="save")
     async def save_thread(self, root_id: int) -> None:
-        self.status.show("Saving for offline…")
+        """Download a thread whole and keep it. Asked-for saves are remembered until done,
+        so a quit in the middle resumes it at the next start (and the user is told)."""
+        with suppress(CacheError):  # else the save fails on the same problem, and says so
+            await self.source.cache.run(Cache.add_pending_save, root_id)
+        self.saving = root_id
+        try:
+            await self._save(root_id)
+        finally:
+            self.saving = None
+
+    async def _save(self, root_id: int) -> None:
+        if not self.thread_loading:
+            self.status.show("Saving for offline…")
         async with aclosing(self.source.save_thread(root_id)) as updates:
             async for update in updates:
+                if not self.query(CommentView):
+                    return  # the app is closing: the pending save resumes next time
                 thread = self.thread
                 if thread is not None and thread.root_id == root_id:
                     self._merge(thread, update)
                 if not update.done:
-                    self.status.show(f"Saving for offline: {update.fetched} items fetched")
+                    if not self.thread_loading:  # else the load's line says "saving"
+                        self.status.show(f"Saving for offline: {update.fetched} items fetched")
                 elif update.saved:
+                    with suppress(CacheError):
+                        await self.source.cache.run(Cache.remove_pending_save, root_id)
+                    self._set_saved(root_id, True)
                     self.status.show(f"Saved for offline ({update.fetched} items); 7 lists saved")
                 else:
                     self.status.show(f"{update.error}; s retries", error=True)
@@ -417,5 +565,10 @@ class MainScreen(Screen[None]):
         (comments if stories.has_focus else stories).focus()
 
 
-def hn_url(item_id: int) -> str:
-    return f"https://news.ycombinator.com/item?id={item_id}"
+LIST_HIDDEN = "list_hidden"  # settings key: the story list pane is hidden
+
+
+def _expected(thread: Thread) -> int:
+    """Comments the story says it has."""
+    root = thread.root
+    return root.descendants if root is not None and root.descendants else 0

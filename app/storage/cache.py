@@ -34,7 +34,7 @@ from app.storage.readstate import ReadMark, ReadState, decode_ids, encode_ids
 T = TypeVar("T")
 
 DB_NAME = "hnterm.sqlite3"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT = 5.0  # seconds a writer waits for another hnterm process's transaction
 WAL_LIMIT = 16 * 1024 * 1024  # bytes the WAL file is cut back to after a checkpoint
 CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
@@ -71,6 +71,18 @@ CREATE TABLE IF NOT EXISTS read_state (
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(
     title, body, author, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+# Version 3: small settings the app remembers (the story list hidden, ...) and saves asked
+# for but not finished, so a quit in the middle of one resumes it at the next start.
+SCHEMA_V3 = """
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_saves (
+    root INTEGER PRIMARY KEY,
+    asked_at REAL NOT NULL
 );
 """
 ROOT_TYPES = ("story", "job", "poll")
@@ -144,6 +156,9 @@ class Cache:
         ``busy_timeout``: how long a write waits for another hnterm process's transaction
         before it fails with "the cache is locked by another hnterm"."""
         self.problem: str | None = None
+        # Set when the file could only be opened for reading (a read-only folder or file):
+        # reads work, every write raises CacheError("the cache is read-only").
+        self.read_only = False
         self.busy_timeout = busy_timeout
         self.path = directory / DB_NAME if directory is not None else None
         self.db = self._connect()
@@ -154,13 +169,18 @@ class Cache:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 try:
-                    return self._open_waiting(self.path)
+                    db = self._open_waiting(self.path)
                 except sqlite3.DatabaseError as exc:
+                    if _is_read_only(exc) and self.path.is_file():
+                        return self._open_read_only(self.path)
                     if not _is_damage(exc):
                         raise
                     moved = _move_aside(self.path)
                     self.problem = _damage_message(moved)
                     return self._open(self.path)
+                if not os.access(self.path, os.W_OK):  # opened, but SQLite cannot write it
+                    self._read_only_mode()
+                return db
             except (OSError, sqlite3.Error) as exc:
                 self.problem = f"cache unavailable ({exc}); nothing will be kept"
                 self.path = None
@@ -194,6 +214,39 @@ class Cache:
             raise
         return db
 
+    def _open_read_only(self, path: Path) -> sqlite3.Connection:
+        """Open a file SQLite cannot write, for reading: ``mode=ro`` (which still needs the
+        WAL index, ``-shm``, to exist or be creatable), else ``immutable=1`` (no locks, no
+        WAL index; what is only in a ``-wal`` file is not seen, but the rest is)."""
+        uri = path.absolute().as_uri()
+        error: sqlite3.Error | None = None
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                db = sqlite3.connect(
+                    uri + query, uri=True, timeout=self.busy_timeout, isolation_level=None
+                )
+            except sqlite3.Error as exc:
+                error = exc
+                continue
+            try:
+                # No migration (it would be a write); touch the b-trees as _open does.
+                db.execute("SELECT min(id), max(id) FROM items").fetchone()
+                db.execute("SELECT max(rowid) FROM search_text").fetchone()
+            except sqlite3.Error as exc:
+                db.close()
+                error = exc
+                continue
+            self._read_only_mode()
+            return db
+        assert error is not None
+        raise error
+
+    def _read_only_mode(self) -> None:
+        self.read_only = True
+        self.problem = (
+            f"the cache at {self.path} is read-only: reading it, but nothing new will be kept"
+        )
+
     def _migrate(self, db: sqlite3.Connection) -> None:
         """Bring the schema to SCHEMA_VERSION in one transaction; old caches keep their data."""
         if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
@@ -207,11 +260,16 @@ class Cache:
                     "using it as far as this version understands it"
                 )
             elif version < SCHEMA_VERSION:
-                # One statement at a time: executescript() would commit half-way.
-                for statement in _statements(SCHEMA_V1 + SCHEMA_V2):
-                    db.execute(statement)
-                if version >= 1 or _has_rows(db, "items"):
-                    _index_existing(db)
+                # Each step brings one version to the next; one statement at a time, as
+                # executescript() would commit half-way.
+                if version < 2:
+                    for statement in _statements(SCHEMA_V1 + SCHEMA_V2):
+                        db.execute(statement)
+                    if version >= 1 or _has_rows(db, "items"):
+                        _index_existing(db)
+                if version < 3:
+                    for statement in _statements(SCHEMA_V3):
+                        db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
@@ -296,6 +354,8 @@ class Cache:
     def _write(self, action: Callable[[sqlite3.Connection], T], *, durable: bool = False) -> T:
         """Run ``action`` in a transaction. A failure is remembered in ``problem`` and raised
         as ``CacheError`` with a reason for the user: a write never fails silently."""
+        if self.read_only:  # said once in ``problem`` when opened
+            raise CacheError("the cache is read-only")
         try:
             with self._transaction(durable) as db:
                 return action(db)
@@ -426,6 +486,39 @@ class Cache:
 
     def is_saved(self, root: int) -> bool:
         return bool(self._read("SELECT 1 FROM saved WHERE root = ?", (root,)))
+
+    def add_pending_save(self, root: int) -> None:
+        """Remember that a save of ``root`` was asked for (durable: it outlives a quit)."""
+        row = (root, time.time())
+        self._write(
+            lambda db: db.execute(
+                "INSERT OR REPLACE INTO pending_saves (root, asked_at) VALUES (?, ?)", row
+            ),
+            durable=True,
+        )
+
+    def remove_pending_save(self, root: int) -> None:
+        self._write(
+            lambda db: db.execute("DELETE FROM pending_saves WHERE root = ?", (root,)),
+            durable=True,
+        )
+
+    def pending_saves(self) -> list[int]:
+        """Saves asked for and never finished, oldest first."""
+        rows = self._read("SELECT root FROM pending_saves ORDER BY asked_at, root")
+        return [root for (root,) in rows]
+
+    # -- settings -------------------------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._write(
+            lambda db: db.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value)
+            )
+        )
 
     # -- read state -----------------------------------------------------------------------
     def mark_story_read(
@@ -855,6 +948,16 @@ def _is_damage(exc: BaseException) -> bool:
         return True
     text = str(exc)
     return "malformed" in text or "not a database" in text
+
+
+def _is_read_only(exc: sqlite3.Error) -> bool:
+    """True when SQLite cannot write the file or make its journal (a read-only folder or
+    file): 'attempt to write a readonly database', 'unable to open database file'."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+        return True
+    text = str(exc)
+    return "readonly" in text or "unable to open" in text
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:

@@ -20,7 +20,15 @@ class SearchQuery:
     authors: tuple[str, ...] = ()
     excluded_authors: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()  # the words and phrases as typed, for highlighting
-    dropped: int = 0  # terms left out: repeats, and any past MAX_TERMS
+    dropped: int = 0  # terms left out: past MAX_TERMS, or words past MAX_QUERY characters
+    repeated: int = 0  # terms given more than once, merged (they change nothing)
+
+    @property
+    def kept(self) -> int:
+        """How many terms the search uses (words, phrases, exclusions and authors)."""
+        return (
+            len(self.phrases) + len(self.excluded) + len(self.authors) + len(self.excluded_authors)
+        )
 
     @property
     def empty(self) -> bool:
@@ -46,11 +54,15 @@ def parse_query(text: str) -> SearchQuery:
     authors: list[str] = []
     excluded_authors: list[str] = []
     terms: list[str] = []
-    dropped = 0
+    dropped = repeated = 0
     text = text or ""
     if len(text) > MAX_QUERY:
+        # Counted, not parsed; a word cut in two is kept (its first part), not dropped.
+        rest = text[MAX_QUERY:]
+        cut_word = not text[MAX_QUERY - 1].isspace() and not rest[0].isspace()
+        dropped += len(rest.split()) - cut_word
         text = text[:MAX_QUERY]
-        dropped += 1
+    seen: set[tuple[bool, str]] = set()  # every term met, kept or not: repeats are merged
     # Controls are never searchable, and a NUL would end the FTS5 string early in C.
     for match in _TOKEN.finditer(_CONTROL.sub(" ", text)):
         negate, field, quoted, bare = match.groups()
@@ -59,20 +71,31 @@ def parse_query(text: str) -> SearchQuery:
             continue  # a filter with no name
         if field:
             name = _USERNAME.search(raw)
-            names = excluded_authors if negate else authors
-            if name and name.group() not in names:
-                names.append(name.group())
+            if not name:
+                continue
+            key = (bool(negate), "by:" + name.group())
+            if key in seen:
+                repeated += 1
+            elif len(authors) + len(excluded_authors) >= MAX_TERMS:
+                dropped += 1
+            else:
+                (excluded_authors if negate else authors).append(name.group())
+            seen.add(key)
             continue
         prefix = quoted is None and raw.endswith("*")
         words = raw.rstrip("*") if prefix else raw
         if not any(ch.isalnum() for ch in words):
             continue
         phrase = '"' + words.replace('"', '""') + '"' + ("*" if prefix else "")
-        kept = excluded if negate else phrases
-        if phrase in kept or len(phrases) + len(excluded) >= MAX_TERMS:
+        key = (bool(negate), phrase)
+        if key in seen:
+            repeated += 1
+            continue
+        seen.add(key)
+        if len(phrases) + len(excluded) >= MAX_TERMS:
             dropped += 1
             continue
-        kept.append(phrase)
+        (excluded if negate else phrases).append(phrase)
         if not negate:
             terms.append(words)
     if not phrases:
@@ -80,10 +103,11 @@ def parse_query(text: str) -> SearchQuery:
     return SearchQuery(
         tuple(phrases),
         tuple(excluded),
-        tuple(authors[:MAX_TERMS]),
-        tuple(excluded_authors[:MAX_TERMS]),
+        tuple(authors),
+        tuple(excluded_authors),
         tuple(terms),
         dropped,
+        repeated,
     )
 
 

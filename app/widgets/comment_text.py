@@ -102,8 +102,9 @@ def comment_body(item: Item, style: StyleOf, highlight: Highlight) -> Text | Non
     return body
 
 
-def story_text(thread: Thread, item: Item, style: StyleOf) -> Text:
-    """The thread header: title, meta, URL, the post's own text and poll options."""
+def story_text(thread: Thread, item: Item, style: StyleOf, note: str | None = None) -> Text:
+    """The thread header: title, meta, URL, the post's own text, poll options, and a
+    ``note`` on the comments ("No comments yet", "88 comments not in the cache")."""
     text = Text()
     text.append(sanitize(item.title or f"[{item.type} {item.id}]"), style("title"))
     site = domain(item.url)
@@ -116,6 +117,8 @@ def story_text(thread: Thread, item: Item, style: StyleOf) -> Text:
     meta.append(age(item.time))
     if item.type != "job":
         meta.append(plural(item.descendants or 0, "comment"))
+    if thread.saved:
+        meta.append("saved for offline")
     if thread.refreshed is not None:
         meta.append(f"refreshed {age(int(thread.refreshed))}")
     new = len(thread.new_ids())
@@ -132,6 +135,8 @@ def story_text(thread: Thread, item: Item, style: StyleOf) -> Text:
         text.append("\n  • ")
         text.append_text(render_html(option.text).text)
         text.append(f" — {plural(option.score or 0, 'vote')}", style("meta"))
+    if note:
+        text.append(f"\n\n{note}", style("meta"))
     return text
 
 

@@ -24,14 +24,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from app.hn.format import plural
 from app.hn.models import Item
-from app.hn.text import html_to_plain
+from app.hn.text import html_to_plain, sanitize
 from app.hn.thread import Thread, parse_query
 from app.widgets.comment_text import Highlight, comment_body, comment_header, story_text
 from app.widgets.measure import line_count
 
 MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2
+DEPTH_BADGE = 4  # cells of the "17▸" that stands for guides that do not fit
 EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
 
 Place = tuple[int, int | None]  # (cursor, subthread scope): one history entry
@@ -82,12 +84,12 @@ class CommentView(ScrollView, can_focus=True):
         Binding("u,escape", "leave_subthread", "Leave subthread", show=False),
         Binding("b,ctrl+o", "back", "Back"),
         Binding("B", "forward", "Forward", show=False),
-        Binding("slash", "request('search')", "Search", key_display="/"),
+        Binding("slash", "request('search')", "Search", key_display="/", show=False),
         Binding("full_stop", "new(1)", "Next new comment", show=False),
         Binding("comma", "new(-1)", "Previous new comment", show=False),
         Binding("n", "match(1)", "Next match", show=False),
         Binding("N", "match(-1)", "Previous match", show=False),
-        Binding("o", "request('links')", "Links"),
+        Binding("o", "request('links')", "Links", show=False),
         Binding("O", "request('open_story')", "Open story URL", show=False),
         Binding("H", "request('open_on_hn')", "Open on news.ycombinator.com", show=False),
         Binding("y", "request('copy_link')", "Copy comment link", show=False),
@@ -95,6 +97,10 @@ class CommentView(ScrollView, can_focus=True):
     ]
 
     cursor: reactive[int | None] = reactive(None, init=False, always_update=True)
+
+    class BackPastThread(Message):
+        """``back`` with no earlier place in this thread: the screen may reopen the thread
+        the reader came from."""
 
     class CursorMoved(Message):
         """The focused item changed (the status line shows where the reader is)."""
@@ -143,6 +149,7 @@ class CommentView(ScrollView, can_focus=True):
         self._base = Style()
         self._layout_version = -1
         self._plain: dict[int, str] = {}
+        self.story_note: str | None = None  # said under the story: "No comments yet", ...
 
     # -- feeding the view -----------------------------------------------------------------
     def show_thread(self, thread: Thread, focus: int | None = None) -> None:
@@ -154,6 +161,8 @@ class CommentView(ScrollView, can_focus=True):
         self._back.clear()
         self._forward.clear()
         self._plain.clear()
+        self.story_note = None
+        self.border_title = None
         self._forget()
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -181,6 +190,13 @@ class CommentView(ScrollView, can_focus=True):
         if self.cursor is None and self._rows:
             self.cursor = self._rows[0]
         self.refresh()
+
+    def set_story_note(self, note: str | None) -> None:
+        """A line under the story about its comments (none yet, not cached, loading)."""
+        if note == self.story_note or self.thread is None:
+            return
+        self.story_note = note
+        self.thread_changed(replied_to=[self.thread.root_id])
 
     def _top_anchor(self) -> tuple[int, int] | None:
         if not self._rows:
@@ -222,11 +238,31 @@ class CommentView(ScrollView, can_focus=True):
             self.thread_changed()
             self.scroll_to_cursor()
 
-    def _indent(self, item_id: int) -> int:
+    def _levels(self, item_id: int) -> int:
+        """How many levels below the top of the view an item sits."""
         assert self.thread is not None
         depth = self.thread.depth_of.get(item_id, 0)
         base = self.thread.depth_of.get(self.scope, 1) if self.scope is not None else 1
-        return min(max(depth - base, 0), MAX_INDENT_LEVELS)
+        return max(depth - base, 0)
+
+    def _max_guides(self) -> int:
+        """Guides drawn before they give way to a depth number: a fifth of the width at
+        most, so a deep comment keeps most of a narrow pane for its text."""
+        return max(2, min(MAX_INDENT_LEVELS, self._width // 10))
+
+    def _indent(self, item_id: int) -> int:
+        """Cells of indentation (two a level, capped; see ``_guides``)."""
+        return 2 * min(self._levels(item_id), self._max_guides())
+
+    def _guides(self, item_id: int) -> str:
+        """The indent drawn: a guide per level, or when they do not fit, the first few and
+        the depth as a number ("│ │  17▸")."""
+        levels, room = self._levels(item_id), self._max_guides()
+        if levels <= room:
+            return "│ " * levels
+        assert self.thread is not None
+        depth = f"{self.thread.depth_of.get(item_id, 0)}▸"
+        return "│ " * (room - DEPTH_BADGE // 2) + depth.rjust(DEPTH_BADGE)
 
     def _forget(self, item_id: int | None = None) -> None:
         """Drop what was built for one row (or all) so it is rebuilt on next use."""
@@ -244,7 +280,7 @@ class CommentView(ScrollView, can_focus=True):
         self._heights.pop(item_id, None)
 
     def _text_width(self, item_id: int) -> int:
-        return max(self._width - self._indent(item_id) * 2 - MARKER_WIDTH, 10)
+        return max(self._width - self._indent(item_id) - MARKER_WIDTH, 10)
 
     def _head_text(self, item_id: int) -> Text:
         text = self._head_texts.get(item_id)
@@ -252,7 +288,7 @@ class CommentView(ScrollView, can_focus=True):
             assert self.thread is not None
             item = self.thread.items[item_id]
             if item_id == self.thread.root_id:
-                text = story_text(self.thread, item, self._style)
+                text = story_text(self.thread, item, self._style, self.story_note)
             else:
                 text = comment_header(self.thread, item, self._style, self.highlight)
             self._head_texts[item_id] = text
@@ -339,13 +375,13 @@ class CommentView(ScrollView, can_focus=True):
         focused = item_id == self.cursor
         if focused:
             base += self._style("cursor")
-        indent = self._indent(item_id)
-        segments = [Segment("│ " * indent, base + self._style("guide"))] if indent else []
+        guides = self._guides(item_id)
+        segments = [Segment(guides, base + self._style("guide"))] if guides else []
         if focused:
             segments.append(Segment("▌ ", base + self._style("cursor-bar")))
         else:
             segments.append(Segment(" " * MARKER_WIDTH, base))
-        used = indent * 2 + MARKER_WIDTH
+        used = len(guides) + MARKER_WIDTH
         for segment in line.render(self.app.console):
             segments.append(Segment(segment.text, base + segment.style if segment.style else base))
             used += segment.cell_length
@@ -402,7 +438,7 @@ class CommentView(ScrollView, can_focus=True):
 
     def action_back(self) -> None:
         if not self._back or self.cursor is None:
-            self.post_message(self.Notice("No earlier place in the history"))
+            self.post_message(self.BackPastThread())
             return
         self._forward.append((self.cursor, self.scope))
         self._go(self._back.pop())
@@ -471,13 +507,15 @@ class CommentView(ScrollView, can_focus=True):
     # -- collapsing -----------------------------------------------------------------------
     def _collapse(self, change: Callable[[Thread], object]) -> None:
         """Apply a collapse change to the model and redraw only the rows it touched,
-        keeping the cursor where it was on screen (or on its nearest visible ancestor)."""
+        keeping the cursor where it was on screen (or on its nearest visible ancestor).
+        The status line says what changed, so a fold key never passes unanswered."""
         thread = self.thread
         if thread is None:
             return
         before = set(thread.collapsed)
         change(thread)
         touched = before ^ thread.collapsed
+        self.post_message(self.Notice(_fold_notice(thread, before, touched)))
         if not touched:
             return
         for item_id in touched:
@@ -548,6 +586,16 @@ class CommentView(ScrollView, can_focus=True):
             self.scope = scope
             self._forget()
             self._relayout()
+            self.border_title = self._scope_title()
+
+    def _scope_title(self) -> str | None:
+        """The mode indicator: which subthread is shown alone, and how to leave it."""
+        if self.scope is None or self.thread is None:
+            return None
+        item = self.thread.items.get(self.scope)
+        author = sanitize(item.by) if item is not None and item.by else "?"
+        size = self.thread.subtree_size(self.scope)
+        return f"Subthread of {author} ({size} replies) · u leaves"
 
     def action_leave_subthread(self) -> None:
         if self.scope is None:
@@ -630,6 +678,21 @@ class CommentView(ScrollView, can_focus=True):
         row = max(0, bisect_right(self._offsets, line) - 1)
         item_id = self._rows[row]
         self.cursor = item_id
-        marker_x = self._indent(item_id) * 2 + MARKER_WIDTH
+        marker_x = self._indent(item_id) + MARKER_WIDTH
         if line == self._offsets[row] and marker_x <= offset.x < marker_x + 2:
             self.action_toggle()
+
+
+def _fold_notice(thread: Thread, before: set[int], touched: set[int]) -> str:
+    """What a fold key did, in a few words."""
+    if not touched:
+        return "Nothing to fold or unfold here"
+    closed = [i for i in touched if i not in before]
+    opened = len(touched) - len(closed)
+    if closed and not opened:
+        hidden = sum(thread.subtree_size(i) for i in closed)
+        replies = plural(hidden, "reply", "replies")
+        return f"Collapsed {plural(len(closed), 'comment')}: {replies} hidden"
+    if opened and not closed:
+        return f"Expanded {plural(opened, 'comment')}"
+    return f"Collapsed {len(closed)}, expanded {opened}"

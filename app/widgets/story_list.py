@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from app.hn.format import age, domain, plural
+from app.hn.format import domain, plural, short_age
 from app.hn.models import Item
 from app.hn.text import sanitize
 from app.storage.readstate import ReadMark
@@ -23,6 +23,10 @@ LIST_TITLES = {
     "saved": "Saved",
 }
 MORE_THRESHOLD = 5
+EMPTY_HINTS = {
+    "saved": "Nothing saved yet. In a thread, s keeps it for offline reading.",
+}
+EMPTY_HINT = "No stories in this list (offline and never fetched?). r retries."
 
 
 class StoryList(OptionList):
@@ -55,6 +59,7 @@ class StoryList(OptionList):
         self.items: dict[int, Item] = {}
         self.marks: dict[int, ReadMark] = {}
         self.asked_more = False
+        self.open_id: int | None = None  # the story open in the thread pane, marked
 
     def set_ids(self, kind: str, ids: list[int]) -> None:
         """Start showing a new list; entries appear as ``add_items`` brings them."""
@@ -79,17 +84,33 @@ class StoryList(OptionList):
         for index in range(min(shown, ready)):
             story = self.items[self.ids[index]]
             if story.id in updated:
-                self.replace_option_prompt_at_index(
-                    index, story_prompt(index + 1, story, self.marks.get(story.id))
-                )
+                self.replace_option_prompt_at_index(index, self._prompt(index, story))
         new = [
-            Option(story_prompt(index + 1, self.items[i], self.marks.get(i)), id=str(i))
+            Option(self._prompt(index, self.items[i]), id=str(i))
             for index, i in enumerate(self.ids[shown:ready], start=shown)
         ]
         if new:
             self.add_options(new)
             if self.highlighted is None:
                 self.highlighted = 0
+
+    def _prompt(self, index: int, story: Item) -> Text:
+        return story_prompt(
+            index + 1, story, self.marks.get(story.id), is_open=story.id == self.open_id
+        )
+
+    def mark_open(self, story_id: int | None) -> None:
+        """Mark the story shown in the thread pane (and unmark the one before)."""
+        previous, self.open_id = self.open_id, story_id
+        for index, item_id in enumerate(self.ids[: self.option_count]):
+            if item_id in (previous, story_id) and item_id in self.items:
+                self.replace_option_prompt_at_index(index, self._prompt(index, self.items[item_id]))
+
+    def show_empty(self) -> None:
+        """An empty list says what would fill it, instead of a blank pane."""
+        if not self.ids and not self.option_count:
+            hint = EMPTY_HINTS.get(self.kind, EMPTY_HINT)
+            self.add_option(Option(Text(hint, "dim italic"), disabled=True))
 
     def forget_mark(self, story_id: int) -> None:
         """Show a story as never read."""
@@ -131,11 +152,15 @@ class StoryList(OptionList):
             self.post_message(self.NeedMore())
 
 
-def story_prompt(rank: int, story: Item, mark: ReadMark | None = None) -> Text:
-    """Title (with domain), then rank, score, author, age and comments on a second line:
-    no hanging indent needed when a long title wraps. A story read before is dimmed and
-    says how many comments arrived since."""
-    text = Text(style="dim" if mark is not None else "")
+def story_prompt(
+    rank: int, story: Item, mark: ReadMark | None = None, *, is_open: bool = False
+) -> Text:
+    """Two tidy lines whatever the width: the title (with domain), cut with an ellipsis,
+    then rank, score, author, age and comments. A story read before is dimmed and says how
+    many comments arrived since; the story open in the thread pane is marked."""
+    text = Text(style="dim" if mark is not None else "", no_wrap=True, overflow="ellipsis")
+    if is_open:
+        text.append("▶ ", "bold")
     if story.deleted or story.dead:
         text.append("[deleted]" if story.deleted else "[dead] ", "dim italic")
     text.append(sanitize(story.title or f"item {story.id}"), "bold")
@@ -145,11 +170,11 @@ def story_prompt(rank: int, story: Item, mark: ReadMark | None = None) -> Text:
     meta = [f"#{rank}"]
     if story.type != "job":
         meta.append(f"{story.score or 0} pts")
-    if story.by:
-        meta.append(sanitize(story.by))
-    meta.append(age(story.time))
     if story.type != "job":
         meta.append(plural(story.descendants or 0, "comment"))
+    meta.append(short_age(story.time))
+    if story.by:
+        meta.append(sanitize(story.by))
     text.append("\n" + " · ".join(meta), "dim")
     new = mark.new_since(story.descendants) if mark is not None else 0
     if new:

@@ -61,6 +61,7 @@ async def test_unsafe_links_are_never_offered(hostile_app, monkeypatch):
     opened = []
     async with hostile_app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(pilot)
+        monkeypatch.setenv("BROWSER", "true")  # a browser exists; open_url records the call
         monkeypatch.setattr(hostile_app, "open_url", lambda url, new_tab=True: opened.append(url))
         view = hostile_app.screen.query_one(CommentView)
         links_comment = next(

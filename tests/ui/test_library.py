@@ -110,8 +110,13 @@ async def test_unsave_and_mark_unread(make_app, fake_hn):
         await pilot.press("s")
         await wait_loaded(pilot)
         assert await app.cache.run(Cache.is_saved, IBM)
-        await pilot.press("s")
+        view = app.screen.query_one(CommentView)
+        assert "saved for offline" in view._head_text(IBM).plain  # the header says so
+        await pilot.press("s")  # a second s never unsaves
         status = app.screen.query_one(StatusLine)
+        await wait_until(pilot, lambda: "Already saved" in status.message, "the answer")
+        assert await app.cache.run(Cache.is_saved, IBM)
+        await pilot.press("S")
         await wait_until(pilot, lambda: "Removed from the Saved" in status.message, "unsave")
         assert not await app.cache.run(Cache.is_saved, IBM)
         stories = app.screen.query_one(StoryList)

@@ -209,6 +209,7 @@ async def test_search_by_author_steps_through_matches(reader):
 async def test_links_are_numbered_and_open_by_number(reader, monkeypatch):
     app, pilot, view = reader
     opened = []
+    monkeypatch.setenv("BROWSER", "true")  # a browser exists; open_url records the call
     monkeypatch.setattr(app, "open_url", lambda url, new_tab=True: opened.append(url))
     thread = view.thread
     linked = next(i for i in thread.order() if i != IBM and "<a href" in (ITEMS[i].text or ""))

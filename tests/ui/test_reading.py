@@ -45,7 +45,7 @@ async def test_selecting_a_story_opens_its_whole_thread(make_app, fake_hn):
         assert len(view.thread) == 2170
         assert view.has_focus
         status = app.screen.query_one(StatusLine).message
-        assert "2170 comments" in status and "loaded in" in status
+        assert "2170 comments" in status and "2171 items fetched (story included)" in status
 
 
 async def test_collapse_hides_replies_and_expand_restores_them(make_app):

@@ -128,6 +128,42 @@ def make_v1_cache(directory, items, root):
     db.close()
 
 
+V2_SCHEMA = """
+CREATE TABLE threads (root INTEGER PRIMARY KEY, refreshed REAL NOT NULL);
+CREATE TABLE saved (root INTEGER PRIMARY KEY, saved_at REAL NOT NULL);
+CREATE TABLE read_state (root INTEGER PRIMARY KEY, opened_at REAL NOT NULL,
+                         comment_count INTEGER NOT NULL, seen BLOB NOT NULL);
+CREATE VIRTUAL TABLE search_text USING fts5(
+    title, body, author, tokenize = 'unicode61 remove_diacritics 2'
+);
+PRAGMA user_version=2;
+"""
+
+
+def test_a_version_2_cache_is_upgraded_and_keeps_saved_threads(tmp_path):
+    """Today's users have schema 2: the upgrade adds the new tables and loses nothing."""
+    items = fixture_items("unlurker-43727727-ibm-rto")
+    make_v1_cache(tmp_path, items.values(), IBM)
+    db = sqlite3.connect(tmp_path / DB_NAME)
+    db.executescript(V2_SCHEMA)
+    with db:
+        db.execute("INSERT INTO saved VALUES (?, 1234.0)", (IBM,))
+        db.execute("INSERT INTO threads VALUES (?, 1200.0)", (IBM,))
+    db.close()
+
+    cache = Cache(tmp_path)
+
+    assert cache.problem is None
+    assert cache.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert cache.saved_threads() == [(IBM, 1234.0)]
+    assert cache.thread_refreshed(IBM) == 1200.0
+    assert len(cache.thread(IBM)) == len(items)
+    cache.set_setting("list_hidden", "1")
+    cache.add_pending_save(IBM)
+    assert cache.setting("list_hidden") == "1" and cache.pending_saves() == [IBM]
+    cache.close()
+
+
 def test_a_version_1_cache_is_upgraded_in_place_and_keeps_everything(tmp_path):
     items = fixture_items("unlurker-43727727-ibm-rto")
     make_v1_cache(tmp_path, items.values(), IBM)

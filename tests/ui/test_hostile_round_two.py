@@ -1,0 +1,76 @@
+"""Issue 12 through the whole app: a trickling server and out-of-range ids never freeze or
+kill it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from app.app import HNApp
+from app.config import Config
+from app.hn.client import HNClient
+from app.widgets.comment_view import CommentView
+from app.widgets.status_line import StatusLine
+from tests.data import IBM, fixture_items
+from tests.fakehn import FakeHN
+from tests.hostile import HUGE_ID, HUGE_ROOT, huge_id_thread
+from tests.ui.conftest import wait_loaded, wait_until
+
+SIZE = (120, 40)
+IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")
+
+
+def subtree(item_id: int) -> set[int]:
+    ids = {item_id}
+    for kid in IBM_ITEMS[item_id].kids:
+        ids |= subtree(kid)
+    return ids
+
+
+async def test_keys_are_answered_while_a_request_trickles(fake_hn: FakeHN, tmp_path: Path):
+    """A reply whose answer trickles a byte every 50 ms holds its request open until the
+    2 s deadline; meanwhile every key moves the cursor. Then the load ends without that
+    reply, named in the status line with the retry key."""
+    slow = IBM_ITEMS[IBM].kids[0]
+    fake_hn.fault("trickle", ids=[slow], interval=0.05)
+    client = HNClient(fake_hn.url, deadline=2.0, retries=0)
+    app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path, item=IBM), client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(CommentView)
+        status = app.screen.query_one(StatusLine)
+        await wait_until(
+            pilot,
+            lambda: fake_hn.trickling and len(view.thread.rows()) > 50,
+            "the thread to load around the trickling reply",
+        )
+        started = time.monotonic()
+        moved = []
+        for _ in range(10):
+            before = view.cursor
+            await pilot.press("j")
+            moved.append(view.cursor != before)
+        assert all(moved)
+        assert fake_hn.trickling == 1  # all answered while the request was still open
+        assert time.monotonic() - started < 1.5
+        await wait_loaded(pilot)
+        assert slow not in view.thread
+        assert len(view.thread) == len(IBM_ITEMS) - 1 - len(subtree(slow))
+        assert status.error and "could not be loaded" in status.message
+        assert "r retries" in status.message
+        assert app.is_running
+
+
+async def test_a_huge_kid_id_loads_the_rest_of_the_thread(tmp_path: Path):
+    """A kid of 2**63+5 is dropped like any bad field (before: a traceback as it loaded)."""
+    with FakeHN(huge_id_thread()) as server:
+        app = HNApp(Config(api_url=server.url, cache_dir=tmp_path, item=HUGE_ROOT))
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_loaded(pilot)
+            view = app.screen.query_one(CommentView)
+            assert view.thread.rows() == [HUGE_ROOT, HUGE_ROOT + 1]
+            assert HUGE_ID not in view.thread
+            assert not app.screen.query_one(StatusLine).error
+            assert app.cache.problem is None
+            await pilot.press("j", "a", "escape")
+            assert app.is_running
+        assert f"/v0/item/{HUGE_ID}.json" not in server.request_log
