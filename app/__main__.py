@@ -99,10 +99,11 @@ def main(argv: list[str] | None = None) -> int:
 
     app = HNApp(config)
     app.run()
-    if app.interrupted_save is not None:
+    if app.unfinished_saves:
         print(
-            f"hnterm: the save of item {app.interrupted_save} was cut short by quitting; "
-            "it resumes the next time hnterm starts",
+            f"hnterm: {len(app.unfinished_saves)} save(s) not finished "
+            f"(items {', '.join(map(str, app.unfinished_saves))}); "
+            "they resume the next time hnterm starts",
             file=sys.stderr,
         )
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 
 from textual import work
@@ -57,7 +58,7 @@ class HNApp(App[None]):
         elif client is None:
             client = HNClient(config.api_url, deadline=config.deadline)
         self.source = Source(client, self.cache)
-        self.interrupted_save: int | None = None  # a save cut short by quitting
+        self.unfinished_saves: list[int] = []  # at exit: saves that resume at the next start
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.source, self.config.item)
@@ -89,9 +90,8 @@ class HNApp(App[None]):
             )
 
     async def on_unmount(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen) and screen.saving is not None:
-                self.interrupted_save = screen.saving
+        with suppress(CacheError):
+            self.unfinished_saves = await self.cache.run(Cache.pending_saves)
         if self.source.client is not None:
             await self.source.client.aclose()
         await self.cache.aclose()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import gc
 import time
-from contextlib import aclosing, suppress
+from collections.abc import Iterator
+from contextlib import aclosing, contextmanager, suppress
 
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
@@ -160,6 +162,20 @@ class MainScreen(Screen[None]):
     async def load_thread(self, item_id: int, force: bool = False) -> None:
         """Resolve the story of ``item_id``, then stream its thread into the comment view:
         from the cache at once, from the network when stale or ``force``d (reload)."""
+        with self._unless_closing():
+            await self._load_thread(item_id, force)
+
+    @contextmanager
+    def _unless_closing(self) -> Iterator[None]:
+        """A load or save still running as the app quits finds its widgets gone: end it
+        quietly then (and only then)."""
+        try:
+            yield
+        except NoMatches:
+            if self.query(CommentView):
+                raise
+
+    async def _load_thread(self, item_id: int, force: bool) -> None:
         view = self.query_one(CommentView)
         started = time.perf_counter()
         gc.unfreeze()  # let the previous thread's objects be collected again
@@ -512,7 +528,8 @@ class MainScreen(Screen[None]):
             await self.source.cache.run(Cache.add_pending_save, root_id)
         self.saving = root_id
         try:
-            await self._save(root_id)
+            with self._unless_closing():
+                await self._save(root_id)
         finally:
             self.saving = None
 

@@ -195,7 +195,7 @@ async def test_a_save_cut_short_by_quit_resumes_at_the_next_start(make_app, fake
         status = app.screen.query_one(StatusLine)
         await wait_until(pilot, lambda: app.screen.saving == BIDEN, "the save to start")
         assert "saving" in status.message.lower()
-    assert app.interrupted_save == BIDEN  # the command line says so after exit
+    assert app.unfinished_saves == [BIDEN]  # the command line says so after exit
     fake_hn.delay = 0.0
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
