@@ -198,6 +198,12 @@ class CommentView(ScrollView, can_focus=True):
         self.story_note = note
         self.thread_changed(replied_to=[self.thread.root_id])
 
+    def notify_style_update(self) -> None:
+        """The theme (or CSS) changed: rows built with the old colours are built again."""
+        super().notify_style_update()
+        self._forget()
+        self.refresh()
+
     def _top_anchor(self) -> tuple[int, int] | None:
         if not self._rows:
             return None

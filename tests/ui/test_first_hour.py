@@ -217,3 +217,27 @@ async def test_the_palette_has_no_duplicates_and_nothing_that_cannot_work(make_a
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert len(titles) == len(set(titles))
         assert "Screenshot" not in titles and "Open item…" in titles
+
+
+def _luminance(color) -> float:
+    r, g, b = (c / 255 for c in color.get_truecolor())
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+async def test_the_thread_title_is_readable_in_every_theme(make_app):
+    app = make_app(IBM)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        view = app.screen.query_one(CommentView)
+        assert view.cursor == IBM  # the title row is under the cursor, on its background
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            title = view._style("title")
+            background = (view._style("cursor") + view.rich_style).bgcolor
+            if not (title.color.is_default or background.is_default):  # ansi: the terminal's
+                contrast = abs(_luminance(title.color) - _luminance(background))
+                assert contrast > 0.3, (theme, title, background)
+            # rows built before the switch are rebuilt in the new colours
+            span = view._head_text(IBM).spans[0]
+            assert span.style == title
