@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -13,6 +15,7 @@ from textual.screen import Screen
 
 from app.config import Config
 from app.hn.client import HNClient
+from app.network_thread import ThreadedSource
 from app.screens.cache_search import CacheSearchScreen
 from app.screens.help import HelpScreen
 from app.screens.main import MainScreen
@@ -57,19 +60,35 @@ class HNApp(App[None]):
             client = None
         elif client is None:
             client = HNClient(config.api_url, deadline=config.deadline)
-        self.source = Source(client, self.cache)
+        self.source = ThreadedSource(Source(client, self.cache))
         self.unfinished_saves: list[int] = []  # at exit: saves that resume at the next start
+        self._ui_loop: asyncio.AbstractEventLoop | None = None
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.source, self.config.item)
 
     def on_mount(self) -> None:
+        self._ui_loop = asyncio.get_running_loop()
         if self.config.cache_max_bytes:
             self.enforce_cache_cap(self.config.cache_max_bytes)
 
     def cache_problem(self, problem: str) -> None:
-        """A cache problem, said once when it first appears (the reader goes on)."""
-        self.notify(problem, title="Cache", severity="warning", markup=False, timeout=8)
+        """A cache problem, said once when it first appears (the reader goes on). Called
+        from the UI or the network loop, so the notice is handed to the UI's loop."""
+        notice = partial(
+            self.notify, problem, title="Cache", severity="warning", markup=False, timeout=8
+        )
+        loop = self._ui_loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            notice()
+        else:
+            loop.call_soon_threadsafe(notice)
 
     @work(thread=True, exclusive=True, group="cache-cap")
     def enforce_cache_cap(self, max_bytes: int) -> None:
@@ -92,8 +111,7 @@ class HNApp(App[None]):
     async def on_unmount(self) -> None:
         with suppress(CacheError):
             self.unfinished_saves = await self.cache.run(Cache.pending_saves)
-        if self.source.client is not None:
-            await self.source.client.aclose()
+        await self.source.aclose()
         await self.cache.aclose()
 
     def action_show_list(self, kind: str) -> None:

@@ -26,9 +26,10 @@ from app.hn.format import hn_item_of, item_url, plural
 from app.hn.models import is_item_id
 from app.hn.text import html_to_plain, is_safe_url, sanitize
 from app.hn.thread import Thread
+from app.network_thread import ThreadedSource
 from app.screens.open_item import OpenItemScreen
 from app.screens.pick import PickScreen
-from app.source import PAGE_SIZE, Source, ThreadUpdate
+from app.source import PAGE_SIZE, ThreadUpdate
 from app.storage.cache import Cache, CacheError
 from app.widgets.comment_text import links_of, preview
 from app.widgets.comment_view import CommentView
@@ -50,7 +51,7 @@ class MainScreen(Screen[None]):
 
     NETWORK_RETRY_SECONDS = 20.0
 
-    def __init__(self, source: Source, start_item: int | None = None) -> None:
+    def __init__(self, source: ThreadedSource, start_item: int | None = None) -> None:
         super().__init__()
         self.source = source
         self.start_item = start_item
