@@ -91,9 +91,7 @@ def in_app(url: str, env: dict[str, str], workdir: Path) -> dict[str, float]:
     return {"wall_s": result["full_load_s"], "first_comment_ms": result["first_comment_ms"]}
 
 
-def side_by_side(
-    delays: tuple[float, ...], repeats: int, workdir: Path
-) -> list[dict[str, Any]]:
+def side_by_side(delays: tuple[float, ...], repeats: int, workdir: Path) -> list[dict[str, Any]]:
     rows = []
     for delay in delays:
         for tls in (False, True):
@@ -163,9 +161,7 @@ def table(result: dict[str, Any]) -> list[str]:
         )
     out.append("   CPU per item at zero delay (whole process, all threads)")
     for row in result.get("cpu", []):
-        out.append(
-            f"   {row['path']:<28} {row['transport']:<4} {row['cpu_ms_per_item']:.3f} ms"
-        )
+        out.append(f"   {row['path']:<28} {row['transport']:<4} {row['cpu_ms_per_item']:.3f} ms")
     return out
 
 

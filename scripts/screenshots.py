@@ -28,6 +28,7 @@ DEEPEST = 43732616  # the IBM thread's comment 17 levels down
 ASK_NO_COMMENTS = 26298314
 FIXED_NOW = 1_745_020_800  # 2025-04-19, just after the newest fixture item
 
+
 @dataclass(frozen=True)
 class Shot:
     name: str

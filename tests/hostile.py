@@ -1,4 +1,14 @@
-"""A thread written by an attacker: every kind of hostile text in one place.
+"""A thread written by an attacker: every kind of hostile text in one place; and the other
+hostile inputs of issue 12 (round two), each a function the tests and ``python -m
+tests.hostile`` share:
+
+- ``huge_id_thread``: a ``kids`` entry, a ``parent`` and poll parts of 2**63 and more;
+- the fake server's ``trickle`` fault: headers, then one body byte every ``interval`` s;
+- ``deep_chain``: a story and a reply chain 1,000 levels deep;
+- ``control_text_thread``: C1 controls (U+009B is a one-byte CSI), DEL and bidi in every field;
+- ``many_word_query``: a pasted page of 2,500 words plus ``k*`` 3,300 times;
+- ``read_only_command``: run a command with a folder mounted read-only (root included);
+- ``FULL_DISK``: ``/dev/full``, where every write fails with ENOSPC.
 
 Used by the hostile-input tests and for trying the app by hand in tmux:
 ``python -m tests.fakehn`` does not serve it, but ``python -m tests.hostile`` does.
@@ -6,8 +16,19 @@ Used by the hostile-input tests and for trying the app by hand in tmux:
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
 ROOT = 77_000_000
 ESC = "\x1b"
+HUGE_ID = 2**63 + 5  # past SQLite's INTEGER; HN's ids are below 2**53
+HUGE_ROOT = 77_100_000
+DEEP_ROOT = 77_200_000
+CONTROL_ROOT = 77_300_000
+TRICKLE_ROOT = 77_400_000
+FULL_DISK = Path("/dev/full")
 
 HOSTILE_TEXTS: dict[str, str] = {
     "sgr colour": f"{ESC}[31mred{ESC}[0m and {ESC}[5mblink",
@@ -76,11 +97,139 @@ def hostile_thread() -> dict[int, dict]:
     return items
 
 
+def huge_id_thread(root: int = HUGE_ROOT) -> dict[int, dict]:
+    """A story whose first kid is 2**63+5 (the server answers for it too), with an ordinary
+    reply whose ``parent`` and ``kids`` also hold out-of-range ids, and a poll-like ``parts``."""
+    return {
+        root: {
+            "id": root,
+            "type": "story",
+            "by": "op",
+            "title": "Huge ids",
+            "time": 1_745_000_000,
+            "descendants": 2,
+            "kids": [HUGE_ID, root + 1],
+            "parts": [2**64, -1],
+        },
+        HUGE_ID: {
+            "id": HUGE_ID,
+            "type": "comment",
+            "by": "overflow",
+            "parent": root,
+            "time": 1_745_000_100,
+            "text": "an id SQLite cannot store",
+        },
+        root + 1: {
+            "id": root + 1,
+            "type": "comment",
+            "by": "ordinary",
+            "parent": root,
+            "time": 1_745_000_200,
+            "text": "the reply that must load",
+            "kids": [2**53, 10**30],
+        },
+    }
+
+
+def deep_chain(depth: int = 1000, root: int = DEEP_ROOT) -> dict[int, dict]:
+    """A story and a chain of ``depth`` comments, each the only reply to the one before."""
+    items: dict[int, dict] = {
+        root: {
+            "id": root,
+            "type": "story",
+            "by": "op",
+            "title": f"A {depth}-deep chain",
+            "time": 1_745_000_000,
+            "descendants": depth,
+            "kids": [root + 1],
+        }
+    }
+    for level in range(1, depth + 1):
+        item_id = root + level
+        items[item_id] = {
+            "id": item_id,
+            "type": "comment",
+            "by": f"level{level}",
+            "parent": item_id - 1,
+            "time": 1_745_000_000 + level,
+            "text": f"reply at depth {level}",
+            **({"kids": [item_id + 1]} if level < depth else {}),
+        }
+    return items
+
+
+# Raw characters a terminal acts on that are not C0: what JSON with ensure_ascii off passes.
+CONTROL_TEXT = (
+    "csi\x9b31mred\x9b0m osc\x9d0;title\x9c nel\x85 dcs\x90q\x9c del\x7f "
+    "bidi\u202eevil\u202c isolate\u2066x\u2069 alm\u061c zw\u200b bom\ufeff ls\u2028ps\u2029"
+)
+
+
+def control_text_thread(root: int = CONTROL_ROOT) -> dict[int, dict]:
+    """A story and a comment with ``CONTROL_TEXT`` in the title, author, URL and text."""
+    return {
+        root: {
+            "id": root,
+            "type": "story",
+            "by": "op\x9b2J",
+            "title": "Title " + CONTROL_TEXT,
+            "url": "https://example.com/\x9b31m",
+            "time": 1_745_000_000,
+            "descendants": 1,
+            "kids": [root + 1],
+        },
+        root + 1: {
+            "id": root + 1,
+            "type": "comment",
+            "by": "eve\x9d0;x\x9c",
+            "parent": root,
+            "time": 1_745_000_100,
+            "text": "<p>" + CONTROL_TEXT + "<pre><code>" + CONTROL_TEXT + "</code></pre>",
+        },
+    }
+
+
+def many_word_query(distinct: int = 2500) -> str:
+    """A pasted page: ``distinct`` different words, then ``k*`` 3,300 times."""
+    return " ".join(f"word{n}" for n in range(distinct)) + " " + "k* " * 3300
+
+
+@cache
+def can_mount_read_only() -> bool:
+    """Whether ``read_only_command`` works here (user namespaces allowed, ``unshare`` there)."""
+    if shutil.which("unshare") is None:
+        return False
+    done = subprocess.run(["unshare", "-rm", "true"], capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def read_only_command(folder: Path, argv: list[str]) -> list[str]:
+    """``argv`` run with ``folder`` bind-mounted read-only in a mount namespace of its own.
+
+    A read-only mount refuses writes to everyone, root included (tests run as root here, and
+    root ignores file permissions), and it ends with the command: nothing to undo.
+    """
+    mount = (
+        'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && '
+        'if touch "$0/.probe" 2>/dev/null; then echo "still writable" >&2; exit 99; fi; '
+        'exec "$@"'
+    )
+    return ["unshare", "-rm", "sh", "-c", mount, str(folder), *argv]
+
+
 if __name__ == "__main__":
     import asyncio
 
     from tests.fakehn import FakeHN
 
-    server = FakeHN(hostile_thread(), port=8766)
-    server.lists["topstories"] = [ROOT]
+    items = {
+        **hostile_thread(),
+        **huge_id_thread(),
+        **deep_chain(),
+        **control_text_thread(),
+        **deep_chain(3, TRICKLE_ROOT),  # its first reply trickles: a byte every second
+    }
+    server = FakeHN(items, port=8766)
+    server.fault("trickle", ids=[TRICKLE_ROOT + 1], interval=1.0)
+    server.lists["topstories"] = [ROOT, HUGE_ROOT, DEEP_ROOT, CONTROL_ROOT, TRICKLE_ROOT]
     asyncio.run(server.serve_in_loop(lambda s: print(s.url, flush=True)))

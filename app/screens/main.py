@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import aclosing, contextmanager, suppress
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -47,6 +47,7 @@ class MainScreen(Screen[None]):
         Binding("colon", "open_prompt", "Open item", key_display=":", show=False),
         Binding("w", "toggle_list", "Hide/show the story list", show=False),
         Binding("tab", "switch_pane", "Switch pane", show=False),
+        Binding("escape", "close_search", "Close the search", show=False),
     ]
 
     NETWORK_RETRY_SECONDS = 20.0
@@ -328,13 +329,14 @@ class MainScreen(Screen[None]):
         root, cursor = self.thread_history.pop()
         self.open_item(cursor if cursor is not None else root)
 
-    @on(CommentView.Requested)
-    def view_request(self, event: CommentView.Requested) -> None:
+    def _focused(self) -> tuple[Thread, int] | None:
+        """The open thread and the item under the comment pane's cursor, if any: what the
+        comment pane's keys for dialogs, links and the clipboard act on."""
+        cursor = self.query_one(CommentView).cursor
         thread = self.thread
-        if thread is None or event.item_id not in thread.items:
-            return
-        handler = getattr(self, f"_request_{event.what}")
-        handler(thread, event.item_id)
+        if thread is None or cursor is None or cursor not in thread.items:
+            return None
+        return thread, cursor
 
     def _pick_jump(self, title: str, ids: list[int], start: int = 0) -> None:
         """Offer items to jump to; the choice moves the comment view there."""
@@ -349,11 +351,17 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(PickScreen(title, choices, start=start), chosen)
 
-    def _request_context(self, thread: Thread, item_id: int) -> None:
+    def action_context(self) -> None:
+        if (focused := self._focused()) is None:
+            return
+        thread, item_id = focused
         chain = [*thread.ancestors(item_id), item_id]
         self._pick_jump(f"Context: {len(chain) - 1} level(s), story first", chain, len(chain) - 1)
 
-    def _request_replies(self, thread: Thread, item_id: int) -> None:
+    def action_replies(self) -> None:
+        if (focused := self._focused()) is None:
+            return
+        thread, item_id = focused
         replies = thread.children(item_id)
         if not replies:
             self.status.show("No replies to this comment")
@@ -361,7 +369,10 @@ class MainScreen(Screen[None]):
         ids = " ".join(f">>{i}" for i in replies)
         self._pick_jump(f"replies({len(replies)}): {ids}", replies)
 
-    def _request_links(self, thread: Thread, item_id: int) -> None:
+    def action_links(self) -> None:
+        if (focused := self._focused()) is None:
+            return
+        thread, item_id = focused
         item = thread.items[item_id]
         links = list(links_of(item))
         if item_id == thread.root_id and item.url and is_safe_url(item.url):
@@ -397,26 +408,40 @@ class MainScreen(Screen[None]):
         self.app.open_url(url)
         self.status.show(f"Sent to the browser: {shown}")
 
-    def _request_open_story(self, thread: Thread, item_id: int) -> None:
+    def action_open_story(self) -> None:
+        if (focused := self._focused()) is None:
+            return
+        thread = focused[0]
         root = thread.root
         if root is not None and root.url:
             self._open_link(root.url)
         else:
             self._open_in_browser(item_url(thread.root_id))
 
-    def _request_open_on_hn(self, thread: Thread, item_id: int) -> None:
+    def action_open_on_hn(self) -> None:
+        if (focused := self._focused()) is None:
+            return
+        item_id = focused[1]
         self._open_in_browser(item_url(item_id))
 
-    def _request_copy_link(self, thread: Thread, item_id: int) -> None:
+    def action_copy_link(self) -> None:
+        if (focused := self._focused()) is None:
+            return
+        item_id = focused[1]
         self.app.copy_to_clipboard(item_url(item_id))
         self.status.show(f"Copied {item_url(item_id)}")
 
-    def _request_copy_text(self, thread: Thread, item_id: int) -> None:
+    def action_copy_text(self) -> None:
+        if (focused := self._focused()) is None:
+            return
+        thread, item_id = focused
         item = thread.items[item_id]
         self.app.copy_to_clipboard(html_to_plain(item.text) or item.title or "")
         self.status.show("Copied the comment's text")
 
-    def _request_search(self, thread: Thread, item_id: int) -> None:
+    def action_search_thread(self) -> None:
+        if self._focused() is None:
+            return
         search = self.query_one("#search", Input)
         search.add_class("-shown")
         search.focus()
@@ -430,12 +455,13 @@ class MainScreen(Screen[None]):
         if not found:
             self.status.show(f"No comment matches {event.value!r}")
 
-    def on_key(self, event: events.Key) -> None:
+    def action_close_search(self) -> None:
+        """Escape in the thread search: hide it, back to the comments."""
         search = self.query_one("#search", Input)
-        if event.key == "escape" and search.has_focus:
-            event.stop()
-            search.remove_class("-shown")
-            self.query_one(CommentView).focus()
+        if not search.has_focus:
+            return
+        search.remove_class("-shown")
+        self.query_one(CommentView).focus()
 
     # -- actions --------------------------------------------------------------------------
     def action_reload(self) -> None:

@@ -78,22 +78,22 @@ class CommentView(ScrollView, can_focus=True):
         Binding("Z", "expand_all", "Expand all", show=False),
         Binding("d", "collapse_depth", "Collapse below this depth", show=False),
         Binding("x", "close_thread", "Collapse thread, next top-level", show=False),
-        Binding("a", "request('context')", "Context"),
-        Binding("R", "request('replies')", "Replies list", show=False),
+        Binding("a", "screen.context", "Context"),
+        Binding("R", "screen.replies", "Replies list", show=False),
         Binding("f", "focus_subthread", "Focus subthread", show=False),
         Binding("u,escape", "leave_subthread", "Leave subthread", show=False),
         Binding("b,ctrl+o", "back", "Back"),
         Binding("B", "forward", "Forward", show=False),
-        Binding("slash", "request('search')", "Search", key_display="/", show=False),
+        Binding("slash", "screen.search_thread", "Search", key_display="/", show=False),
         Binding("full_stop", "new(1)", "Next new comment", show=False),
         Binding("comma", "new(-1)", "Previous new comment", show=False),
         Binding("n", "match(1)", "Next match", show=False),
         Binding("N", "match(-1)", "Previous match", show=False),
-        Binding("o", "request('links')", "Links", show=False),
-        Binding("O", "request('open_story')", "Open story URL", show=False),
-        Binding("H", "request('open_on_hn')", "Open on news.ycombinator.com", show=False),
-        Binding("y", "request('copy_link')", "Copy comment link", show=False),
-        Binding("Y", "request('copy_text')", "Copy comment text", show=False),
+        Binding("o", "screen.links", "Links", show=False),
+        Binding("O", "screen.open_story", "Open story URL", show=False),
+        Binding("H", "screen.open_on_hn", "Open on news.ycombinator.com", show=False),
+        Binding("y", "screen.copy_link", "Copy comment link", show=False),
+        Binding("Y", "screen.copy_text", "Copy comment text", show=False),
     ]
 
     cursor: reactive[int | None] = reactive(None, init=False, always_update=True)
@@ -107,16 +107,6 @@ class CommentView(ScrollView, can_focus=True):
 
         def __init__(self, item_id: int) -> None:
             super().__init__()
-            self.item_id = item_id
-
-    class Requested(Message):
-        """The reader asked for something the screen provides: ``what`` is one of
-        'context', 'replies', 'links', 'search', 'open_story', 'open_on_hn', 'copy_link',
-        'copy_text'; ``item_id`` is the focused item."""
-
-        def __init__(self, what: str, item_id: int) -> None:
-            super().__init__()
-            self.what = what
             self.item_id = item_id
 
     class Notice(Message):
@@ -665,12 +655,6 @@ class CommentView(ScrollView, can_focus=True):
             return after[0] if after else targets[0]
         before = [t for t in targets if order[t] < here]
         return before[-1] if before else targets[-1]
-
-    # -- requests for the screen ----------------------------------------------------------
-    def action_request(self, what: str) -> None:
-        """Ask the screen for something it provides (a dialog, the browser, the clipboard)."""
-        if self.cursor is not None:
-            self.post_message(self.Requested(what, self.cursor))
 
     # -- mouse ----------------------------------------------------------------------------
     def on_click(self, event: events.Click) -> None:

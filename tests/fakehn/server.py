@@ -14,6 +14,7 @@ import asyncio
 import collections
 import contextlib
 import functools
+import itertools
 import json
 import socket
 import ssl
@@ -35,7 +36,19 @@ LIST_LIMITS: dict[str, int] = {
     "jobstories": 200,
 }
 FAULT_KINDS = frozenset(
-    {"500", "404", "429", "timeout", "malformed", "null", "cut", "oversize", "wrongtype", "delay"}
+    {
+        "500",
+        "404",
+        "429",
+        "timeout",
+        "malformed",
+        "null",
+        "cut",
+        "oversize",
+        "wrongtype",
+        "delay",
+        "trickle",  # headers at once, then one body byte every ``interval`` s (issue 12)
+    }
 )
 ROOT_TYPES = frozenset({"story", "job", "poll"})
 
@@ -227,6 +240,7 @@ class FakeHN:
         self.request_log: collections.Counter[str] = collections.Counter()
         self.max_in_flight = 0
         self.connections_accepted = 0
+        self.trickling = 0  # "trickle" answers being sent right now
         self._in_flight = 0
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
@@ -578,6 +592,12 @@ class FakeHN:
             return False
         elif kind == "oversize":
             await self._stream_oversize(int(fault.options.get("size", 20_000_000)), keep, writer)
+        elif kind == "trickle":
+            _, body = self._render(route, name, item_id)
+            size = fault.options.get("size")
+            interval = float(fault.options.get("interval", 1.0))
+            await self._trickle(body, None if size is None else int(size), interval, reader, writer)
+            return False
         elif kind == "wrongtype":
             value = self._lookup(route, name, item_id)
             if value is _NOT_FOUND_OBJ:
@@ -587,6 +607,40 @@ class FakeHN:
                 writer.write(_head(200, len(body), keep) + body)
         await writer.drain()
         return keep
+
+    async def _trickle(
+        self,
+        body: bytes,
+        size: int | None,
+        interval: float,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        """Headers at once, then the body a byte per ``interval``: every read gets data in
+        time, so only a total deadline stops the wait. ``size`` None: chunked and endless
+        (spaces, which JSON allows); else ``size`` bytes, spaces and then the real answer, so
+        a patient client gets a valid item. Ends when the client hangs up."""
+        self.trickling += 1
+        try:
+            if size is None:
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+                    b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                )
+                pieces: Iterable[bytes] = itertools.repeat(b"1\r\n \r\n")
+            else:
+                payload = b" " * max(0, size - len(body)) + body
+                writer.write(_head(200, len(payload), False))
+                pieces = (payload[i : i + 1] for i in range(len(payload)))
+            for piece in pieces:
+                await writer.drain()
+                await asyncio.sleep(interval)
+                if reader.at_eof() or writer.is_closing():
+                    return  # the client gave up
+                writer.write(piece)
+            await writer.drain()
+        finally:
+            self.trickling -= 1
 
     @staticmethod
     async def _stream_oversize(size: int, keep: bool, writer: asyncio.StreamWriter) -> None:

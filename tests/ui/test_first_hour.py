@@ -44,9 +44,7 @@ async def test_a_job_post_is_readable(make_app):
         assert "job" in row and "Job posts take no comments." in row
 
 
-async def test_offline_story_without_cached_comments_says_so_and_stays_unread(
-    make_app, fake_hn
-):
+async def test_offline_story_without_cached_comments_says_so_and_stays_unread(make_app, fake_hn):
     fake_hn.lists["topstories"] = [LESS_SLOW, IBM]
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:  # the list caches the story item only
@@ -123,8 +121,9 @@ async def test_o_without_a_browser_copies_the_link_and_says_so(make_app, fake_hn
 async def test_a_deep_comment_keeps_most_of_a_narrow_screen(make_app):
     app = make_app(DEEPEST)
     async with app.run_test(size=NARROW) as pilot:
-        await wait_loaded(pilot)
         view = app.screen.query_one(CommentView)
+        await wait_until(pilot, lambda: view.cursor == DEEPEST, "the deep comment")
+        await wait_loaded(pilot)
         assert view.thread.depth_of[DEEPEST] == 17
         await pilot.press("w")  # full width for reading
         await pilot.pause()
