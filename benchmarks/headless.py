@@ -17,10 +17,10 @@ import time
 from contextlib import aclosing
 from pathlib import Path
 
-from app.hn.client import HNClient
-from app.hn.loader import stream_items
-from app.source import Source
-from app.storage.worker import CacheWorker
+from hnterm.hn.client import HNClient
+from hnterm.hn.loader import stream_items
+from hnterm.source import Source
+from hnterm.storage.worker import CacheWorker
 
 
 async def loader(url: str, root: int) -> int:

@@ -77,7 +77,7 @@ def headless(mode: str, url: str, env: dict[str, str]) -> dict[str, float]:
 
 def dump(url: str, env: dict[str, str], workdir: Path) -> dict[str, float]:
     cache = tempfile.mkdtemp(prefix="dump-", dir=workdir)
-    command = [sys.executable, "-m", "app", "dump", str(GENERATED_ROOT), "--api-url", url]
+    command = [sys.executable, "-m", "hnterm", "dump", str(GENERATED_ROOT), "--api-url", url]
     wall, cpu, out = _run([*command, "--cache-dir", cache], env)
     items = len(json.loads(out)["items"]) if out.startswith("{") else COMMENTS + 1
     return {"wall_s": round(wall, 4), "cpu_s": round(cpu, 4), "items": items}

@@ -34,11 +34,11 @@ _T0 = float(os.environ.get("HNTERM_BENCH_T0", "0") or 0)  # time.time() when spa
 
 from textual import events  # noqa: E402  (imports are part of what startup measures)
 
-from app.app import HNApp  # noqa: E402
-from app.config import Config  # noqa: E402
-from app.screens.main import MainScreen  # noqa: E402
-from app.widgets.comment_view import CommentView  # noqa: E402
-from app.widgets.story_list import StoryList  # noqa: E402
+from hnterm.app import HNApp  # noqa: E402
+from hnterm.config import Config  # noqa: E402
+from hnterm.screens.main import MainScreen  # noqa: E402
+from hnterm.widgets.comment_view import CommentView  # noqa: E402
+from hnterm.widgets.story_list import StoryList  # noqa: E402
 
 _IMPORTED = time.time()
 

@@ -27,10 +27,10 @@ from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
-from app.hn.client import HNClient
-from app.hn.models import parse_item
-from app.source import Source
-from app.storage.cache import Cache
+from hnterm.hn.client import HNClient
+from hnterm.hn.models import parse_item
+from hnterm.source import Source
+from hnterm.storage.cache import Cache
 from benchmarks import network, schedule
 from benchmarks.server import ROOT, fake_server
 from tests.fakehn import generate_thread

@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from app.hn.loader import priority, stream_items
-from app.hn.models import Item, parse_item
+from hnterm.hn.loader import priority, stream_items
+from hnterm.hn.models import Item, parse_item
 from benchmarks.network import IN_FLIGHT, THREADS, lower_bound, thread_items
 from tests.fakehn import thread_stats
 

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.app import HNApp
-from app.config import Config
-from app.hn import format as hn_format
+from hnterm.app import HNApp
+from hnterm.config import Config
+from hnterm.hn import format as hn_format
 from tests.data import BIDEN, IBM
 from tests.fakehn import FakeHN
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.storage.cache import Cache
-from app.storage.worker import CacheWorker
+from hnterm.storage.cache import Cache
+from hnterm.storage.worker import CacheWorker
 from tests.fakehn import FakeHN
 
 

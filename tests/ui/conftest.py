@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from app.app import HNApp
-from app.config import Config
-from app.hn import format as hn_format
+from hnterm.app import HNApp
+from hnterm.config import Config
+from hnterm.hn import format as hn_format
 
 # 2025-04-19 00:00 UTC: just after the newest fixture item, so ages read like the live site.
 FIXED_NOW = 1_745_020_800

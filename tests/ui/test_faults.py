@@ -6,11 +6,11 @@ import sqlite3
 import subprocess
 import sys
 
-from app.app import HNApp
-from app.config import Config
-from app.storage.cache import DB_NAME, Cache
-from app.widgets.comment_view import CommentView
-from app.widgets.status_line import StatusLine
+from hnterm.app import HNApp
+from hnterm.config import Config
+from hnterm.storage.cache import DB_NAME, Cache
+from hnterm.widgets.comment_view import CommentView
+from hnterm.widgets.status_line import StatusLine
 from tests.data import IBM, fixture_items
 from tests.fakehn import FakeHN
 from tests.ui.conftest import wait_loaded, wait_until

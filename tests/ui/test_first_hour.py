@@ -3,11 +3,11 @@ stories without comments, opening items from inside, links, narrow screens, visi
 
 from __future__ import annotations
 
-from app.screens.open_item import OpenItemScreen
-from app.storage.cache import Cache
-from app.widgets.comment_view import CommentView
-from app.widgets.status_line import StatusLine
-from app.widgets.story_list import StoryList
+from hnterm.screens.open_item import OpenItemScreen
+from hnterm.storage.cache import Cache
+from hnterm.widgets.comment_view import CommentView
+from hnterm.widgets.status_line import StatusLine
+from hnterm.widgets.story_list import StoryList
 from tests.data import BIDEN, IBM
 from tests.ui.conftest import wait_loaded, wait_until
 

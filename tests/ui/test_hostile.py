@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.widgets.comment_view import CommentView
+from hnterm.widgets.comment_view import CommentView
 from tests.fakehn import FakeHN
 from tests.hostile import ROOT, hostile_thread
 from tests.ui.conftest import wait_loaded
@@ -23,8 +23,8 @@ def hostile_server():
 
 @pytest.fixture
 def hostile_app(hostile_server, tmp_path):
-    from app.app import HNApp
-    from app.config import Config
+    from hnterm.app import HNApp
+    from hnterm.config import Config
 
     return HNApp(Config(api_url=hostile_server.url, cache_dir=tmp_path, item=ROOT))
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from app.app import HNApp
-from app.config import Config
-from app.hn.client import HNClient
-from app.widgets.comment_view import CommentView
-from app.widgets.status_line import StatusLine
+from hnterm.app import HNApp
+from hnterm.config import Config
+from hnterm.hn.client import HNClient
+from hnterm.widgets.comment_view import CommentView
+from hnterm.widgets.status_line import StatusLine
 from tests.data import IBM, fixture_items
 from tests.fakehn import FakeHN
 from tests.hostile import HUGE_ID, HUGE_ROOT, huge_id_thread

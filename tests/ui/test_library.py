@@ -3,11 +3,11 @@ new-comment marks, and search of everything cached."""
 
 from __future__ import annotations
 
-from app.screens.cache_search import CacheSearchScreen
-from app.storage.cache import Cache
-from app.widgets.comment_view import CommentView
-from app.widgets.status_line import StatusLine
-from app.widgets.story_list import StoryList
+from hnterm.screens.cache_search import CacheSearchScreen
+from hnterm.storage.cache import Cache
+from hnterm.widgets.comment_view import CommentView
+from hnterm.widgets.status_line import StatusLine
+from hnterm.widgets.story_list import StoryList
 from tests.data import BIDEN, IBM, fixture_items
 from tests.ui.conftest import wait_loaded, wait_until
 from tests.ui.test_reading import rendered_text

@@ -7,7 +7,7 @@ import os
 
 from textual import events
 
-from app.widgets.comment_view import CommentView
+from hnterm.widgets.comment_view import CommentView
 from tests.fakehn import FakeHN, generate_thread
 from tests.ui.conftest import wait_loaded
 
@@ -60,8 +60,8 @@ async def test_rapid_switching_between_threads_leaks_nothing(make_app, fake_hn):
 
 
 async def test_keys_are_answered_while_3000_comments_stream_in(tmp_path):
-    from app.app import HNApp
-    from app.config import Config
+    from hnterm.app import HNApp
+    from hnterm.config import Config
 
     with FakeHN(generate_thread(), delay=0.05) as server:
         app = HNApp(Config(api_url=server.url, cache_dir=tmp_path, item=GENERATED))

@@ -7,9 +7,9 @@ import io
 import pytest
 from rich.console import Console
 
-from app.screens.pick import PickScreen
-from app.widgets.comment_view import CommentView
-from app.widgets.status_line import StatusLine
+from hnterm.screens.pick import PickScreen
+from hnterm.widgets.comment_view import CommentView
+from hnterm.widgets.status_line import StatusLine
 from tests.data import IBM, fixture_items
 
 SIZE = (140, 45)
@@ -263,6 +263,6 @@ def test_no_key_is_bound_twice_in_one_place():
 
 
 def _plain(view: CommentView) -> str:
-    from app.hn.text import html_to_plain
+    from hnterm.hn.text import html_to_plain
 
     return html_to_plain(view.thread.items[view.cursor].text)

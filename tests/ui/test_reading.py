@@ -6,9 +6,9 @@ import io
 
 from rich.console import Console
 
-from app.widgets.comment_view import CommentView
-from app.widgets.status_line import StatusLine
-from app.widgets.story_list import StoryList
+from hnterm.widgets.comment_view import CommentView
+from hnterm.widgets.status_line import StatusLine
+from hnterm.widgets.story_list import StoryList
 from tests.data import BIDEN, IBM, fixture_items
 from tests.ui.conftest import wait_loaded
 

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from app.hn.client import HNClient
-from app.hn.models import Item, item_to_json
-from app.source import Source
-from app.storage.cache import DB_NAME, SCHEMA_VERSION, Cache, CacheError
-from app.storage.worker import CacheWorker
+from hnterm.hn.client import HNClient
+from hnterm.hn.models import Item, item_to_json
+from hnterm.source import Source
+from hnterm.storage.cache import DB_NAME, SCHEMA_VERSION, Cache, CacheError
+from hnterm.storage.worker import CacheWorker
 from tests.conftest import Blocking
 from tests.data import IBM, fixture_items
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from app.commands.cache import human_size, parse_duration, parse_size
-from app.commands.cache import main as cache_main
-from app.commands.search import join_query, short_age
-from app.commands.search import main as search_main
-from app.storage.cache import DB_NAME, Cache
+from hnterm.commands.cache import human_size, parse_duration, parse_size
+from hnterm.commands.cache import main as cache_main
+from hnterm.commands.search import join_query, short_age
+from hnterm.commands.search import main as search_main
+from hnterm.storage.cache import DB_NAME, Cache
 from tests.data import BIDEN, IBM, fixture_items
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ BIDEN_ITEMS = fixture_items("circumflex-25015967-biden-wins-white-house")
 
 def hnterm(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app", *args],
+        [sys.executable, "-m", "hnterm", *args],
         cwd=ROOT_DIR,
         env={**os.environ, "PYTHONPATH": str(ROOT_DIR)},
         capture_output=True,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.storage.cache import Cache
+from hnterm.storage.cache import Cache
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 
@@ -21,8 +21,8 @@ ROOT_DIR = Path(__file__).resolve().parents[2]
 WRITER = """
 import sys
 from pathlib import Path
-from app.hn.models import Item
-from app.storage.cache import Cache
+from hnterm.hn.models import Item
+from hnterm.storage.cache import Cache
 
 cache = Cache(Path(sys.argv[1]))
 print("ready", flush=True)
@@ -42,8 +42,8 @@ while True:
 TIMED_WRITER = """
 import sys, time
 from pathlib import Path
-from app.hn.models import Item
-from app.storage.cache import Cache
+from hnterm.hn.models import Item
+from hnterm.storage.cache import Cache
 
 directory, base, seconds = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 cache = Cache(directory)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from app.__main__ import build_parser, parse_item
+from hnterm.__main__ import build_parser, parse_item
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_options_parse():
 
 def test_help_documents_everything():
     out = subprocess.run(
-        [sys.executable, "-m", "app", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "hnterm", "--help"], capture_output=True, text=True, check=True
     ).stdout
     for needle in (
         "--offline",
@@ -56,7 +56,7 @@ def test_help_documents_everything():
 
 def test_bad_item_exits_2_with_a_clear_message():
     result = subprocess.run(
-        [sys.executable, "-m", "app", "not-an-item"], capture_output=True, text=True
+        [sys.executable, "-m", "hnterm", "not-an-item"], capture_output=True, text=True
     )
     assert result.returncode == 2
     assert "not an HN item id or URL" in result.stderr

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from app.hn.client import APIError, HNClient, NetworkError
-from app.hn.loader import stream_items
+from hnterm.hn.client import APIError, HNClient, NetworkError
+from hnterm.hn.loader import stream_items
 from tests.data import BIDEN, IBM, fixture_items
 
 

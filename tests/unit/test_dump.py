@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from app.export import escape, text_blocks, to_markdown
-from app.hn.models import parse_item
-from app.hn.text import html_to_plain
-from app.hn.thread import Thread
+from hnterm.export import escape, text_blocks, to_markdown
+from hnterm.hn.models import parse_item
+from hnterm.hn.text import html_to_plain
+from hnterm.hn.thread import Thread
 from tests.data import BIDEN, IBM, fixture_items
 from tests.fakehn import FakeHN, generate_thread
 
@@ -26,7 +26,7 @@ IBM_REPLY_TEXT = "a pretty solid letter given the 1953 date"
 def dump(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HNTERM_")}
     return subprocess.run(
-        [sys.executable, "-m", "app", "dump", *args, "--cache-dir", str(cache)],
+        [sys.executable, "-m", "hnterm", "dump", *args, "--cache-dir", str(cache)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -206,7 +206,7 @@ def test_json_says_when_replies_are_missing(missing: bool):
     thread = Thread(IBM)
     lost = items[IBM].kids[0]
     thread.add(item for item in items.values() if not (missing and item.id == lost))
-    from app.export import thread_to_dict
+    from hnterm.export import thread_to_dict
 
     data = thread_to_dict(thread)
     assert data["complete"] is not missing

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.hn.client import HNClient
-from app.source import Source, ThreadUpdate
-from app.storage.freshness import DAY, HOUR, MINUTE, WEEK, is_fresh, max_age
-from app.storage.worker import CacheWorker
+from hnterm.hn.client import HNClient
+from hnterm.source import Source, ThreadUpdate
+from hnterm.storage.freshness import DAY, HOUR, MINUTE, WEEK, is_fresh, max_age
+from hnterm.storage.worker import CacheWorker
 from tests.conftest import Blocking
 from tests.data import IBM, fixture_items
 

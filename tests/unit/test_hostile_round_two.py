@@ -23,18 +23,18 @@ from typing import Any
 
 import pytest
 
-from app.__main__ import main as hnterm_main
-from app.commands.cache import main as cache_main
-from app.commands.search import main as search_main
-from app.export import encode, json_string, thread_to_dict, to_json, to_markdown
-from app.hn.client import APIError, HNClient
-from app.hn.models import item_to_json, parse_item
-from app.hn.text import sanitize
-from app.hn.thread import Thread
-from app.source import Source, ThreadUpdate
-from app.storage.cache import DB_NAME, Cache
-from app.storage.query import MAX_TERMS, parse_query
-from app.storage.worker import CacheWorker
+from hnterm.__main__ import main as hnterm_main
+from hnterm.commands.cache import main as cache_main
+from hnterm.commands.search import main as search_main
+from hnterm.export import encode, json_string, thread_to_dict, to_json, to_markdown
+from hnterm.hn.client import APIError, HNClient
+from hnterm.hn.models import item_to_json, parse_item
+from hnterm.hn.text import sanitize
+from hnterm.hn.thread import Thread
+from hnterm.source import Source, ThreadUpdate
+from hnterm.storage.cache import DB_NAME, Cache
+from hnterm.storage.query import MAX_TERMS, parse_query
+from hnterm.storage.worker import CacheWorker
 from tests.data import BIDEN, IBM, fixture_items
 from tests.fakehn import FakeHN, generate_thread
 from tests.hostile import (
@@ -72,7 +72,7 @@ def hnterm(
     """``python -m app ARGS`` as a user runs it (no HNTERM_ variables unless given)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("HNTERM_")}
     return subprocess.run(
-        [sys.executable, "-m", "app", *args],
+        [sys.executable, "-m", "hnterm", *args],
         cwd=ROOT_DIR,
         env={**base, "PYTHONPATH": str(ROOT_DIR), **(env or {})},
         capture_output="stdout" not in kw,
@@ -87,7 +87,7 @@ def hnterm(
 KILLED_MID_WAL = """
 import os, sys
 from pathlib import Path
-from app.storage.cache import Cache
+from hnterm.storage.cache import Cache
 from tests.data import IBM, fixture_items
 cache = Cache(Path(sys.argv[1]))
 cache.db.execute("PRAGMA wal_autocheckpoint=0")
@@ -466,7 +466,7 @@ def test_search_command_says_how_many_terms_it_dropped(
 OPEN_READ_ONLY = """
 import json, sys
 from pathlib import Path
-from app.storage.cache import Cache, CacheError
+from hnterm.storage.cache import Cache, CacheError
 cache = Cache(Path(sys.argv[1]))
 out = {"problem": cache.problem, "read_only": cache.read_only, "path": str(cache.path)}
 out["thread"] = len(cache.thread(int(sys.argv[2])))
@@ -527,7 +527,7 @@ def test_commands_on_a_read_only_folder(tmp_path: Path) -> None:
     folder = cached_ibm(tmp_path / "cache")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        argv = [sys.executable, "-m", "app", *args, "--cache-dir", str(folder)]
+        argv = [sys.executable, "-m", "hnterm", *args, "--cache-dir", str(folder)]
         return subprocess.run(
             read_only_command(folder, argv),
             cwd=ROOT_DIR,
@@ -608,7 +608,7 @@ def test_dump_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     cached_ibm(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("HNTERM_")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "dump", "--offline", str(IBM), "--cache-dir", str(tmp_path)],
+        [sys.executable, "-m", "hnterm", "dump", "--offline", str(IBM), "--cache-dir", str(tmp_path)],
         cwd=ROOT_DIR,
         env={**env, "PYTHONPATH": str(ROOT_DIR)},
         stdout=subprocess.PIPE,

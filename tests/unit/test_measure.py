@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from app.hn.text import html_to_plain, sanitize
-from app.widgets.measure import line_count
+from hnterm.hn.text import html_to_plain, sanitize
+from hnterm.widgets.measure import line_count
 from tests.data import fixture_items
 
 CONSOLE = Console(width=300)

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.hn.models import Item
-from app.storage.cache import Cache
-from app.storage.readstate import (
+from hnterm.hn.models import Item
+from hnterm.storage.cache import Cache
+from hnterm.storage.readstate import (
     ReadMark,
     ReadState,
     decode_ids,

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.hn.models import Item
-from app.hn.text import html_to_plain
-from app.storage.cache import Cache
-from app.storage.query import parse_query
+from hnterm.hn.models import Item
+from hnterm.hn.text import html_to_plain
+from hnterm.storage.cache import Cache
+from hnterm.storage.query import parse_query
 from tests.data import IBM, fixture_items
 
 IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")

@@ -2,8 +2,8 @@
 
 import random
 
-from app.hn.models import Item
-from app.hn.thread import Thread
+from hnterm.hn.models import Item
+from hnterm.hn.thread import Thread
 from tests.data import BIDEN, IBM, fixture_items
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.hn.models import Item, parse_item
-from app.hn.thread import Thread
+from hnterm.hn.models import Item, parse_item
+from hnterm.hn.thread import Thread
 
 ROOT = 1
 ids = st.integers(min_value=1, max_value=40)

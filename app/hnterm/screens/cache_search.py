@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from app.hn.format import age
-from app.storage.cache import SearchHit
+from hnterm.hn.format import age
+from hnterm.storage.cache import SearchHit
 
 Search = Callable[[str], Awaitable[list[SearchHit]]]
 TITLE = 'Search the cache: words, "a phrase", by:author, -word'

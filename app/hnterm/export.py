@@ -23,10 +23,10 @@ from typing import Any
 
 from rich.text import Span
 
-from app.hn.format import age, plural
-from app.hn.models import Item, item_to_json
-from app.hn.text import STYLES, is_safe_url, render_html, sanitize
-from app.hn.thread import Thread
+from hnterm.hn.format import age, plural
+from hnterm.hn.models import Item, item_to_json
+from hnterm.hn.text import STYLES, is_safe_url, render_html, sanitize
+from hnterm.hn.thread import Thread
 
 HN_ITEM = "https://news.ycombinator.com/item?id={}"
 

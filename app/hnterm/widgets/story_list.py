@@ -8,10 +8,10 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from app.hn.format import domain, plural, short_age
-from app.hn.models import Item
-from app.hn.text import sanitize
-from app.storage.readstate import ReadMark
+from hnterm.hn.format import domain, plural, short_age
+from hnterm.hn.models import Item
+from hnterm.hn.text import sanitize
+from hnterm.storage.readstate import ReadMark
 
 LIST_TITLES = {
     "top": "Top",

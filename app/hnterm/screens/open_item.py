@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from app.hn.format import item_id_of
-from app.hn.models import is_item_id
+from hnterm.hn.format import item_id_of
+from hnterm.hn.models import is_item_id
 
 PROMPT = "Open an item: its id, or its news.ycombinator.com link"
 

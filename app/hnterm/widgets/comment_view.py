@@ -24,12 +24,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from app.hn.format import plural
-from app.hn.models import Item
-from app.hn.text import html_to_plain, sanitize
-from app.hn.thread import Thread, parse_query
-from app.widgets.comment_text import Highlight, comment_body, comment_header, story_text
-from app.widgets.measure import line_count
+from hnterm.hn.format import plural
+from hnterm.hn.models import Item
+from hnterm.hn.text import html_to_plain, sanitize
+from hnterm.hn.thread import Thread, parse_query
+from hnterm.widgets.comment_text import Highlight, comment_body, comment_header, story_text
+from hnterm.widgets.measure import line_count
 
 MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app.hn.models import Item, item_to_json, parse_item
-from app.hn.text import html_to_plain, sanitize
-from app.storage.query import fts_expression, parse_query
-from app.storage.readstate import ReadMark, ReadState, decode_ids, encode_ids
+from hnterm.hn.models import Item, item_to_json, parse_item
+from hnterm.hn.text import html_to_plain, sanitize
+from hnterm.storage.query import fts_expression, parse_query
+from hnterm.storage.readstate import ReadMark, ReadState, decode_ids, encode_ids
 
 T = TypeVar("T")
 

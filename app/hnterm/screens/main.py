@@ -20,21 +20,21 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
-from app.browser import browser_available
-from app.hn.client import HNError
-from app.hn.format import hn_item_of, item_url, plural
-from app.hn.models import is_item_id
-from app.hn.text import html_to_plain, is_safe_url, sanitize
-from app.hn.thread import Thread
-from app.network_thread import ThreadedSource
-from app.screens.open_item import OpenItemScreen
-from app.screens.pick import PickScreen
-from app.source import PAGE_SIZE, ThreadUpdate
-from app.storage.cache import Cache, CacheError
-from app.widgets.comment_text import links_of, preview
-from app.widgets.comment_view import CommentView
-from app.widgets.status_line import StatusLine
-from app.widgets.story_list import LIST_TITLES, StoryList
+from hnterm.browser import browser_available
+from hnterm.hn.client import HNError
+from hnterm.hn.format import hn_item_of, item_url, plural
+from hnterm.hn.models import is_item_id
+from hnterm.hn.text import html_to_plain, is_safe_url, sanitize
+from hnterm.hn.thread import Thread
+from hnterm.network_thread import ThreadedSource
+from hnterm.screens.open_item import OpenItemScreen
+from hnterm.screens.pick import PickScreen
+from hnterm.source import PAGE_SIZE, ThreadUpdate
+from hnterm.storage.cache import Cache, CacheError
+from hnterm.widgets.comment_text import links_of, preview
+from hnterm.widgets.comment_view import CommentView
+from hnterm.widgets.status_line import StatusLine
+from hnterm.widgets.story_list import LIST_TITLES, StoryList
 
 
 class MainScreen(Screen[None]):

@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import aclosing, suppress
 from typing import Any, TypeVar
 
-from app.source import Source, StoryIds, ThreadUpdate
+from hnterm.source import Source, StoryIds, ThreadUpdate
 
 T = TypeVar("T")
 _END = object()

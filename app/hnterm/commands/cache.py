@@ -17,11 +17,11 @@ import sys
 import time
 from dataclasses import asdict
 
-from app.commands import parse_args
-from app.commands.search import report_problem
-from app.config import CACHE_MAX_ENV, env_cache_max_mb
-from app.storage.cache import DB_NAME, Cache, CacheError, CacheStats
-from app.storage.paths import cache_dir
+from hnterm.commands import parse_args
+from hnterm.commands.search import report_problem
+from hnterm.config import CACHE_MAX_ENV, env_cache_max_mb
+from hnterm.storage.cache import DB_NAME, Cache, CacheError, CacheStats
+from hnterm.storage.paths import cache_dir
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)", re.IGNORECASE)
 _DURATION_UNITS = {

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from rich.style import Style
 from rich.text import Text
 
-from app.hn.format import age, domain, plural
-from app.hn.models import Item
-from app.hn.text import STYLES, Rendered, render_html, sanitize
-from app.hn.thread import Thread
+from hnterm.hn.format import age, domain, plural
+from hnterm.hn.models import Item
+from hnterm.hn.text import STYLES, Rendered, render_html, sanitize
+from hnterm.hn.thread import Thread
 
 StyleOf = Callable[[str], Style]
 

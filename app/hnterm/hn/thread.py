@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from app.hn.models import Item
+from hnterm.hn.models import Item
 
 
 class Thread:

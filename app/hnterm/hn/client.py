@@ -20,7 +20,7 @@ import math
 import random
 from typing import TYPE_CHECKING, Any
 
-from app.hn.models import Item, is_item_id, parse_item
+from hnterm.hn.models import Item, is_item_id, parse_item
 
 if TYPE_CHECKING:
     import aiohttp

@@ -13,24 +13,24 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from app.config import Config
-from app.hn.client import HNClient
-from app.network_thread import ThreadedSource
-from app.screens.cache_search import CacheSearchScreen
-from app.screens.help import HelpScreen
-from app.screens.main import MainScreen
-from app.source import Source
-from app.storage.cache import BUSY_TIMEOUT, Cache, CacheError
-from app.storage.worker import CacheWorker
-from app.widgets.comment_view import CommentView
-from app.widgets.story_list import LIST_TITLES, StoryList
+from hnterm.config import Config
+from hnterm.hn.client import HNClient
+from hnterm.network_thread import ThreadedSource
+from hnterm.screens.cache_search import CacheSearchScreen
+from hnterm.screens.help import HelpScreen
+from hnterm.screens.main import MainScreen
+from hnterm.source import Source
+from hnterm.storage.cache import BUSY_TIMEOUT, Cache, CacheError
+from hnterm.storage.worker import CacheWorker
+from hnterm.widgets.comment_view import CommentView
+from hnterm.widgets.story_list import LIST_TITLES, StoryList
 
 
 def styles_dir() -> Path:
-    """``app/styles`` in an installed wheel, ``styles/`` beside ``app/`` in a checkout."""
+    """``hnterm/styles`` in an installed wheel, ``styles/`` beside ``app/`` in a checkout."""
     here = Path(__file__).resolve().parent
     installed = here / "styles"
-    return installed if installed.is_dir() else here.parent / "styles"
+    return installed if installed.is_dir() else here.parent.parent / "styles"
 
 
 class HNApp(App[None]):

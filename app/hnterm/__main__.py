@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.config import API_ENV, Config
-from app.hn.format import item_id_of
-from app.hn.models import is_item_id
-from app.storage.paths import CACHE_ENV
+from hnterm.config import API_ENV, Config
+from hnterm.hn.format import item_id_of
+from hnterm.hn.models import is_item_id
+from hnterm.storage.paths import CACHE_ENV
 
 DESCRIPTION = """\
 A fast terminal reader for Hacker News threads.
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         from importlib import import_module
 
-        return import_module(f"app.commands.{argv[0]}").main(argv[1:])
+        return import_module(f"hnterm.commands.{argv[0]}").main(argv[1:])
     args = build_parser().parse_args(argv)
     config = Config.build(
         api_url=args.api_url,
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         item=args.item,
         cache_max_mb=args.cache_max_mb,
     )
-    from app.app import HNApp  # Textual loads only when the app runs, so --help is instant
+    from hnterm.app import HNApp  # Textual loads only when the app runs, so --help is instant
 
     app = HNApp(config)
     app.run()

@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from app.storage.cache import BUSY_TIMEOUT, Cache, SearchHit
+from hnterm.storage.cache import BUSY_TIMEOUT, Cache, SearchHit
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -14,12 +14,12 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from app.hn.client import HNClient, HNError, NetworkError
-from app.hn.loader import Batch, stream_items
-from app.hn.models import Item
-from app.storage.cache import Cache, CacheError
-from app.storage.freshness import is_fresh
-from app.storage.worker import CacheWorker
+from hnterm.hn.client import HNClient, HNError, NetworkError
+from hnterm.hn.loader import Batch, stream_items
+from hnterm.hn.models import Item
+from hnterm.storage.cache import Cache, CacheError
+from hnterm.storage.freshness import is_fresh
+from hnterm.storage.worker import CacheWorker
 
 PAGE_SIZE = 30
 

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.hn.client import DEFAULT_API_URL
-from app.storage.paths import cache_dir
+from hnterm.hn.client import DEFAULT_API_URL
+from hnterm.storage.paths import cache_dir
 
 API_ENV = "HNTERM_API_URL"
 CACHE_MAX_ENV = "HNTERM_CACHE_MAX_MB"

@@ -22,15 +22,15 @@ import sys
 from contextlib import aclosing
 from pathlib import Path
 
-from app.__main__ import parse_item
-from app.commands import parse_args
-from app.config import API_ENV, Config
-from app.export import to_json, to_markdown
-from app.hn.client import HNClient, HNError
-from app.hn.thread import Thread
-from app.source import Source
-from app.storage.paths import CACHE_ENV
-from app.storage.worker import CacheWorker
+from hnterm.__main__ import parse_item
+from hnterm.commands import parse_args
+from hnterm.config import API_ENV, Config
+from hnterm.export import to_json, to_markdown
+from hnterm.hn.client import HNClient, HNError
+from hnterm.hn.thread import Thread
+from hnterm.source import Source
+from hnterm.storage.paths import CACHE_ENV
+from hnterm.storage.worker import CacheWorker
 
 FORMATS = ("json", "markdown")
 

@@ -26,8 +26,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
-from app.hn.client import HNError, NetworkError
-from app.hn.models import Item
+from hnterm.hn.client import HNError, NetworkError
+from hnterm.hn.models import Item
 
 Fetch = Callable[[int], Awaitable[Item | None]]
 

@@ -13,11 +13,11 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from app.commands import parse_args
-from app.hn.format import plural
-from app.storage.cache import DB_NAME, Cache, SearchHit
-from app.storage.paths import cache_dir
-from app.storage.query import parse_query
+from hnterm.commands import parse_args
+from hnterm.hn.format import plural
+from hnterm.storage.cache import DB_NAME, Cache, SearchHit
+from hnterm.storage.paths import cache_dir
+from hnterm.storage.query import parse_query
 
 SYNTAX = """\
 query syntax:

@@ -1,0 +1,42 @@
+"""The layering holds: the model, the renderer, the client and the cache never import Textual,
+so they stay fast to test and usable without a terminal (``hnterm dump``, ``search``)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import hnterm
+
+PURE = ("hnterm.hn", "hnterm.storage")
+PURE_MODULES = ("hnterm.source", "hnterm.export", "hnterm.config", "hnterm.network_thread")
+
+
+def pure_modules() -> list[str]:
+    names = list(PURE_MODULES)
+    for package in PURE:
+        module = __import__(package, fromlist=["__path__"])
+        names += [f"{package}.{info.name}" for info in pkgutil.iter_modules(module.__path__)]
+    return names
+
+
+def test_the_pure_layers_never_import_textual():
+    modules = pure_modules()
+    assert len(modules) > 10
+    code = (
+        "import sys\n"
+        + "".join(f"import {name}\n" for name in modules)
+        + "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_package_is_hnterm_and_nothing_is_called_app():
+    assert hnterm.__name__ == "hnterm"
+    done = subprocess.run(
+        [sys.executable, "-c", "import app"], capture_output=True, text=True, cwd="/"
+    )
+    assert done.returncode != 0  # an install claims no top-level `app`
