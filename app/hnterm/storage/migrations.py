@@ -1,0 +1,118 @@
+"""The cache's schema, as numbered steps keyed by SQLite's ``user_version``.
+
+Each step brings one version to the next, in one transaction with the others, so an old cache
+is upgraded in place and keeps its data; a future change is one more step at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from hnterm.storage.records import CHUNK, decode, search_row
+
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY,
+    root INTEGER,
+    json TEXT NOT NULL,
+    fetched REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS items_root ON items(root);
+CREATE TABLE IF NOT EXISTS lists (
+    name TEXT PRIMARY KEY,
+    ids TEXT NOT NULL,
+    fetched REAL NOT NULL
+);
+"""
+# Version 2: thread refresh times, saved threads, read state and full-text search.
+SCHEMA_V2 = """
+CREATE TABLE IF NOT EXISTS threads (
+    root INTEGER PRIMARY KEY,
+    refreshed REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS saved (
+    root INTEGER PRIMARY KEY,
+    saved_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS read_state (
+    root INTEGER PRIMARY KEY,
+    opened_at REAL NOT NULL,
+    comment_count INTEGER NOT NULL,
+    seen BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(
+    title, body, author, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+# Version 3: small settings the app remembers (the story list hidden, ...) and saves asked
+# for but not finished, so a quit in the middle of one resumes it at the next start.
+SCHEMA_V3 = """
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_saves (
+    root INTEGER PRIMARY KEY,
+    asked_at REAL NOT NULL
+);
+"""
+
+# (version reached, statements): applied in order to any cache below that version.
+STEPS: tuple[tuple[int, str], ...] = ((2, SCHEMA_V1 + SCHEMA_V2), (3, SCHEMA_V3))
+SCHEMA_VERSION = STEPS[-1][0]
+
+
+def migrate(db: sqlite3.Connection) -> str | None:
+    """Bring the schema to SCHEMA_VERSION; returns a problem to report, or None."""
+    if db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        return None
+    db.execute("BEGIN IMMEDIATE")  # another process may be migrating: wait, then re-read
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        problem = None
+        if version > SCHEMA_VERSION:
+            problem = (
+                f"this cache was made by a newer hnterm (schema {version}); "
+                "using it as far as this version understands it"
+            )
+        else:
+            for reached, script in STEPS:
+                if version >= reached:
+                    continue
+                # One statement at a time: executescript() would commit half-way.
+                for statement in _statements(script):
+                    db.execute(statement)
+                if reached == 2 and (version >= 1 or _has_rows(db, "items")):
+                    _index_existing(db)  # version 2 brought the search index
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    return problem
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _has_rows(db: sqlite3.Connection, table: str) -> bool:
+    return db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+
+
+def _index_existing(db: sqlite3.Connection) -> None:
+    """Index every item of a version-1 cache (part of the migration transaction)."""
+    db.execute("DELETE FROM search_text")
+    cursor = db.execute("SELECT id, json FROM items")
+    while rows := cursor.fetchmany(CHUNK):
+        index_rows = []
+        for item_id, text in rows:
+            entry = decode(item_id, text, 0.0)
+            row = search_row(entry.item) if entry is not None else None
+            if row is not None:
+                index_rows.append(row)
+        db.executemany(
+            "INSERT INTO search_text (rowid, title, body, author) VALUES (?, ?, ?, ?)",
+            index_rows,
+        )
