@@ -46,6 +46,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hnterm.hn.models import parse_item
+
 from benchmarks.network import GENERATED_ROOT, IN_FLIGHT, RUN_TIMEOUT
 from benchmarks.server import ROOT, _first_line, ca_file
 from tests.fakehn import generate_thread

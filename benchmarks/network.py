@@ -15,6 +15,7 @@ from typing import Any
 
 from hnterm.hn.client import HNClient
 from hnterm.hn.loader import stream_items
+
 from tests.data import fixture_raw
 from tests.fakehn import generate_thread, thread_stats
 

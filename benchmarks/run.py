@@ -31,6 +31,7 @@ from hnterm.hn.client import HNClient
 from hnterm.hn.models import parse_item
 from hnterm.source import Source
 from hnterm.storage.cache import Cache
+
 from benchmarks import network, schedule
 from benchmarks.server import ROOT, fake_server
 from tests.fakehn import generate_thread

@@ -19,6 +19,7 @@ from typing import Any
 
 from hnterm.hn.loader import priority, stream_items
 from hnterm.hn.models import Item, parse_item
+
 from benchmarks.network import IN_FLIGHT, THREADS, lower_bound, thread_items
 from tests.fakehn import thread_stats
 

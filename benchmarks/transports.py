@@ -17,8 +17,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-
 from hnterm.hn.models import parse_item
+
 from benchmarks.network import GENERATED_ROOT, IN_FLIGHT, RUN_TIMEOUT
 from tests.fakehn import generate_thread
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from hnterm.app import HNApp
 from hnterm.config import Config
 from hnterm.hn import format as hn_format
+
 from tests.data import BIDEN, IBM
 from tests.fakehn import FakeHN
 

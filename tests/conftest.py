@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from hnterm.storage.cache import Cache
 from hnterm.storage.worker import CacheWorker
+
 from tests.fakehn import FakeHN
 
 

@@ -34,14 +34,6 @@ HN_ITEM = "https://news.ycombinator.com/item?id={}"
 # -- JSON ----------------------------------------------------------------------------------
 
 
-def missing_ids(thread: Thread) -> list[int]:
-    """Replies (and poll options) named by loaded items but not loaded: what an incomplete
-    export lacks."""
-    root = thread.root
-    parts = [p for p in root.parts if p not in thread.items] if root is not None else []
-    return sorted({*thread.missing_kids(), *parts})
-
-
 def thread_to_dict(thread: Thread, *, requested: int | None = None) -> dict[str, Any]:
     """``{"root", "comments", "complete", "missing", "items", "tree"}``.
 
@@ -49,7 +41,7 @@ def thread_to_dict(thread: Thread, *, requested: int | None = None) -> dict[str,
     in reading order; ``tree`` nests ids the way replies nest (``{"id": 1, "replies": [...]}``);
     ``requested`` is the id asked for, when it was a comment rather than the story.
     """
-    missing = missing_ids(thread)
+    missing = thread.missing_kids()
     out: dict[str, Any] = {"root": thread.root_id}
     if requested is not None and requested != thread.root_id:
         out["requested"] = requested
@@ -287,9 +279,9 @@ def to_markdown(thread: Thread, *, now: float | None = None) -> str:
             text = " ".join(text_blocks(option.text)) or "*(no text)*"
             lines.append(f"- {text} — {plural(option.score or 0, 'point')}")
         lines.append("")
-    missing = missing_ids(thread)
+    missing = thread.missing_kids()
     if missing:
-        lines += [f"*{plural(len(missing), 'reply')} could not be loaded.*", ""]
+        lines += [f"*{plural(len(missing), 'reply', 'replies')} could not be loaded.*", ""]
     if thread.children(thread.root_id):
         lines += ["---", ""]
     # Depth-first without recursion: (item, nesting level) in reading order.

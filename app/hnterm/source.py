@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from hnterm.hn.client import HNClient, HNError, NetworkError
 from hnterm.hn.loader import Batch, stream_items
 from hnterm.hn.models import Item
+from hnterm.hn.thread import Thread
 from hnterm.storage.cache import Cache, CacheError
 from hnterm.storage.freshness import is_fresh
 from hnterm.storage.worker import CacheWorker
@@ -309,13 +310,10 @@ def _cached_thread(cache: Cache, root_id: int) -> tuple[list[Item], float | None
 
 
 def _missing(root_id: int, items: list[Item]) -> int:
-    """How many items a cached thread lacks: replies (and poll options) it names but has not
-    got, or 1 when even the root is missing."""
-    have = {item.id for item in items}
-    if root_id not in have:
-        return 1
-    wanted = {kid for item in items for kid in (*item.kids, *item.parts)}
-    return len(wanted - have)
+    """How many items a cached thread lacks (1 when even the root is missing)."""
+    thread = Thread(root_id)
+    thread.add(items)
+    return 1 if thread.root is None else len(thread.missing_kids())
 
 
 def _error_summary(failed: dict[int, str], offline: bool) -> str | None:

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable
 
 import pytest
-
 from hnterm.app import HNApp
 from hnterm.config import Config
 from hnterm.hn import format as hn_format

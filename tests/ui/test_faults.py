@@ -11,6 +11,7 @@ from hnterm.config import Config
 from hnterm.storage.cache import DB_NAME, Cache
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
+
 from tests.data import IBM, fixture_items
 from tests.fakehn import FakeHN
 from tests.ui.conftest import wait_loaded, wait_until

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from hnterm.widgets.comment_view import CommentView
+
 from tests.fakehn import FakeHN
 from tests.hostile import ROOT, hostile_thread
 from tests.ui.conftest import wait_loaded

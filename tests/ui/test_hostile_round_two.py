@@ -11,6 +11,7 @@ from hnterm.config import Config
 from hnterm.hn.client import HNClient
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
+
 from tests.data import IBM, fixture_items
 from tests.fakehn import FakeHN
 from tests.hostile import HUGE_ID, HUGE_ROOT, huge_id_thread

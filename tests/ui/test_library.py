@@ -8,6 +8,7 @@ from hnterm.storage.cache import Cache
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
 from hnterm.widgets.story_list import StoryList
+
 from tests.data import BIDEN, IBM, fixture_items
 from tests.ui.conftest import wait_loaded, wait_until
 from tests.ui.test_reading import rendered_text

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 
+from hnterm.widgets.comment_view import CommentView
 from textual import events
 
-from hnterm.widgets.comment_view import CommentView
 from tests.fakehn import FakeHN, generate_thread
 from tests.ui.conftest import wait_loaded
 

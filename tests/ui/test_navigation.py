@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from rich.console import Console
-
 from hnterm.screens.pick import PickScreen
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
+from rich.console import Console
+
 from tests.data import IBM, fixture_items
 
 SIZE = (140, 45)

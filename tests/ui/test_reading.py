@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-from rich.console import Console
-
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
 from hnterm.widgets.story_list import StoryList
+from rich.console import Console
+
 from tests.data import BIDEN, IBM, fixture_items
 from tests.ui.conftest import wait_loaded
 

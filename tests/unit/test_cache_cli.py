@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
+from hnterm.__main__ import main as hnterm_main
 from hnterm.commands.cache import human_size, parse_duration, parse_size
-from hnterm.commands.cache import main as cache_main
-from hnterm.commands.search import join_query, short_age
-from hnterm.commands.search import main as search_main
+from hnterm.commands.search import join_query
+from hnterm.hn.format import short_age
 from hnterm.storage.cache import DB_NAME, Cache
+
 from tests.data import BIDEN, IBM, fixture_items
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
@@ -45,16 +45,19 @@ def populated(tmp_path) -> Path:
     return tmp_path
 
 
-def test_search_prints_one_line_per_hit(populated):
+def test_search_prints_a_header_then_two_lines_per_hit(populated):
     result = hnterm("search", "mainframe", "--cache-dir", str(populated), "--limit", "3")
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert 1 <= len(lines) <= 3
-    for line in lines:
-        item_id, thread, author, age, *snippet = line.split()
-        assert int(item_id) in IBM_ITEMS and int(thread) == IBM
+    header, *lines = result.stdout.splitlines()
+    assert header.split()[:3] == ["ITEM", "AGE", "AUTHOR"]
+    assert 2 <= len(lines) <= 6 and len(lines) % 2 == 0
+    for first, second in zip(lines[::2], lines[1::2], strict=True):
+        item_id, age, author, *title = first.split()
+        assert int(item_id) in IBM_ITEMS
         assert author == IBM_ITEMS[int(item_id)].by
-        assert age[-1] in "smhdoy" and "mainframe" in " ".join(snippet).lower()
+        assert " ".join(title) == IBM_ITEMS[IBM].title  # the story the hit belongs to
+        assert age[-1] in "mhdoyw" or age == "now"
+        assert "mainframe" in second.lower()
 
 
 def test_search_json_and_filters(populated):
@@ -89,7 +92,7 @@ def test_search_usage_error_exits_2(tmp_path):
 )
 def test_search_usage_errors(tmp_path, capsys, args):
     """The same main() the process runs, in-process to keep this file quick."""
-    assert search_main([*args, "--cache-dir", str(tmp_path)]) == 2
+    assert hnterm_main(["search", *args, "--cache-dir", str(tmp_path)]) == 2
     assert capsys.readouterr().err
 
 
@@ -99,7 +102,7 @@ def test_cache_stats(populated):
     out = result.stdout
     total = len(IBM_ITEMS) + len(BIDEN_ITEMS)
     assert str(populated / DB_NAME) in out
-    assert f"items    {total:,} (2 stories, {total - 2:,} comments)" in out
+    assert f"items    {total:,} (2 stories, {total - 2} comments)" in out
     assert "0 loaded whole, 1 saved, 1 read" in out
     assert " KB" in out or " MB" in out
     data = json.loads(hnterm("cache", "--json", "--cache-dir", str(populated)).stdout)
@@ -145,9 +148,9 @@ def test_cache_prune_to_a_size_and_check(populated):
 def test_cache_usage_errors_exit_2(populated, capsys, monkeypatch):
     assert hnterm("cache", "nuke", "--cache-dir", str(populated)).returncode == 2
     for args in (["prune", "--older-than", "soon"], ["prune", "--max-size", "big"]):
-        assert cache_main([*args, "--cache-dir", str(populated)]) == 2
+        assert hnterm_main(["cache", *args, "--cache-dir", str(populated)]) == 2
     monkeypatch.setenv("HNTERM_CACHE_MAX_MB", "0")
-    assert cache_main(["prune", "--cache-dir", str(populated)]) == 2
+    assert hnterm_main(["cache", "prune", "--cache-dir", str(populated)]) == 2
     assert "--older-than" in capsys.readouterr().err
 
 

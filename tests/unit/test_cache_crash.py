@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from hnterm.storage.cache import Cache
 
 ROOT_DIR = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import pytest
-
-from hnterm.__main__ import build_parser, parse_item
+from hnterm.cli import build_parser, config_of, with_command
+from hnterm.commands import parse_item
 
 
 @pytest.mark.parametrize(
@@ -29,11 +29,41 @@ def test_junk_is_refused_with_a_message(value):
         parse_item(value)
 
 
+def parse(argv: list[str]):
+    parser = build_parser()
+    return parser.parse_args(with_command(argv, parser))
+
+
 def test_options_parse():
-    args = build_parser().parse_args(
-        ["1", "--offline", "--api-url", "http://x/", "--cache-dir", "c"]
-    )
+    args = parse(["1", "--offline", "--api-url", "http://x/", "--cache-dir", "c"])
     assert (args.item, args.offline, args.api_url, args.cache_dir) == (1, True, "http://x/", "c")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--api-url", "http://x/v0/", "--offline", "dump", "7"],
+        ["dump", "7", "--api-url", "http://x/v0/", "--offline"],
+        ["--offline", "dump", "--api-url", "http://x/v0/", "7"],
+    ],
+)
+def test_global_options_go_before_or_after_the_subcommand(argv):
+    args = parse(argv)
+    config = config_of(args)
+    assert args.command == "dump" and args.item == 7
+    assert config.api_url == "http://x/v0/" and config.offline
+
+
+def test_no_subcommand_opens_the_reader():
+    assert parse(["--offline", "42"]).command == "open"
+    assert parse([]).command == "open" and parse([]).item is None
+
+
+def test_version():
+    out = subprocess.run(
+        [sys.executable, "-m", "hnterm", "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.startswith("hnterm ")
 
 
 def test_help_documents_everything():

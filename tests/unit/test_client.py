@@ -4,9 +4,9 @@ import asyncio
 import time
 
 import pytest
-
 from hnterm.hn.client import APIError, HNClient, NetworkError
 from hnterm.hn.loader import stream_items
+
 from tests.data import BIDEN, IBM, fixture_items
 
 

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from hnterm.export import escape, text_blocks, to_markdown
 from hnterm.hn.models import parse_item
 from hnterm.hn.text import html_to_plain
 from hnterm.hn.thread import Thread
+
 from tests.data import BIDEN, IBM, fixture_items
 from tests.fakehn import FakeHN, generate_thread
 
@@ -211,3 +211,29 @@ def test_json_says_when_replies_are_missing(missing: bool):
     data = thread_to_dict(thread)
     assert data["complete"] is not missing
     assert data["missing"] == ([lost] if missing else [])
+
+
+LESS_SLOW = 43727743  # 88 comments
+
+
+def test_an_incomplete_thread_offline_is_partial_and_says_so(fake_hn: FakeHN, tmp_path: Path):
+    """The story is cached (a list page fetched it) but none of its comments are: the dump
+    is written, with the count missing on stderr and a non-zero exit unless --partial."""
+    from hnterm.hn.models import parse_item as parse
+    from hnterm.storage.cache import Cache
+
+    cache = Cache(tmp_path)
+    cache.put_items([parse(fake_hn.items[LESS_SLOW], LESS_SLOW)], None)
+    cache.close()
+    kids = len(fake_hn.items[LESS_SLOW]["kids"])
+
+    done = dump(str(LESS_SLOW), "--offline", "-f", "markdown", cache=tmp_path)
+    assert done.returncode == 3
+    assert f"{kids} replies of {LESS_SLOW} not loaded" in done.stderr
+    assert "--partial" in done.stderr
+    assert f"*{kids} replies could not be loaded.*" in done.stdout  # Markdown says so too
+    assert "0 comments" in done.stdout
+
+    partial = dump(str(LESS_SLOW), "--offline", "--partial", cache=tmp_path)
+    assert partial.returncode == 0
+    assert json.loads(partial.stdout)["complete"] is False

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-
 from hnterm.hn.client import HNClient
 from hnterm.source import Source, ThreadUpdate
 from hnterm.storage.freshness import DAY, HOUR, MINUTE, WEEK, is_fresh, max_age
 from hnterm.storage.worker import CacheWorker
+
 from tests.conftest import Blocking
 from tests.data import IBM, fixture_items
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from hnterm.hn.text import html_to_plain, sanitize
+from hnterm.widgets.measure import line_count
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from hnterm.hn.text import html_to_plain, sanitize
-from hnterm.widgets.measure import line_count
 from tests.data import fixture_items
 
 CONSOLE = Console(width=300)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from hnterm.hn.models import Item
 from hnterm.storage.cache import Cache
 from hnterm.storage.readstate import (
@@ -16,6 +13,8 @@ from hnterm.storage.readstate import (
     decode_ids,
     encode_ids,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 @given(st.sets(st.integers(min_value=1, max_value=2**62)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from hnterm.hn.models import Item
 from hnterm.hn.text import html_to_plain
 from hnterm.storage.cache import Cache
 from hnterm.storage.query import parse_query
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from tests.data import IBM, fixture_items
 
 IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")

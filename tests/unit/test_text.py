@@ -8,11 +8,10 @@ import re
 import time
 
 import pytest
+from hnterm.hn.text import STYLES, Rendered, html_to_plain, is_safe_url, render_html, sanitize
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
-
-from hnterm.hn.text import STYLES, Rendered, html_to_plain, is_safe_url, render_html, sanitize
 
 # Real comment texts, copied from /work/shared/hn-data (Firebase `text` fields).
 REAL_QUOTE_LIST_CODE = (  # 43732238, unlurker-43727743-less-slow-cpp.json

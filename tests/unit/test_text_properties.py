@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
+from hnterm.hn.text import STYLES, html_to_plain, is_safe_url, render_html, sanitize
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from hnterm.hn.text import STYLES, html_to_plain, is_safe_url, render_html, sanitize
 
 # C0 except "\n", DEL, C1, bidi controls, zero-width characters, lone surrogates (ESC is C0).
 FORBIDDEN = re.compile(

@@ -4,6 +4,7 @@ import random
 
 from hnterm.hn.models import Item
 from hnterm.hn.thread import Thread
+
 from tests.data import BIDEN, IBM, fixture_items
 
 

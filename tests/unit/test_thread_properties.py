@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from hnterm.hn.models import Item, parse_item
 from hnterm.hn.thread import Thread
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = 1
 ids = st.integers(min_value=1, max_value=40)

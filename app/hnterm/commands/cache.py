@@ -17,11 +17,10 @@ import sys
 import time
 from dataclasses import asdict
 
-from hnterm.commands import parse_args
 from hnterm.commands.search import report_problem
-from hnterm.config import CACHE_MAX_ENV, env_cache_max_mb
+from hnterm.config import CACHE_MAX_ENV, Config, env_cache_max_mb
+from hnterm.hn.format import age, plural
 from hnterm.storage.cache import DB_NAME, Cache, CacheError, CacheStats
-from hnterm.storage.paths import cache_dir
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)", re.IGNORECASE)
 _DURATION_UNITS = {
@@ -39,18 +38,12 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?", re.IGNORECASE)
 _SIZE_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    # --cache-dir is accepted before or after the action; SUPPRESS keeps one from erasing
-    # the other.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--cache-dir", metavar="DIR", default=argparse.SUPPRESS, help="the cache folder"
-    )
-    parser = argparse.ArgumentParser(
-        prog="hnterm cache",
-        description="Show what the local cache holds; prune, clear or check it.",
-        parents=[common],
-    )
+HELP = "cache size and counts; prune, clear or check it"
+
+
+def configure(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
+    """``common``: the global options, accepted after the action too."""
+    parser.description = "Show what the local cache holds; prune, clear or check it."
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     prune = actions.add_parser(
@@ -81,15 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--all", action="store_true", help="also drop saved threads and all read state"
     )
     actions.add_parser("check", parents=[common], help="run SQLite's full integrity check")
-    return parser
 
 
-def main(argv: list[str]) -> int:
+def run(args: argparse.Namespace, config: Config) -> int:
     """Run one action; 0 on success, 1 if the check finds damage, 2 for a bad command line."""
-    args = parse_args(build_parser(), argv)
-    if isinstance(args, int):
-        return args
-    directory = cache_dir(getattr(args, "cache_dir", None))
+    directory = config.cache_dir
     path = directory / DB_NAME
     if args.action == "prune" and args.older_than is None and args.max_size is None:
         cap = env_cache_max_mb()
@@ -139,16 +128,16 @@ def format_stats(stats: CacheStats, now: float) -> str:
     lines = [
         f"cache    {stats.path}",
         f"size     {human_size(stats.file_bytes)}",
-        f"items    {stats.items:,} ({_count(stats.stories, 'story', 'stories')}, "
-        f"{_count(stats.comments, 'comment')})",
+        f"items    {stats.items:,} ({plural(stats.stories, 'story', 'stories')}, "
+        f"{plural(stats.comments, 'comment')})",
         f"threads  {stats.threads:,} loaded whole, {stats.saved_threads:,} saved, "
         f"{stats.read_stories:,} read",
         f"lists    {stats.lists:,}",
     ]
     if stats.oldest_fetch is not None and stats.newest_fetch is not None:
         lines.append(
-            f"fetched  {human_age(now - stats.oldest_fetch)} ago (oldest) to "
-            f"{human_age(now - stats.newest_fetch)} ago (newest)"
+            f"fetched  {age(int(stats.oldest_fetch), now)} (oldest) to "
+            f"{age(int(stats.newest_fetch), now)} (newest)"
         )
     return "\n".join(lines)
 
@@ -209,17 +198,3 @@ def human_size(size: int) -> str:
             return f"{int(amount)} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
         amount /= 1024
     raise AssertionError("unreachable")
-
-
-def _count(number: int, word: str, words: str | None = None) -> str:
-    return f"{number:,} {word if number == 1 else (words or word + 's')}"
-
-
-def human_age(seconds: float) -> str:
-    """'40 seconds', '3 minutes', '5 hours', '2 days'."""
-    seconds = max(0, int(seconds))
-    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {name}{'' if count == 1 else 's'}"
-    return f"{seconds} second{'' if seconds == 1 else 's'}"

@@ -4,9 +4,10 @@ The thread is loaded exactly as the app loads it (``Source.thread``: the cached 
 network when that copy is stale), so a dump also fills the cache, and ``--offline`` dumps what
 was read before. An ITEM that is a comment dumps its story's thread.
 
-Exit status: 0 when a thread was written (a partial one says so on stderr and in the JSON's
-``complete``), 1 when there was nothing to write or it could not be written (a full disk, a
-closed file: one line says why), 2 for a bad command line. ``-o FILE`` is replaced atomically.
+Exit status: 0 when a whole thread was written; 3 when replies are missing (written anyway,
+said on stderr and in the JSON's ``complete``; ``--partial`` makes that 0); 1 when there was
+nothing to write or it could not be written (a full disk, a closed file: one line says why);
+2 for a bad command line. ``-o FILE`` is replaced atomically.
 """
 
 from __future__ import annotations
@@ -22,30 +23,34 @@ import sys
 from contextlib import aclosing
 from pathlib import Path
 
-from hnterm.__main__ import parse_item
-from hnterm.commands import parse_args
+from hnterm.commands import parse_item
 from hnterm.config import API_ENV, Config
 from hnterm.export import to_json, to_markdown
 from hnterm.hn.client import HNClient, HNError
+from hnterm.hn.format import plural
 from hnterm.hn.thread import Thread
 from hnterm.source import Source
 from hnterm.storage.paths import CACHE_ENV
 from hnterm.storage.worker import CacheWorker
 
 FORMATS = ("json", "markdown")
+PARTIAL = 3  # exit status: written, but replies are missing (not cached, failed)
 
 
 class DumpError(Exception):
     """Nothing could be dumped; the message is the one line the user sees."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="hnterm dump",
-        description="Write a Hacker News thread out as JSON (the API's item form, plus the "
-        "reply tree) or Markdown.",
-        epilog=f"environment: {API_ENV} (like --api-url), {CACHE_ENV} (like --cache-dir)",
+HELP = "write a thread out as JSON or Markdown"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``hnterm dump`` (global options come from the main parser)."""
+    parser.description = (
+        "Write a Hacker News thread out as JSON (the API's item form, plus the reply tree) "
+        "or Markdown."
     )
+    parser.epilog = f"environment: {API_ENV} (like --api-url), {CACHE_ENV} (like --cache-dir)"
     parser.add_argument(
         "item", type=parse_item, metavar="ITEM", help="story or comment id, or its HN URL"
     )
@@ -55,19 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout"
     )
-    parser.add_argument("--api-url", metavar="URL", help="HN API base URL")
-    parser.add_argument("--cache-dir", metavar="DIR", help="where the SQLite cache lives")
     parser.add_argument(
-        "--offline", action="store_true", help="use the cache only; never touch the network"
+        "--partial",
+        action="store_true",
+        help=f"exit 0 for a thread with replies missing (else {PARTIAL}; it is written anyway)",
     )
-    return parser
 
 
-def main(argv: list[str]) -> int:
-    args = parse_args(build_parser(), argv)
-    if isinstance(args, int):
-        return args
-    config = Config.build(api_url=args.api_url, cache=args.cache_dir, offline=args.offline)
+def run(args: argparse.Namespace, config: Config) -> int:
     try:
         thread, warning = asyncio.run(load(config, args.item))
         if args.format == "markdown":
@@ -80,6 +80,16 @@ def main(argv: list[str]) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    missing = thread.missing_kids()
+    if missing:
+        reason = f" ({warning})" if warning else ""
+        print(
+            f"hnterm dump: incomplete: {plural(len(missing), 'reply', 'replies')} "
+            f"of {thread.root_id} not loaded{reason}"
+            + ("" if args.partial else "; --partial accepts that"),
+            file=sys.stderr,
+        )
+        return 0 if args.partial else PARTIAL
     if warning:
         print(f"hnterm dump: warning: {warning}", file=sys.stderr)
     return 0

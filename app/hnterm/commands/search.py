@@ -13,10 +13,9 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from hnterm.commands import parse_args
-from hnterm.hn.format import plural
+from hnterm.config import Config
+from hnterm.hn.format import plural, short_age
 from hnterm.storage.cache import DB_NAME, Cache, SearchHit
-from hnterm.storage.paths import cache_dir
 from hnterm.storage.query import parse_query
 
 SYNTAX = """\
@@ -31,27 +30,22 @@ Quote a phrase for the shell too: hnterm search '"return to office"' by:pg
 A single argument with spaces is taken as a phrase: hnterm search "return to office"."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="hnterm search",
-        description="Full-text search of every story and comment in the local cache.",
-        epilog=SYNTAX,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+HELP = "full-text search of everything cached"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Full-text search of every story and comment in the local cache."
+    parser.epilog = SYNTAX
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("query", nargs="+", metavar="QUERY", help="what to look for")
     parser.add_argument(
         "--limit", type=_positive, default=20, metavar="N", help="show at most N hits (20)"
     )
-    parser.add_argument("--cache-dir", metavar="DIR", help="the cache folder to search")
     parser.add_argument("--json", action="store_true", help="print hits as a JSON array")
-    return parser
 
 
-def main(argv: list[str]) -> int:
+def run(args: argparse.Namespace, config: Config) -> int:
     """Print the hits; 0 even when there are none, 2 for a bad command line."""
-    args = parse_args(build_parser(), argv)
-    if isinstance(args, int):
-        return args
     query = join_query(args.query)
     parsed = parse_query(query)
     if parsed.empty:
@@ -63,7 +57,7 @@ def main(argv: list[str]) -> int:
             f"{parsed.dropped} dropped",
             file=sys.stderr,
         )
-    hits = _search(cache_dir(args.cache_dir), query, args.limit)
+    hits = _search(config.cache_dir, query, args.limit)
     if args.json:
         print(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False))
     elif not hits:
@@ -71,6 +65,7 @@ def main(argv: list[str]) -> int:
     else:
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
         now = time.time()
+        print(HEADER)
         for hit in hits:
             print(format_hit(hit, now, width))
     return 0
@@ -107,27 +102,21 @@ def join_query(parts: list[str]) -> str:
     )
 
 
+HEADER = f"{'ITEM':>9}  {'AGE':>4}  {'AUTHOR':<16}  STORY, then the matching text"
+
+
 def format_hit(hit: SearchHit, now: float, width: int | None = None) -> str:
-    """One line: id, thread, author, age, snippet (cut to ``width`` columns if given)."""
-    thread = str(hit.root) if hit.root is not None else "-"
-    line = (
-        f"{hit.item_id:>9}  {thread:>9}  {(hit.by or '[deleted]')[:16]:<16}  "
-        f"{short_age(hit.time, now):>4}  {hit.snippet}"
-    )
-    if width and len(line) > width:
-        line = line[: max(width - 1, 0)] + "…"
-    return line
-
-
-def short_age(timestamp: int | None, now: float) -> str:
-    """'45s', '3m', '5h', '2d', '4mo', '3y': ages in a narrow column."""
-    if timestamp is None:
-        return "?"
-    seconds = max(0, int(now - timestamp))
-    for unit, size in (("y", 365 * 86400), ("mo", 30 * 86400), ("d", 86400), ("h", 3600)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds // 60}m" if seconds >= 60 else f"{seconds}s"
+    """Two lines: item id, age, author and the title of the hit's story; then the matching
+    text, indented (each cut to ``width`` columns if given)."""
+    title = hit.title or (f"thread {hit.root}" if hit.root is not None else "(story unknown)")
+    lines = [
+        f"{hit.item_id:>9}  {short_age(hit.time, now):>4}  {(hit.by or '[deleted]')[:16]:<16}"
+        f"  {title}",
+        f"{'':>9}  {hit.snippet}",
+    ]
+    if width:
+        lines = [line[: max(width - 1, 0)] + "…" if len(line) > width else line for line in lines]
+    return "\n".join(lines)
 
 
 def _positive(value: str) -> int:

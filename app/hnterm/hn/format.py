@@ -90,5 +90,6 @@ def domain(url: str | None) -> str:
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
-    """'1 comment', '2 comments'; ``many`` for irregular plurals ('reply', 'replies')."""
+    """'1 comment', '2 comments' (counts as HN writes them, no separators); ``many`` for
+    irregular plurals ('reply', 'replies')."""
     return f"{count} {word if count == 1 else many or word + 's'}"

@@ -116,13 +116,14 @@ class Thread:
         return children
 
     def missing_kids(self) -> list[int]:
-        """Ids listed as kids of placed items but not loaded: what a load still has to fetch."""
-        return [
+        """Replies (and poll options) named by placed items but not loaded, sorted: what a
+        load still has to fetch, and what an incomplete thread lacks."""
+        wanted = {
             kid
             for item_id in self.depth_of
-            for kid in self.items[item_id].kids
-            if kid not in self.items
-        ]
+            for kid in (*self.items[item_id].kids, *self.items[item_id].parts)
+        }
+        return sorted(wanted - self.items.keys())
 
     def ancestors(self, item_id: int) -> list[int]:
         """The chain from the root down to (not including) ``item_id``."""
@@ -133,6 +134,24 @@ class Thread:
             current = self.parent_of.get(current)
         chain.reverse()
         return chain
+
+    def chain(self, item_id: int) -> list[int]:
+        """The reply chain a reader follows to ``item_id``: the root, each ancestor, then the
+        item itself (empty when it is not placed)."""
+        return [*self.ancestors(item_id), item_id] if item_id in self.depth_of else []
+
+    def deepest_below(self, item_id: int) -> int:
+        """How deep the conversation goes under ``item_id``: the depth of its deepest placed
+        descendant, or its own depth for a leaf (``depth 7 of 9``)."""
+        if item_id not in self.depth_of:
+            return 0
+        deepest = self.depth_of[item_id]
+        stack = [item_id]
+        while stack:
+            current = stack.pop()
+            deepest = max(deepest, self.depth_of[current])
+            stack.extend(self.children(current))
+        return deepest
 
     def subtree_size(self, item_id: int) -> int:
         """Placed descendants of an item (replies, replies to replies, ...)."""

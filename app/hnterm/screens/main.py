@@ -352,11 +352,20 @@ class MainScreen(Screen[None]):
         self.app.push_screen(PickScreen(title, choices, start=start), chosen)
 
     def action_context(self) -> None:
+        """The reply chain of the comment under the cursor, read whole (the context view);
+        the comment chosen there is where the pane goes, and ``b`` comes back."""
+        from hnterm.screens.context import ContextScreen  # kept here: main.py is shared
+
         if (focused := self._focused()) is None:
             return
         thread, item_id = focused
-        chain = [*thread.ancestors(item_id), item_id]
-        self._pick_jump(f"Context: {len(chain) - 1} level(s), story first", chain, len(chain) - 1)
+        view = self.query_one(CommentView)
+
+        def chosen(target: int | None) -> None:
+            if target is not None:
+                view.jump(target)
+
+        self.app.push_screen(ContextScreen(thread, item_id, view.style_of), chosen)
 
     def action_replies(self) -> None:
         if (focused := self._focused()) is None:

@@ -1,9 +1,10 @@
 """The cache's connection: opening, damage, read-only files and transactions.
 
 The cache must never take the app down: if the file cannot be opened the cache falls back to
-an in-memory database and says why in ``problem``; a failing write is recorded there too and
-raised as ``CacheError`` with the reason, so no caller can take it for done. A damaged file is moved aside (``hnterm.sqlite3.corrupt-<time>``) and a
-fresh one started, whether the damage shows on opening or later.
+an in-memory database and says why in ``problem``. A failing write is recorded there too and
+raised as ``CacheError`` with the reason, so no caller can take it for done. A damaged file is
+moved aside (``hnterm.sqlite3.corrupt-<time>``) and a fresh one started, whether the damage
+shows on opening or later.
 
 Every write is one ``BEGIN IMMEDIATE`` transaction, so a killed process leaves either all of a
 write or none of it, and a second hnterm process waits its turn (up to 5 s) instead of failing.

@@ -52,13 +52,41 @@ def numbered(rendered: Rendered, marker: Style) -> Text:
     return out
 
 
-def comment_header(thread: Thread, item: Item, style: StyleOf, highlight: Highlight) -> Text:
+def depth_marker(depth: int) -> str:
+    """``{3}``: how deep a comment sits, as the reference reader pages write it."""
+    return f"{{{depth}}}"
+
+
+def replies_line(thread: Thread, item_id: int, style: StyleOf) -> Text | None:
+    """``replies(3): >>42131553 >>42131787 >>42134352``, the replies in display order (the
+    n-th is what ``>`` then n follows); None for a comment without replies."""
+    replies = thread.children(item_id)
+    if not replies:
+        return None
+    text = Text(f"replies({len(replies)}):", style("meta"))
+    for reply in replies:
+        text.append(" ")
+        text.append(f">>{reply}", style("reply-link"))
+    return text
+
+
+def comment_header(
+    thread: Thread,
+    item: Item,
+    style: StyleOf,
+    highlight: Highlight,
+    *,
+    ids: bool = False,
+    folded: bool | None = None,
+) -> Text:
     """Marker, author (OP marked), age, reply count, depth, and what collapsing hid.
 
     Kept apart from the body because it changes often (replies arrive, collapse toggles)
-    while the body, the costly part to wrap, does not.
+    while the body, the costly part to wrap, does not. With ``ids`` the depth reads ``{3}``
+    and the comment's id follows, so the ``>>id`` of a replies line can be found on screen.
+    ``folded`` overrides the thread's collapse state (an ancestor shown above a subthread).
     """
-    collapsed = thread.is_collapsed(item.id)
+    collapsed = thread.is_collapsed(item.id) if folded is None else folded
     replies = len(thread.children(item.id))
     text = Text()
     text.append("▸ " if collapsed else ("▾ " if replies else "· "), style("marker"))
@@ -82,7 +110,9 @@ def comment_header(thread: Thread, item: Item, style: StyleOf, highlight: Highli
     if replies:
         meta += f" · {plural(replies, 'reply', 'replies')}"
     depth = thread.depth_of.get(item.id, 1)
-    if depth > 1:
+    if ids:
+        meta += f" · {depth_marker(depth)} #{item.id}"
+    elif depth > 1:
         meta += f" · L{depth}"
     text.append(meta, style("meta"))
     if collapsed:
@@ -100,6 +130,45 @@ def comment_body(item: Item, style: StyleOf, highlight: Highlight) -> Text | Non
     if item.id in highlight.ids and highlight.words:
         body.highlight_words(highlight.words, style("match"), case_sensitive=False)
     return body
+
+
+def chain_line(thread: Thread, item: Item, style: StyleOf) -> Text:
+    """An ancestor folded to one line above a subthread: depth, author, age and the start
+    of its text (the story: its title). The caller cuts it to the width."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("▸ ", style("marker"))
+    if item.id == thread.root_id:
+        text.append(sanitize(item.title or f"[{item.type} {item.id}]"), style("title"))
+        return text
+    text.append(f"{depth_marker(thread.depth_of.get(item.id, 1))} ", style("meta"))
+    if item.deleted:
+        text.append("[deleted]", style("gone"))
+        return text
+    text.append(sanitize(item.by or "?"), style("author"))
+    text.append(f" {age(item.time)} · ", style("meta"))
+    text.append(render_html(item.text).text.plain.replace("\n", " ") if item.text else "")
+    return text
+
+
+def chain_header(thread: Thread, item: Item, style: StyleOf, *, chosen: bool) -> Text:
+    """One comment's header in the context view: ``{3} author OP · 2h ago · #id``, and a
+    mark on the comment the reader asked about."""
+    text = Text()
+    text.append(f"{depth_marker(thread.depth_of.get(item.id, 1))} ", style("meta"))
+    if item.deleted:
+        text.append("[deleted]", style("gone"))
+    else:
+        root = thread.root
+        is_op = root is not None and item.by is not None and item.by == root.by
+        text.append(sanitize(item.by or "?"), style("op" if is_op else "author"))
+        if is_op:
+            text.append(" OP", style("op"))
+        if item.dead:
+            text.append(" [dead]", style("gone"))
+    text.append(f"  {age(item.time)} · #{item.id}", style("meta"))
+    if chosen:
+        text.append("  ◆ this comment", style("chosen"))
+    return text
 
 
 def story_text(thread: Thread, item: Item, style: StyleOf, note: str | None = None) -> Text:

@@ -5,18 +5,25 @@ width and cached as strips, and only the lines on screen are composed, so a 3,00
 thread costs the same per frame as a 30-comment one. The tree and its collapse state live in
 the pure ``Thread`` model; this widget lays it out, moves a cursor over it and keeps a history
 of jumps. Requests that need a dialog (context, replies, links) go to the screen as messages.
+
+A subthread can be shown alone with the chain of its ancestors above it: ``f`` folds each
+ancestor to one line (space opens one), and a deep link lands the same way with the chain in
+full, so the reader arrives with the conversation the comment answers.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass
 from itertools import accumulate
+from typing import Literal
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -28,15 +35,39 @@ from hnterm.hn.format import plural
 from hnterm.hn.models import Item
 from hnterm.hn.text import html_to_plain, sanitize
 from hnterm.hn.thread import Thread, parse_query
-from hnterm.widgets.comment_text import Highlight, comment_body, comment_header, story_text
+from hnterm.storage.cache import Cache, CacheError
+from hnterm.widgets.comment_text import (
+    Highlight,
+    chain_line,
+    comment_body,
+    comment_header,
+    replies_line,
+    story_text,
+)
 from hnterm.widgets.measure import line_count
 
 MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2
 DEPTH_BADGE = 4  # cells of the "17▸" that stands for guides that do not fit
 EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
+CONTEXT_LINES = 4  # lines of the parent kept above a comment too tall to show whole
+INLINE_REPLIES = "inline_replies"  # settings key: replies lines under each comment
 
-Place = tuple[int, int | None]  # (cursor, subthread scope): one history entry
+# How a subthread is shown: "focus" (f: indented from its root, ancestors one line each) or
+# "context" (a deep link: the tree's own indents, the story and every ancestor in full).
+ScopeMode = Literal["focus", "context"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """One history entry: where the cursor was and what the pane showed, scroll included,
+    so ``b`` puts the reader back exactly."""
+
+    cursor: int
+    scope: int | None = None
+    mode: ScopeMode | None = None
+    chain_open: frozenset[int] = frozenset()
+    scroll: float | None = None
 
 
 class CommentView(ScrollView, can_focus=True):
@@ -57,6 +88,8 @@ class CommentView(ScrollView, can_focus=True):
         "comment-view--hidden",
         "comment-view--match",
         "comment-view--new",
+        "comment-view--reply-link",
+        "comment-view--chosen",
     }
 
     BINDINGS = [
@@ -80,6 +113,14 @@ class CommentView(ScrollView, can_focus=True):
         Binding("x", "close_thread", "Collapse thread, next top-level", show=False),
         Binding("a", "screen.context", "Context"),
         Binding("R", "screen.replies", "Replies list", show=False),
+        Binding("i", "toggle_inline_replies", "Inline replies(N): >>id lines", show=False),
+        Binding(
+            "greater_than_sign",
+            "follow_reply",
+            "Follow reply n (> then 1-9)",
+            key_display=">",
+            show=False,
+        ),
         Binding("f", "focus_subthread", "Focus subthread", show=False),
         Binding("u,escape", "leave_subthread", "Leave subthread", show=False),
         Binding("b,ctrl+o", "back", "Back"),
@@ -120,6 +161,15 @@ class CommentView(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.thread: Thread | None = None
         self.scope: int | None = None
+        self.scope_mode: ScopeMode | None = None
+        self.inline_replies = False
+        # Ancestors of the scope shown above it, and those of them shown in full.
+        self._chain: list[int] = []
+        self._chain_set: frozenset[int] = frozenset()
+        self._chain_open: set[int] = set()
+        self._landing: int | None = None  # a deep link's comment, landed on when it arrives
+        self._keep_context: int | None = None  # landed on: keep its chain in view while loading
+        self._follow_pending = False
         self.matches: list[int] = []
         self.highlight = Highlight()
         self._back: list[Place] = []
@@ -143,9 +193,14 @@ class CommentView(ScrollView, can_focus=True):
 
     # -- feeding the view -----------------------------------------------------------------
     def show_thread(self, thread: Thread, focus: int | None = None) -> None:
-        """Replace the thread shown; the cursor starts on ``focus`` or the story."""
+        """Replace the thread shown; the cursor starts on ``focus`` or the story. A comment
+        ``focus`` (a deep link) is landed on in context, now or when it arrives."""
         self.thread = thread
         self.scope = None
+        self.scope_mode = None
+        self._chain_open = set()
+        self._keep_context = None
+        self._landing = focus if focus is not None and focus != thread.root_id else None
         self.matches = []
         self.highlight = Highlight()
         self._back.clear()
@@ -157,6 +212,8 @@ class CommentView(ScrollView, can_focus=True):
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = focus if focus in self._index else (self._rows[0] if self._rows else None)
+        if self._landing is not None and self._landing in self._index:
+            self._land(self._landing)
 
     def thread_changed(self, updated: Iterable[int] = (), replied_to: Iterable[int] = ()) -> None:
         """Re-lay out after the model changed, keeping what the reader looks at in place.
@@ -172,13 +229,18 @@ class CommentView(ScrollView, can_focus=True):
             self._forget(item_id)
             self._plain.pop(item_id, None)
         for item_id in replied_to:
-            self._forget_head(item_id)
+            if self.inline_replies:
+                self._forget(item_id)  # its replies line is part of the body
+            else:
+                self._forget_head(item_id)
         anchor = self._top_anchor()
         self._relayout()
         if anchor is not None and anchor[0] in self._index:
             self.set_scroll(None, self._offsets[self._index[anchor[0]]] + anchor[1])
         if self.cursor is None and self._rows:
             self.cursor = self._rows[0]
+        if self._keep_context is not None and self._keep_context == self.cursor:
+            self._scroll_to_context(self._keep_context)
         self.refresh()
 
     def set_story_note(self, note: str | None) -> None:
@@ -187,6 +249,11 @@ class CommentView(ScrollView, can_focus=True):
             return
         self.story_note = note
         self.thread_changed(replied_to=[self.thread.root_id])
+
+    def style_of(self, name: str) -> Style:
+        """The pane's style for a part of a comment (``author``, ``meta``...), for views
+        that draw comments the way this pane does."""
+        return self._style(name)
 
     def notify_style_update(self) -> None:
         """The theme (or CSS) changed: rows built with the old colours are built again."""
@@ -211,7 +278,15 @@ class CommentView(ScrollView, can_focus=True):
         thread = self.thread
         if thread is not None and self.scope is not None and self.scope not in thread:
             self.scope = None
-        self._rows = thread.rows(self.scope) if thread is not None else []
+        rows = thread.rows(self.scope) if thread is not None else []
+        chain: list[int] = []
+        if thread is not None and self.scope is not None:
+            chain = thread.ancestors(self.scope)
+            if self.scope_mode == "focus":
+                chain = chain[1:]  # the story is the header a focus leaves behind
+        self._chain = chain
+        self._chain_set = frozenset(chain)
+        self._rows = [*chain, *rows]
         self._index = {item_id: n for n, item_id in enumerate(self._rows)}
         self._layout_version = thread.version if thread is not None else -1
         if width <= 0:
@@ -233,12 +308,28 @@ class CommentView(ScrollView, can_focus=True):
         if self.thread is not None:
             self.thread_changed()
             self.scroll_to_cursor()
+            if self._keep_context is not None and self._keep_context == self.cursor:
+                self._scroll_to_context(self._keep_context)
+
+    def on_mount(self) -> None:
+        self._restore_inline_replies()
+
+    @work(group="inline-replies")
+    async def _restore_inline_replies(self) -> None:
+        """Inline replies lines are a reader's choice, kept in the cache's settings."""
+        cache = getattr(self.app, "cache", None)
+        if cache is None:
+            return
+        with suppress(CacheError):
+            if await cache.run(Cache.setting, INLINE_REPLIES) == "1":
+                self.set_inline_replies(True)
 
     def _levels(self, item_id: int) -> int:
         """How many levels below the top of the view an item sits."""
         assert self.thread is not None
         depth = self.thread.depth_of.get(item_id, 0)
-        base = self.thread.depth_of.get(self.scope, 1) if self.scope is not None else 1
+        focused = self.scope is not None and self.scope_mode == "focus"
+        base = self.thread.depth_of.get(self.scope, 1) if focused else 1
         return max(depth - base, 0)
 
     def _max_guides(self) -> int:
@@ -278,35 +369,62 @@ class CommentView(ScrollView, can_focus=True):
     def _text_width(self, item_id: int) -> int:
         return max(self._width - self._indent(item_id) - MARKER_WIDTH, 10)
 
+    def _folded_chain(self, item_id: int) -> bool:
+        """An ancestor above a subthread, shown as one line."""
+        return item_id in self._chain_set and item_id not in self._chain_open
+
     def _head_text(self, item_id: int) -> Text:
         text = self._head_texts.get(item_id)
         if text is None:
             assert self.thread is not None
             item = self.thread.items[item_id]
-            if item_id == self.thread.root_id:
+            if self._folded_chain(item_id):
+                text = chain_line(self.thread, item, self._style)
+            elif item_id == self.thread.root_id:
                 text = story_text(self.thread, item, self._style, self.story_note)
             else:
-                text = comment_header(self.thread, item, self._style, self.highlight)
+                text = comment_header(
+                    self.thread,
+                    item,
+                    self._style,
+                    self.highlight,
+                    ids=self.inline_replies,
+                    folded=False if item_id in self._chain_set else None,
+                )
             self._head_texts[item_id] = text
         return text
 
     def _body_text(self, item_id: int) -> Text | None:
-        """The comment's text; None for the story row, a collapsed or an empty comment."""
-        assert self.thread is not None
-        if item_id == self.thread.root_id or self.thread.is_collapsed(item_id):
+        """The comment's text, then its replies line when they are shown inline; None for
+        the story row, a collapsed or folded comment, or an empty one."""
+        thread = self.thread
+        assert thread is not None
+        if item_id == thread.root_id or self._folded_chain(item_id):
+            return None
+        if thread.is_collapsed(item_id) and item_id not in self._chain_set:
             return None
         if item_id not in self._body_texts:
-            item = self.thread.items[item_id]
-            self._body_texts[item_id] = comment_body(item, self._style, self.highlight)
+            item = thread.items[item_id]
+            body = comment_body(item, self._style, self.highlight)
+            replies = replies_line(thread, item_id, self._style) if self.inline_replies else None
+            if replies is not None:
+                body = Text.assemble(body, "\n", replies) if body is not None else replies
+            self._body_texts[item_id] = body
         return self._body_texts[item_id]
 
     def _head(self, item_id: int) -> list[Text]:
         lines = self._heads.get(item_id)
         if lines is None:
             width = self._text_width(item_id)
-            lines = list(self._head_text(item_id).wrap(self.app.console, width))
-            if self.thread is not None and item_id == self.thread.root_id:
-                lines.append(Text("─" * max(self._width - MARKER_WIDTH, 10), self._style("rule")))
+            if self._folded_chain(item_id):
+                line = self._head_text(item_id).copy()
+                line.truncate(width, overflow="ellipsis")
+                lines = [line]
+            else:
+                lines = list(self._head_text(item_id).wrap(self.app.console, width))
+                if self.thread is not None and item_id == self.thread.root_id:
+                    rule = Text("─" * max(self._width - MARKER_WIDTH, 10), self._style("rule"))
+                    lines.append(rule)
             self._heads[item_id] = lines
         return lines
 
@@ -324,6 +442,8 @@ class CommentView(ScrollView, can_focus=True):
         """Lines of a row: header, body, one blank line between rows. Counted on the plain
         text (``line_count``), so laying out a thread wraps nothing but the rows on screen."""
         height = self._heights.get(item_id)
+        if height is None and self._folded_chain(item_id):
+            height = self._heights[item_id] = 1  # one line, no gap: the chain reads as a list
         if height is None:
             width = self._text_width(item_id)
             height = line_count(self._head_text(item_id).plain, width) + 1
@@ -389,6 +509,8 @@ class CommentView(ScrollView, can_focus=True):
     def watch_cursor(self, old: int | None, new: int | None) -> None:
         if new is None:
             return
+        if new != self._keep_context:
+            self._keep_context = None  # the reader moved on: loads no longer re-scroll
         self.scroll_to_cursor()
         self.refresh()
         self.post_message(self.CursorMoved(new))
@@ -403,13 +525,60 @@ class CommentView(ScrollView, can_focus=True):
         region = Region(0, top, self._width, min(height, self.scrollable_content_region.height))
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
+    def _scroll_to_context(self, item_id: int) -> None:
+        """Show a comment with as much of what is above it (its ancestors, in a subthread)
+        as fits: the whole comment at the bottom of the pane when it fits, else its start
+        under the last lines of its parent."""
+        if item_id not in self._index:
+            return
+        top = self._offsets[self._index[item_id]]
+        screen = self.scrollable_content_region.height
+        above = max(CONTEXT_LINES, screen - self._height(item_id))
+        above = max(0, min(above, screen - 1))
+        self.scroll_to(y=max(0, top - above), animate=False, immediate=True, force=True)
+
+    def _land(self, item_id: int) -> None:
+        """Arrive at a deep link: its subthread, under the story and every ancestor in full
+        (the tree's own indents), scrolled so the conversation above it shows."""
+        assert self.thread is not None
+        self._landing = None
+        self.thread.set_collapsed(item_id, False)
+        self._set_scope(item_id, "context")
+        self.cursor = item_id
+        self._keep_context = item_id
+        self._scroll_to_context(item_id)
+        note = self.context_note(item_id)
+        if note:
+            self.post_message(self.Notice(f"{note} · u shows the whole thread"))
+
+    def context_note(self, item_id: int) -> str | None:
+        """``depth 7 of 9 · 3 ancestors above``: how deep a comment is, how deep its replies
+        go, and how many of its ancestors show on screen above it now."""
+        thread = self.thread
+        if thread is None or item_id not in self._index or item_id == thread.root_id:
+            return None
+        top = self._offsets[self._index[item_id]]
+        y = round(self.scroll_y)
+        ancestors = thread.ancestors(item_id)[1:]  # the story is not a comment above
+        shown = sum(
+            1
+            for a in ancestors
+            if a in self._index
+            and self._offsets[self._index[a]] < top
+            and self._offsets[self._index[a]] + self._height(a) > y
+        )
+        depth = thread.depth_of[item_id]
+        deepest = thread.deepest_below(item_id)
+        return f"depth {depth} of {deepest} · {plural(shown, 'ancestor')} above"
+
     def move_to(self, item_id: int) -> None:
         """Focus an item, expanding collapsed ancestors (and leaving a subthread that does
         not hold it) so it can be seen."""
         thread = self.thread
         if thread is None or item_id not in thread:
             return
-        if self.scope is not None and self.scope not in (item_id, *thread.ancestors(item_id)):
+        in_scope = self.scope in (item_id, *thread.ancestors(item_id))
+        if self.scope is not None and not in_scope and item_id not in self._chain_set:
             self._set_scope(None)
         self._collapse(lambda thread: thread.reveal(item_id))
         if self._layout_version != thread.version or item_id not in self._index:
@@ -423,27 +592,54 @@ class CommentView(ScrollView, can_focus=True):
                 self.post_message(self.Notice(missing))
             return
         if self.cursor is not None and item_id != self.cursor:
-            self._back.append((self.cursor, self.scope))
-            self._forward.clear()
+            self._remember()
+        if item_id == self._landing:
+            self._land(item_id)
+            return
         self.move_to(item_id)
 
+    def _here(self) -> Place | None:
+        if self.cursor is None:
+            return None
+        return Place(
+            self.cursor, self.scope, self.scope_mode, frozenset(self._chain_open), self.scroll_y
+        )
+
+    def _remember(self) -> None:
+        """Put the current place on the back history (a new jump forgets forward)."""
+        here = self._here()
+        if here is not None:
+            self._back.append(here)
+            self._forward.clear()
+
     def _go(self, place: Place) -> None:
-        cursor, scope = place
-        self._set_scope(scope)
-        self.move_to(cursor)
+        """Return to a history entry: the same subthread and chain, the same comment, and
+        the scroll it had (when that still shows the comment)."""
+        self._set_scope(place.scope, place.mode)
+        if place.chain_open != self._chain_open:
+            for item_id in self._chain_open ^ place.chain_open:
+                self._forget(item_id)
+            self._chain_open = set(place.chain_open)
+            self._relayout()
+        self.move_to(place.cursor)
+        if place.scroll is not None and self.cursor == place.cursor:
+            self.scroll_to(y=place.scroll, animate=False, immediate=True, force=True)
+            self.scroll_to_cursor()
 
     def action_back(self) -> None:
-        if not self._back or self.cursor is None:
+        here = self._here()
+        if not self._back or here is None:
             self.post_message(self.BackPastThread())
             return
-        self._forward.append((self.cursor, self.scope))
+        self._forward.append(here)
         self._go(self._back.pop())
 
     def action_forward(self) -> None:
-        if not self._forward or self.cursor is None:
+        here = self._here()
+        if not self._forward or here is None:
             self.post_message(self.Notice("Nothing to go forward to"))
             return
-        self._back.append((self.cursor, self.scope))
+        self._back.append(here)
         self._go(self._forward.pop())
 
     # -- moves ----------------------------------------------------------------------------
@@ -510,6 +706,10 @@ class CommentView(ScrollView, can_focus=True):
             return
         before = set(thread.collapsed)
         change(thread)
+        if self.scope is not None:
+            # The ancestors above a subthread stay open in the model: the reader sees them,
+            # and a cursor on the subthread must stay among the thread's rows.
+            thread.reveal(self.scope)
         touched = before ^ thread.collapsed
         self.post_message(self.Notice(_fold_notice(thread, before, touched)))
         if not touched:
@@ -535,8 +735,34 @@ class CommentView(ScrollView, can_focus=True):
         self._collapse(lambda thread: thread.set_collapsed(item_id, collapsed))
 
     def action_toggle(self) -> None:
-        if self.thread is not None and self.cursor is not None:
+        if self.thread is None or self.cursor is None:
+            return
+        if self.cursor in self._chain_set:
+            self.toggle_chain(self.cursor)
+        else:
             self.set_collapsed(self.cursor, not self.thread.is_collapsed(self.cursor))
+
+    def toggle_chain(self, item_id: int) -> None:
+        """Show an ancestor above the subthread in full, or fold it back to one line,
+        keeping the cursor where it is on screen."""
+        if item_id not in self._chain_set:
+            return
+        opened = item_id not in self._chain_open
+        if opened:
+            self._chain_open.add(item_id)
+        else:
+            self._chain_open.discard(item_id)
+        self._forget(item_id)
+        row = self._index.get(self.cursor) if self.cursor is not None else None
+        screen_y = self._offsets[row] - round(self.scroll_y) if row is not None else None
+        self._relayout()
+        if screen_y is not None and self.cursor in self._index:
+            self.set_scroll(None, max(0, self._offsets[self._index[self.cursor]] - screen_y))
+        self.scroll_to_cursor()
+        self.refresh()
+        self.post_message(
+            self.Notice("Ancestor shown in full" if opened else "Ancestor folded to one line")
+        )
 
     def action_collapse_siblings(self) -> None:
         cursor = self.cursor
@@ -565,24 +791,30 @@ class CommentView(ScrollView, can_focus=True):
 
     # -- subthreads -----------------------------------------------------------------------
     def action_focus_subthread(self) -> None:
-        """Show only the focused comment and its replies."""
+        """Show only the focused comment and its replies, under its ancestors folded to one
+        line each (space opens one), so the subthread keeps where it came from."""
         if self.thread is None or self.cursor is None or self.cursor == self.thread.root_id:
             return
-        self._back.append((self.cursor, self.scope))
-        self._forward.clear()
+        self._remember()
         self.thread.set_collapsed(self.cursor, False)
-        self._set_scope(self.cursor)
+        self._set_scope(self.cursor, "focus")
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.cursor = self.scope
 
-    def _set_scope(self, scope: int | None) -> None:
-        """Show the subthread of ``scope`` (None: the whole thread); indents change, so
-        every row is rebuilt."""
-        if scope != self.scope:
-            self.scope = scope
-            self._forget()
-            self._relayout()
-            self.border_title = self._scope_title()
+    def _set_scope(self, scope: int | None, mode: ScopeMode | None = None) -> None:
+        """Show the subthread of ``scope`` (None: the whole thread) in a mode; indents
+        change, so every row is rebuilt. A deep link's context opens every ancestor."""
+        mode = mode if scope is not None else None
+        if scope == self.scope and mode == self.scope_mode:
+            return
+        self.scope = scope
+        self.scope_mode = mode
+        self._chain_open = set()
+        if scope is not None and mode == "context" and self.thread is not None:
+            self._chain_open = set(self.thread.ancestors(scope))
+        self._forget()
+        self._relayout()
+        self.border_title = self._scope_title()
 
     def _scope_title(self) -> str | None:
         """The mode indicator: which subthread is shown alone, and how to leave it."""
@@ -591,7 +823,12 @@ class CommentView(ScrollView, can_focus=True):
         item = self.thread.items.get(self.scope)
         author = sanitize(item.by) if item is not None and item.by else "?"
         size = self.thread.subtree_size(self.scope)
-        return f"Subthread of {author} ({size} replies) · u leaves"
+        if self.scope_mode == "context":
+            depth = self.thread.depth_of.get(self.scope, 0)
+            deepest = self.thread.deepest_below(self.scope)
+            return f"In context: {author}, depth {depth} of {deepest} · u leaves"
+        above = f" · {plural(len(self._chain), 'ancestor')} above" if self._chain else ""
+        return f"Subthread of {author} ({size} replies){above} · u leaves"
 
     def action_leave_subthread(self) -> None:
         if self.scope is None:
@@ -599,6 +836,67 @@ class CommentView(ScrollView, can_focus=True):
         self._set_scope(None)
         if self.cursor is not None:
             self.move_to(self.cursor)
+
+    # -- reply links ----------------------------------------------------------------------
+    def set_inline_replies(self, shown: bool) -> None:
+        """Show or hide the ``replies(N): >>id`` line under each comment (and the ids and
+        ``{depth}`` marks in headers that let a reader find a ``>>id``)."""
+        if shown == self.inline_replies:
+            return
+        self.inline_replies = shown
+        self._forget()
+        self.thread_changed()
+        self.scroll_to_cursor()
+
+    async def action_toggle_inline_replies(self) -> None:
+        """``i``: replies lines on or off; the choice is remembered across runs."""
+        self.set_inline_replies(not self.inline_replies)
+        self.post_message(
+            self.Notice(
+                "Replies shown under each comment: > then n follows the n-th; i hides them"
+                if self.inline_replies
+                else "Inline replies hidden; i shows them"
+            )
+        )
+        cache = getattr(self.app, "cache", None)
+        if cache is not None:
+            with suppress(CacheError):  # not remembered: the cache's own notice says why
+                await cache.run(
+                    Cache.set_setting, INLINE_REPLIES, "1" if self.inline_replies else "0"
+                )
+
+    def action_follow_reply(self) -> None:
+        """``>``: the next digit n follows the n-th reply of the comment under the cursor."""
+        if self.thread is None or self.cursor is None:
+            return
+        replies = self.thread.children(self.cursor)
+        if not replies:
+            self.post_message(self.Notice("No replies to follow"))
+            return
+        self._follow_pending = True
+        last = min(9, len(replies))
+        which = "1" if last == 1 else f"1-{last}"
+        self.post_message(self.Notice(f"Follow which reply? {which} (R lists them all)"))
+
+    def follow_reply(self, number: int) -> None:
+        """Jump to the n-th reply (from 1) of the comment under the cursor; ``b`` returns."""
+        if self.thread is None or self.cursor is None:
+            return
+        replies = self.thread.children(self.cursor)
+        if not 1 <= number <= len(replies):
+            self.post_message(self.Notice(f"No reply {number}: this comment has {len(replies)}"))
+            return
+        self.jump(replies[number - 1])
+
+    def on_key(self, event: events.Key) -> None:
+        """The digit after ``>``; any other key cancels the follow and does its own job."""
+        if not self._follow_pending:
+            return
+        self._follow_pending = False
+        if event.character and event.character in "123456789":
+            event.stop()
+            event.prevent_default()
+            self.follow_reply(int(event.character))
 
     # -- search ---------------------------------------------------------------------------
     def _plain_text(self, item: Item) -> str:
@@ -657,6 +955,12 @@ class CommentView(ScrollView, can_focus=True):
         return before[-1] if before else targets[-1]
 
     # -- mouse ----------------------------------------------------------------------------
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._keep_context = None  # the reader scrolls: a load no longer moves the view
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._keep_context = None
+
     def on_click(self, event: events.Click) -> None:
         """Click focuses a comment; a click on its marker collapses or expands it."""
         offset = event.get_content_offset(self)
