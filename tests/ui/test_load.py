@@ -9,7 +9,7 @@ from hnterm.widgets.comment_view import CommentView
 from textual import events
 
 from tests.fakehn import FakeHN, generate_thread
-from tests.ui.conftest import wait_loaded
+from tests.ui.conftest import wait_loaded, wait_until
 
 GENERATED = 90_000_000
 
@@ -67,16 +67,16 @@ async def test_keys_are_answered_while_3000_comments_stream_in(tmp_path):
         app = HNApp(Config(api_url=server.url, cache_dir=tmp_path, item=GENERATED))
         async with app.run_test(size=(120, 40)) as pilot:
             view = app.screen.query_one(CommentView)
-            while view.thread is None or len(view.thread) < 50:
-                await pilot.pause(0.02)
+            await wait_until(
+                pilot, lambda: view.thread is not None and len(view.thread) >= 50, "comments"
+            )
             # Post key events straight to the app (Pilot.press waits for an idle app, which
             # a streaming load rarely is) and see each one handled while the load goes on.
             moved_while_loading = 0
             for _ in range(10):
                 before = view.cursor
                 app.post_message(events.Key("j", "j"))
-                while view.cursor == before:
-                    await asyncio.sleep(0.005)
+                await wait_until(pilot, lambda b=before: view.cursor != b, "the key", limit=5)
                 moved_while_loading += app.screen.thread_loading
             assert moved_while_loading >= 5
             await wait_loaded(pilot)

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import io
+import shutil
+from pathlib import Path
 
 import pytest
+from hnterm.app import HNApp
+from hnterm.config import Config
 from hnterm.screens.pick import PickScreen
+from hnterm.storage.cache import Cache
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
 from rich.console import Console
 
 from tests.data import IBM, fixture_items
+from tests.ui.conftest import wait_loaded, wait_until
 
 SIZE = (140, 45)
 ITEMS = fixture_items("unlurker-43727727-ibm-rto")
@@ -27,15 +33,28 @@ def depth_of(item_id: int) -> int:
 DEEPEST = max((i for i in ITEMS.values() if i.type == "comment"), key=lambda i: depth_of(i.id))
 
 
+@pytest.fixture(scope="session")
+def ibm_cache(tmp_path_factory) -> Path:
+    """A cache holding the whole IBM thread, made once: each test reads a copy offline, so
+    walking the thread never waits on sockets."""
+    folder = tmp_path_factory.mktemp("ibm-cache")
+    cache = Cache(folder)
+    cache.put_items(ITEMS.values(), IBM)
+    cache.set_thread_refreshed(IBM)
+    cache.close()
+    return folder
+
+
 @pytest.fixture
-async def reader(make_app):
-    """The app with the IBM thread fully loaded and the comment view focused."""
-    app = make_app(IBM)
+async def reader(ibm_cache, tmp_path):
+    """The app with the IBM thread open (from the cache, offline) and the comments focused."""
+    folder = tmp_path / "cache"
+    shutil.copytree(ibm_cache, folder)
+    app = HNApp(Config(cache_dir=folder, offline=True, item=IBM))
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         view = app.screen.query_one(CommentView)
-        assert len(view.thread) > 300
+        await wait_until(pilot, lambda: view.thread is not None and len(view.thread) > 300, "IBM")
+        await wait_loaded(pilot)
         yield app, pilot, view
 
 
