@@ -263,27 +263,25 @@ class Connection:
 
 def _is_damage(exc: BaseException) -> bool:
     """True for 'file is not a database' and 'database disk image is malformed' errors."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return True
-    text = str(exc)
-    return "malformed" in text or "not a database" in text
+    return _says(exc, ("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "not a database"))
 
 
 def _is_read_only(exc: sqlite3.Error) -> bool:
     """True when SQLite cannot write the file or make its journal (a read-only folder or
     file): 'attempt to write a readonly database', 'unable to open database file'."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
-        return True
-    text = str(exc)
-    return "readonly" in text or "unable to open" in text
+    return _says(exc, ("SQLITE_READONLY", "SQLITE_CANTOPEN"), ("readonly", "unable to open"))
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     """True for 'database is locked': another connection holds the lock we need."""
+    return _says(exc, ("SQLITE_BUSY", "SQLITE_LOCKED"), ("locked",))
+
+
+def _says(exc: BaseException, names: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether a SQLite error is of one of these kinds: by its error name where Python gives
+    it, else by its message."""
     name = getattr(exc, "sqlite_errorname", "") or ""
-    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
+    return name.startswith(names) or any(word in str(exc) for word in words)
 
 
 def _sibling(path: Path, suffix: str) -> Path:
