@@ -190,7 +190,8 @@ async def test_a_save_cut_short_by_quit_resumes_at_the_next_start(make_app, fake
     fake_hn.delay = 0.05  # slow enough that the save is still running at quit
     app = make_app(BIDEN)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.3)
+        view = app.screen.query_one(CommentView)
+        await wait_until(pilot, lambda: view.thread is not None, "the thread to open")
         await pilot.press("s")
         status = app.screen.query_one(StatusLine)
         await wait_until(pilot, lambda: app.screen.saving == BIDEN, "the save to start")

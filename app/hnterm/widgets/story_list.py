@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -23,6 +26,7 @@ LIST_TITLES = {
     "saved": "Saved",
 }
 MORE_THRESHOLD = 5
+StyleOf = Callable[[str], Style]
 EMPTY_HINTS = {
     "saved": "Nothing saved yet. In a thread, s keeps it for offline reading.",
 }
@@ -32,18 +36,30 @@ EMPTY_HINT = "No stories in this list (offline and never fetched?). r retries."
 class StoryList(OptionList):
     """Stories as two-line entries; asks for the next page as the cursor nears the end."""
 
+    COMPONENT_CLASSES = {
+        "story-list--title",
+        "story-list--meta",
+        "story-list--new",
+        "story-list--gone",
+        "story-list--read",
+        "story-list--open",
+    }
+
     BINDINGS = [
-        Binding("enter", "select", "Open"),
-        Binding("slash", "app.search_cache", "Search cache", key_display="/"),
-        Binding("U", "screen.mark_unread", "Mark unread", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("enter", "select", "Open", id="list.select"),
+        Binding(
+            "slash", "app.search_cache", "Search cache", key_display="/", id="list.search_cache"
+        ),
+        Binding("U", "screen.mark_unread", "Mark unread", show=False, id="list.mark_unread"),
+        Binding("j", "cursor_down", "Down", show=False, id="list.cursor_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="list.cursor_up"),
         *(
             Binding(
                 str(n),
                 f"app.show_list('{kind}')",
                 f"{title} stories",
                 show=False,
+                id=f"list.{kind}",
             )
             for n, (kind, title) in enumerate(LIST_TITLES.items(), start=1)
         ),
@@ -96,8 +112,22 @@ class StoryList(OptionList):
 
     def _prompt(self, index: int, story: Item) -> Text:
         return story_prompt(
-            index + 1, story, self.marks.get(story.id), is_open=story.id == self.open_id
+            index + 1,
+            story,
+            self._style,
+            self.marks.get(story.id),
+            is_open=story.id == self.open_id,
         )
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"story-list--{name}", partial=True)
+
+    def notify_style_update(self) -> None:
+        """The theme changed: entries built with the old colours are built again."""
+        super().notify_style_update()
+        for index, item_id in enumerate(self.ids[: self.option_count]):
+            if item_id in self.items:
+                self.replace_option_prompt_at_index(index, self._prompt(index, self.items[item_id]))
 
     def mark_open(self, story_id: int | None) -> None:
         """Mark the story shown in the thread pane (and unmark the one before)."""
@@ -110,7 +140,7 @@ class StoryList(OptionList):
         """An empty list says what would fill it, instead of a blank pane."""
         if not self.ids and not self.option_count:
             hint = EMPTY_HINTS.get(self.kind, EMPTY_HINT)
-            self.add_option(Option(Text(hint, "dim italic"), disabled=True))
+            self.add_option(Option(Text(hint, self._style("gone")), disabled=True))
 
     def forget_mark(self, story_id: int) -> None:
         """Show a story as never read."""
@@ -153,30 +183,34 @@ class StoryList(OptionList):
 
 
 def story_prompt(
-    rank: int, story: Item, mark: ReadMark | None = None, *, is_open: bool = False
+    rank: int,
+    story: Item,
+    style: StyleOf,
+    mark: ReadMark | None = None,
+    *,
+    is_open: bool = False,
 ) -> Text:
     """Two tidy lines whatever the width: the title (with domain), cut with an ellipsis,
-    then rank, score, author, age and comments. A story read before is dimmed and says how
-    many comments arrived since; the story open in the thread pane is marked."""
-    text = Text(style="dim" if mark is not None else "", no_wrap=True, overflow="ellipsis")
+    then rank, score, comments, age and author. A story read before is dimmed and says how
+    many comments arrived since ("+3 new", before the author so a narrow pane keeps it);
+    the story open in the thread pane is marked. Colours come from ``style`` (the theme)."""
+    text = Text(style=style("read") if mark is not None else "", no_wrap=True)
+    text.overflow = "ellipsis"
     if is_open:
-        text.append("▶ ", "bold")
+        text.append("▶ ", style("open"))
     if story.deleted or story.dead:
-        text.append("[deleted]" if story.deleted else "[dead] ", "dim italic")
-    text.append(sanitize(story.title or f"item {story.id}"), "bold")
+        text.append("[deleted] " if story.deleted else "[dead] ", style("gone"))
+    text.append(sanitize(story.title or f"item {story.id}"), style("title"))
     site = domain(story.url)
     if site:
-        text.append(f" ({sanitize(site)})", "dim")
+        text.append(f" ({sanitize(site)})", style("meta"))
     meta = [f"#{rank}"]
     if story.type != "job":
-        meta.append(f"{story.score or 0} pts")
-    if story.type != "job":
-        meta.append(plural(story.descendants or 0, "comment"))
-    meta.append(short_age(story.time))
-    if story.by:
-        meta.append(sanitize(story.by))
-    text.append("\n" + " · ".join(meta), "dim")
+        meta += [f"{story.score or 0} pts", plural(story.descendants or 0, "comment")]
+    text.append("\n" + " · ".join(meta), style("meta"))
     new = mark.new_since(story.descendants) if mark is not None else 0
     if new:
-        text.append(f"  +{new} new", "bold green")
+        text.append(f" +{new} new", style("new"))
+    rest = [short_age(story.time), *([sanitize(story.by)] if story.by else [])]
+    text.append(" · " + " · ".join(rest), style("meta"))
     return text
