@@ -120,7 +120,12 @@ class StoryList(OptionList):
         )
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"story-list--{name}", partial=True)
+        """A theme colour; none yet before the stylesheet reaches the widget (entries are
+        rebuilt then, in ``notify_style_update``)."""
+        try:
+            return self.get_component_rich_style(f"story-list--{name}", partial=True)
+        except KeyError:
+            return Style.null()
 
     def notify_style_update(self) -> None:
         """The theme changed: entries built with the old colours are built again."""
