@@ -40,8 +40,9 @@ class HNApp(App[None]):
     SUB_TITLE = "Hacker News"
     CSS_PATH = [styles_dir() / "app.tcss"]
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("F", "search_hn", "Search all of HN", show=False, id="app.search_hn"),
     ]
 
     def __init__(
@@ -71,6 +72,27 @@ class HNApp(App[None]):
         self._ui_loop = asyncio.get_running_loop()
         if self.config.cache_max_bytes:
             self.enforce_cache_cap(self.config.cache_max_bytes)
+        self.apply_preferences()
+
+    @work(group="preferences")
+    async def apply_preferences(self) -> None:
+        """The config's keys and themes, the theme last chosen; what was wrong, said."""
+        from hnterm import preferences  # kept here: app.py is shared
+
+        groups = {title.lower(): bindings for title, bindings in self.binding_groups()}
+        problems = [*self.config.problems, *preferences.apply(self, groups)]
+        for problem in problems:
+            self.notify(problem, title="Config", severity="warning", markup=False, timeout=15)
+        await preferences.restore_theme(self)
+
+    def binding_groups(self) -> list[tuple[str, list[Binding]]]:
+        """Every place's keys, as the help screen lists them (before any remapping)."""
+        return [
+            ("Everywhere", list(self.BINDINGS)),
+            ("Reading view", list(MainScreen.BINDINGS)),
+            ("Story list", list(StoryList.BINDINGS)),
+            ("Comments", list(CommentView.BINDINGS)),
+        ]
 
     def cache_problem(self, problem: str) -> None:
         """A cache problem, said once when it first appears (the reader goes on). Called
@@ -121,16 +143,11 @@ class HNApp(App[None]):
             screen.query_one(StoryList).focus()
 
     def action_help(self) -> None:
-        self.push_screen(
-            HelpScreen(
-                [
-                    ("Everywhere", list(self.BINDINGS)),
-                    ("Reading view", list(MainScreen.BINDINGS)),
-                    ("Story list", list(StoryList.BINDINGS)),
-                    ("Comments", list(CommentView.BINDINGS)),
-                ]
-            )
-        )
+        from hnterm.preferences import remapped
+
+        keymap = self.config.keys
+        groups = [(title, remapped(keys, keymap)) for title, keys in self.binding_groups()]
+        self.push_screen(HelpScreen(groups))
 
     def action_search_cache(self) -> None:
         """Search everything cached; the chosen item opens in its thread."""
@@ -144,6 +161,23 @@ class HNApp(App[None]):
                 screen.query_one(CommentView).focus()
 
         self.push_screen(CacheSearchScreen(self.cache.search), chosen)
+
+    def action_search_hn(self) -> None:
+        """Search all of HN (Algolia); the chosen item opens here, and ``b`` comes back."""
+        from hnterm.screens.hn_search import HNSearchScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+
+        def chosen(item_id: int | None) -> None:
+            if item_id is not None:
+                screen.open_item(item_id, remember=True)
+                screen.query_one(CommentView).focus()
+
+        config = self.config
+        search = HNSearchScreen(self.source, config.search_url, deadline=config.deadline)
+        self.push_screen(search, chosen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Keys" panel would sit beside our own help, and its "Screenshot" writes
@@ -166,5 +200,8 @@ class HNApp(App[None]):
             )
         yield SystemCommand(
             "Search cache", "Full-text search of everything read", self.action_search_cache
+        )
+        yield SystemCommand(
+            "Search all of HN", "hn.algolia.com, as you type", self.action_search_hn
         )
         yield SystemCommand("Help: every key", "What each key does", self.action_help)

@@ -12,11 +12,16 @@ import argparse
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
-from hnterm.commands import cache, dump, parse_item, search
-from hnterm.config import API_ENV, CACHE_MAX_ENV, Config
+from hnterm.commands import account, cache, drafts, dump, parse_item, search, user
+from hnterm.commands import config as config_command
+from hnterm.commands import sync as sync_command
+from hnterm.config import API_ENV, CACHE_MAX_ENV, CONFIG_ENV, Config, load_file
 from hnterm.storage.paths import CACHE_ENV
 
-COMMANDS = {"dump": dump, "search": search, "cache": cache}
+COMMANDS = {"dump": dump, "search": search, "cache": cache, "user": user, "config": config_command}
+COMMANDS |= {"login": account.login, "logout": account.logout, "whoami": account.whoami}
+COMMANDS["drafts"] = drafts
+COMMANDS["sync"] = sync_command
 
 DESCRIPTION = """\
 A fast terminal reader for Hacker News threads.
@@ -32,7 +37,9 @@ the story list, enter opens a story, : opens any item, j/k move, space collapses
 environment:
   {API_ENV}       API base URL (like --api-url)
   {CACHE_ENV}     cache folder (like --cache-dir)
-  {CACHE_MAX_ENV}  cache size cap in MB (like --cache-max-mb)"""
+  {CACHE_MAX_ENV}  cache size cap in MB (like --cache-max-mb)
+  {CONFIG_ENV}        the config file (default: config.toml in the platform config folder;
+                       `hnterm config` shows where, and every setting with its origin)"""
 
 
 def global_options() -> argparse.ArgumentParser:
@@ -128,13 +135,14 @@ def with_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
 
 
 def config_of(args: argparse.Namespace) -> Config:
-    """Flags win over environment variables, which win over defaults."""
+    """Flags win over environment variables, which win over the config file, then defaults."""
     return Config.build(
         api_url=getattr(args, "api_url", None),
         cache=getattr(args, "cache_dir", None),
         offline=getattr(args, "offline", False),
         item=getattr(args, "item", None),
         cache_max_mb=getattr(args, "cache_max_mb", None),
+        file=load_file(),
     )
 
 
@@ -145,7 +153,9 @@ def run(argv: list[str]) -> int:
     except SystemExit as exc:  # --help (0) or a usage error (2): the code, not an exit
         return exc.code if isinstance(exc.code, int) else 2
     config = config_of(args)
-    if args.command in COMMANDS:
+    if args.command in COMMANDS:  # the reader shows these as notifications instead
+        for problem in config.problems:
+            print(f"hnterm: {problem}", file=sys.stderr)
         return COMMANDS[args.command].run(args, config)
     return open_reader(config)
 

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import aclosing, suppress
 from typing import Any, TypeVar
 
+from hnterm.hn.models import Item
 from hnterm.source import Source, StoryIds, ThreadUpdate
 
 T = TypeVar("T")
@@ -124,6 +125,9 @@ class ThreadedSource:
 
     async def resolve_root(self, item_id: int) -> int:
         return await self.network.call(self.source.resolve_root(item_id))
+
+    async def poll_thread(self, root_id: int, known: dict[int, Item]) -> ThreadUpdate:
+        return await self.network.call(self.source.poll_thread(root_id, known))
 
     def stories(self, ids: list[int]) -> AsyncIterator[list[Any]]:
         return self.network.stream(self.source.stories(ids), merge=lambda a, b: [*a, *b])

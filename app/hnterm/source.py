@@ -295,6 +295,50 @@ class Source:
             return f"not saved: {exc}"
         return None
 
+    async def poll_thread(self, root_id: int, known: dict[int, Item]) -> ThreadUpdate:
+        """One live poll of an open thread: what changed since ``known`` (the items shown).
+
+        Asks ``updates.json`` which items changed lately and refetches those of the thread
+        and the root (which every new comment changes), then every kid not seen yet with its
+        replies. Only items that differ from ``known`` are returned, stored as they come.
+        """
+        update = ThreadUpdate([], from_cache=False, done=True)
+        if self.client is None:
+            return update
+        changed = {root_id} | await self._changed_lately(known)
+        fetched = await self._fetch(sorted(changed), follow=False)
+        fresh = [item for item in fetched if known.get(item.id) != item]
+        kids = {kid for item in fetched for kid in item.kids if kid not in known}
+        replies = await self._fetch(sorted(kids), follow=True) if kids else []
+        update.items = fresh = fresh + replies
+        update.fetched = len(fetched) + len(replies)
+        update.offline = self.network_down
+        if fresh:
+            self.cache.submit(Cache.put_items, fresh, root_id)
+        return update
+
+    async def _changed_lately(self, known: dict[int, Item]) -> set[int]:
+        """Ids of the thread that ``updates.json`` lists; none if it cannot say."""
+        assert self.client is not None
+        try:
+            updates = await self.client.get_json("updates.json")
+        except HNError:
+            return set()
+        ids = updates.get("items") if isinstance(updates, dict) else None
+        if not isinstance(ids, list):
+            return set()
+        return {i for i in ids if isinstance(i, int) and i in known}
+
+    async def _fetch(self, ids: list[int], *, follow: bool) -> list[Item]:
+        assert self.client is not None
+        items: list[Item] = []
+        async for batch in stream_items(
+            self.client.item, ids, concurrency=self.concurrency, follow=follow
+        ):
+            self._saw(batch)
+            items += batch.items
+        return items
+
     def _saw(self, batch: Batch) -> None:
         """Track reachability: any answer clears ``network_down``; a load that got nothing
         but network errors sets it."""

@@ -231,6 +231,7 @@ class FakeHN:
         self.lists: dict[str, list[int]] = derive_lists(items)
         self.users: dict[str, dict] = {}
         self.maxitem: int | None = None  # None: the largest loaded id
+        self.updated_items: list[int] = []  # what /v0/updates.json lists as changed lately
         self.delay = delay
         self.tls = tls
         self.connect_delay = connect_delay
@@ -532,7 +533,7 @@ class FakeHN:
         if route == "user":
             return self.users.get(name.partition("/")[2])
         if route == "updates":
-            return {"items": [], "profiles": []}
+            return {"items": list(self.updated_items), "profiles": []}
         return _NOT_FOUND_OBJ
 
     def _render(self, route: str, name: str, item_id: int | None) -> tuple[int, bytes]:

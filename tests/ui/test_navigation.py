@@ -133,24 +133,6 @@ async def test_collapse_siblings_all_depth_and_close_thread(reader):
     assert len(thread.rows()) == len(thread) + 1
 
 
-async def test_context_of_the_deepest_comment_lists_ancestors_in_order(reader):
-    app, pilot, view = reader
-    view.jump(DEEPEST.id)
-    await pilot.pause()
-    assert view.cursor == DEEPEST.id
-    await pilot.press("a")
-    await pilot.pause()
-    assert isinstance(app.screen, PickScreen)
-    chain = [value for value, _ in app.screen.choices]
-    assert chain == [str(i) for i in [*view.thread.ancestors(DEEPEST.id), DEEPEST.id]]
-    assert chain[0] == str(IBM) and len(chain) == 18
-    await pilot.press("3")
-    await pilot.pause()
-    assert view.cursor == int(chain[2])
-    await pilot.press("b")
-    assert view.cursor == DEEPEST.id
-
-
 async def test_replies_list_jumps_to_a_reply(reader):
     app, pilot, view = reader
     thread = view.thread

@@ -29,3 +29,35 @@ def test_help_screen(snap_compare, make_app, fake_hn):
     fake_hn.lists["topstories"] = [IBM]
     app = make_app()
     assert snap_compare(app, terminal_size=SIZE, run_before=loaded, press=["question_mark"])
+
+
+IBM_DEEPEST = 43732616  # 17 levels down
+
+
+async def at_the_deepest_comment(pilot) -> None:
+    """The IBM thread loaded, the cursor on its deepest comment (a jump, not a deep link)."""
+    from hnterm.widgets.comment_view import CommentView
+
+    await wait_loaded(pilot)
+    pilot.app.screen.query_one(CommentView).jump(IBM_DEEPEST)
+    await pilot.pause()
+
+
+def test_context_view_of_the_deepest_comment(snap_compare, make_app, fake_hn):
+    fake_hn.lists["topstories"] = [BIDEN, IBM]
+    app = make_app(IBM)
+    assert snap_compare(app, terminal_size=SIZE, run_before=at_the_deepest_comment, press=["a"])
+
+
+# The two below hide the story list (w) first: they are about the comment pane alone.
+def test_inline_reply_links(snap_compare, make_app, fake_hn):
+    fake_hn.lists["topstories"] = [BIDEN, IBM]
+    app = make_app(IBM)
+    keys = ["w", "j", "J", "i"]
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded, press=keys)
+
+
+def test_deep_link_lands_in_context_at_80x24(snap_compare, make_app, fake_hn):
+    fake_hn.lists["topstories"] = [BIDEN, IBM]
+    app = make_app(IBM_DEEPEST)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=loaded, press=["w"])

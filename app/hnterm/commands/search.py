@@ -13,6 +13,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from hnterm.commands import search_online
 from hnterm.config import Config
 from hnterm.hn.format import plural, short_age
 from hnterm.storage.cache import DB_NAME, Cache, SearchHit
@@ -35,18 +36,21 @@ HELP = "full-text search of everything cached"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = "Full-text search of every story and comment in the local cache."
-    parser.epilog = SYNTAX
+    parser.epilog = f"{SYNTAX}\n\n{search_online.ONLINE_SYNTAX}"
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("query", nargs="+", metavar="QUERY", help="what to look for")
     parser.add_argument(
         "--limit", type=_positive, default=20, metavar="N", help="show at most N hits (20)"
     )
     parser.add_argument("--json", action="store_true", help="print hits as a JSON array")
+    search_online.configure(parser)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
     """Print the hits; 0 even when there are none, 2 for a bad command line."""
     query = join_query(args.query)
+    if args.online:
+        return search_online.run(args, config, query)
     parsed = parse_query(query)
     if parsed.empty:
         print(f"hnterm search: nothing to search for in {query!r}", file=sys.stderr)

@@ -21,6 +21,7 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from hnterm.hn.models import Item, is_item_id, parse_item
+from hnterm.hn.users import User, is_username, parse_user
 
 if TYPE_CHECKING:
     import aiohttp
@@ -88,6 +89,12 @@ class HNClient:
         if not is_item_id(item_id):
             return None
         return parse_item(await self.get_json(f"item/{item_id}.json"), expected_id=item_id)
+
+    async def user(self, name: str) -> User | None:
+        """A user's profile, or None when there is no such user (``null``) or no usable one."""
+        if not is_username(name):
+            return None
+        return parse_user(await self.get_json(f"user/{name}.json"), expected=name)
 
     async def story_ids(self, kind: str) -> list[int]:
         """Ids of a story list ('top', 'new', 'best', 'ask', 'show', 'job')."""

@@ -31,6 +31,10 @@ class Thread:
         self.seen: frozenset[int] | None = None
         self.refreshed: float | None = None
         self.saved = False  # kept for offline reading (shown in the header)
+        # Your HN account's marks, read from HN's pages (``hnterm.web``): items you voted,
+        # and comments you posted from here. Shown in the comment header.
+        self.voted: set[int] = set()
+        self.mine: set[int] = set()
 
     # -- building -------------------------------------------------------------------------
     @property

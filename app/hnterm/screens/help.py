@@ -51,4 +51,6 @@ _KEY_NAMES = {
     "slash": "/",
     "full_stop": ".",
     "comma": ",",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
 }

@@ -20,6 +20,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
+from hnterm import layout, live
 from hnterm.browser import browser_available
 from hnterm.hn.client import HNError
 from hnterm.hn.format import hn_item_of, item_url, plural
@@ -27,6 +28,7 @@ from hnterm.hn.models import is_item_id
 from hnterm.hn.text import html_to_plain, is_safe_url, sanitize
 from hnterm.hn.thread import Thread
 from hnterm.network_thread import ThreadedSource
+from hnterm.screens.account import ACCOUNT_BINDINGS, AccountActions
 from hnterm.screens.open_item import OpenItemScreen
 from hnterm.screens.pick import PickScreen
 from hnterm.source import PAGE_SIZE, ThreadUpdate
@@ -37,17 +39,37 @@ from hnterm.widgets.status_line import StatusLine
 from hnterm.widgets.story_list import LIST_TITLES, StoryList
 
 
-class MainScreen(Screen[None]):
+class MainScreen(AccountActions, Screen[None]):
     """Story list + thread."""
 
     BINDINGS = [
-        Binding("r", "reload", "Reload", show=False),
-        Binding("s", "save", "Save"),
-        Binding("S", "unsave", "Remove from Saved", show=False),
-        Binding("colon", "open_prompt", "Open item", key_display=":", show=False),
-        Binding("w", "toggle_list", "Hide/show the story list", show=False),
-        Binding("tab", "switch_pane", "Switch pane", show=False),
-        Binding("escape", "close_search", "Close the search", show=False),
+        Binding("r", "reload", "Reload", show=False, id="main.reload"),
+        Binding("s", "save", "Save", id="main.save"),
+        Binding("S", "unsave", "Remove from Saved", show=False, id="main.unsave"),
+        Binding(
+            "colon", "open_prompt", "Open item", key_display=":", show=False, id="main.open_prompt"
+        ),
+        Binding("w", "toggle_list", "Hide/show the story list", show=False, id="main.toggle_list"),
+        Binding("tab", "switch_pane", "Switch pane", show=False, id="main.switch_pane"),
+        Binding("escape", "close_search", "Close the search", show=False, id="main.close_search"),
+        Binding(
+            "left_curly_bracket",
+            "resize_list(-1)",
+            "Narrower story list (remembered)",
+            key_display="{",
+            show=False,
+            id="main.narrow_list",
+        ),
+        Binding(
+            "right_curly_bracket",
+            "resize_list(1)",
+            "Wider story list (remembered)",
+            key_display="}",
+            show=False,
+            id="main.widen_list",
+        ),
+        Binding("p", "profile", "Author's profile", show=False, id="main.profile"),
+        *ACCOUNT_BINDINGS,  # v m e: your HN account (screens/account.py)
     ]
 
     NETWORK_RETRY_SECONDS = 20.0
@@ -62,6 +84,7 @@ class MainScreen(Screen[None]):
         self.saving: int | None = None  # the thread a save is downloading
         # Threads left by opening another item (``:``, an HN link): ``b`` returns to them.
         self.thread_history: list[tuple[int, int | None]] = []
+        self.live: live.LiveThread | None = None  # polls the open thread (hnterm.live)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,6 +103,8 @@ class MainScreen(Screen[None]):
             self.open_item(self.start_item)
             self.query_one(CommentView).focus()
         self.restore_state()
+        self.live = live.start(self)
+        self.run_worker(layout.restore(self), group="restore-layout")
 
     @work(group="restore")
     async def restore_state(self) -> None:
@@ -225,6 +250,8 @@ class MainScreen(Screen[None]):
             return
         if len(thread) == 0 and _expected(thread) > 0:
             return  # nothing was shown: the story stays unread
+        if item_id != root_id and not force and (note := view.context_note(item_id)):
+            self.status.show(f"{note} · u shows the whole thread")  # a deep link landed
         await self._remember_read(thread)
         # A thread's thousands of objects live as long as it is open: take them out of the
         # garbage collector's passes, which otherwise stall a key press now and then
@@ -302,17 +329,21 @@ class MainScreen(Screen[None]):
             self.status.show(f"Story · {len(thread)} comments")
             return
         replies = len(thread.children(event.item_id))
+        rows = thread.rows()
         parts = [
-            f"Comment {thread.rows().index(event.item_id)} of {len(thread.rows()) - 1} shown",
             f"depth {thread.depth_of[event.item_id]}",
             plural(replies, "direct reply", "direct replies"),
         ]
+        if event.item_id in rows:  # not when an ancestor line of a focused subthread
+            parts.insert(0, f"Comment {rows.index(event.item_id)} of {len(rows) - 1} shown")
         matches = self.query_one(CommentView).matches
         if event.item_id in matches:
             parts.append(f"match {matches.index(event.item_id) + 1} of {len(matches)}")
         if thread.is_new(event.item_id):  # only then walk the thread for the count
             new = thread.new_ids()
             parts.append(f"new comment {new.index(event.item_id) + 1} of {len(new)}")
+        if self.live is not None and (arrived := self.live.summary(thread.root_id)):
+            parts.append(arrived)
         self.status.show(" · ".join(parts))
 
     # -- requests from the comment view ---------------------------------------------------
@@ -530,6 +561,26 @@ class MainScreen(Screen[None]):
                 self.query_one(CommentView).focus()
 
         self.app.push_screen(OpenItemScreen(), chosen)
+
+    def action_profile(self, name: str | None = None) -> None:
+        """The profile of ``name``, or of the author under the cursor; the submission chosen
+        there opens in its thread, and ``b`` comes back."""
+        from hnterm.screens.profile import ProfileScreen, author_under_cursor  # main.py is shared
+
+        name = name or author_under_cursor(self)
+        if not name:
+            self.status.show("No author here (deleted, or nothing under the cursor)")
+            return
+
+        def chosen(item_id: int | None) -> None:
+            if item_id is not None:
+                self.open_item(item_id, remember=True)
+                self.query_one(CommentView).focus()
+
+        self.app.push_screen(ProfileScreen(self.source, name), chosen)
+
+    async def action_resize_list(self, step: int) -> None:
+        await layout.resize(self, step)
 
     async def action_toggle_list(self) -> None:
         """Hide the story list for full-width reading, or show it again (remembered)."""

@@ -10,8 +10,10 @@ what the user should know.
 from __future__ import annotations
 
 from hnterm.storage.connection import BUSY_TIMEOUT, DB_NAME, CacheError, write_failure
+from hnterm.storage.drafts import Drafts
 from hnterm.storage.housekeeping import CacheStats, Housekeeping
 from hnterm.storage.migrations import SCHEMA_VERSION
+from hnterm.storage.profiles import Profiles
 from hnterm.storage.records import Cached
 from hnterm.storage.search import Search, SearchHit
 
@@ -28,5 +30,6 @@ __all__ = [
 ]
 
 
-class Cache(Housekeeping, Search):
-    """Items, threads, story lists, saved threads, settings and read state in one file."""
+class Cache(Housekeeping, Search, Profiles, Drafts):
+    """Items, threads, story lists, saved threads, settings, read state and user profiles
+    in one file."""

@@ -57,8 +57,33 @@ CREATE TABLE IF NOT EXISTS pending_saves (
 );
 """
 
+# Version 4: user profiles (``hnterm.storage.profiles``), kept like items with their fetch time.
+SCHEMA_V4 = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    json TEXT NOT NULL,
+    fetched REAL NOT NULL
+);
+"""
+
+# Version 5: reply drafts (``hnterm.storage.drafts``), kept as typed until HN takes them.
+SCHEMA_V5 = """
+CREATE TABLE IF NOT EXISTS drafts (
+    parent INTEGER PRIMARY KEY,
+    root INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    updated REAL NOT NULL,
+    error TEXT
+);
+"""
+
 # (version reached, statements): applied in order to any cache below that version.
-STEPS: tuple[tuple[int, str], ...] = ((2, SCHEMA_V1 + SCHEMA_V2), (3, SCHEMA_V3))
+STEPS: tuple[tuple[int, str], ...] = (
+    (2, SCHEMA_V1 + SCHEMA_V2),
+    (3, SCHEMA_V3),
+    (4, SCHEMA_V4),
+    (5, SCHEMA_V5),
+)
 SCHEMA_VERSION = STEPS[-1][0]
 
 

@@ -104,6 +104,8 @@ def comment_header(
             text.append(" OP", style("op"))
         if item.dead:
             text.append(" [dead]", style("gone"))
+    if item.id in thread.mine or item.id in thread.voted:  # your HN account's marks
+        text.append(" (you)" if item.id in thread.mine else " ▲ voted", style("new"))
     if thread.is_new(item.id):
         text.append(" new", style("new"))
     meta = f"  {age(item.time)}"
@@ -146,7 +148,7 @@ def chain_line(thread: Thread, item: Item, style: StyleOf) -> Text:
         return text
     text.append(sanitize(item.by or "?"), style("author"))
     text.append(f" {age(item.time)} · ", style("meta"))
-    text.append(render_html(item.text).text.plain.replace("\n", " ") if item.text else "")
+    text.append(" ".join(render_html(item.text).text.plain.split()) if item.text else "")
     return text
 
 

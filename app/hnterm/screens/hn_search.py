@@ -1,0 +1,104 @@
+"""Search all of HN (the Algolia search API) as you type; a result opens in hnterm.
+
+Like the cache search: debounced, and a newer query cancels the one running (latest wins).
+The search runs on the app's network loop, with a client of its own that closes with the
+screen. Offline, or when the API fails, the local cache is searched and the title says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+
+from hnterm.hn.algolia import SearchClient, parse_search
+from hnterm.network_thread import ThreadedSource
+from hnterm.online_search import search_everywhere
+from hnterm.screens.cache_search import DEBOUNCE, hit_option
+
+TITLE = "Search all of HN: words, by:author, type:story|comment, points:N"
+
+
+class HNSearchScreen(ModalScreen[int | None]):
+    """Returns the id of the chosen story or comment, or None."""
+
+    DEFAULT_CSS = """
+    HNSearchScreen { align: center middle; }
+    #hn-search-body {
+        width: 85%; max-width: 120; height: 80%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    #hn-search-title { color: $accent; text-style: bold; }
+    #hn-search-results { height: 1fr; border: none; text-wrap: nowrap; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Close"),
+        Binding("down", "results", "Results", show=False),
+    ]
+
+    def __init__(self, source: ThreadedSource, search_url: str, *, deadline: float = 15.0):
+        super().__init__()
+        self.source = source
+        self.client = None if source.offline else SearchClient(search_url, deadline=deadline)
+        self.searches = 0  # finished searches, for tests and the title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="hn-search-body"):
+            yield Label(Text(TITLE), id="hn-search-title")
+            yield Input(placeholder="search all of Hacker News", id="hn-search-input")
+            yield OptionList(id="hn-search-results")
+
+    @on(Input.Changed)
+    def query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @work(exclusive=True, group="hn-search")
+    async def run_search(self, text: str) -> None:
+        """Debounced; cancelling this (a newer query) cancels the request on the network loop."""
+        results = self.query_one(OptionList)
+        title = self.query_one("#hn-search-title", Label)
+        query = parse_search(text, per_page=30)
+        if query.empty:
+            results.clear_options()
+            title.update(Text(TITLE))
+            return
+        await asyncio.sleep(DEBOUNCE)
+        found = await self.source.network.call(
+            search_everywhere(self.client, self.source.cache, query)
+        )
+        results.clear_options()
+        results.add_options(hit_option(hit) for hit in found.hits)
+        if found.note:
+            title.update(Text(f"{found.note} ({len(found.hits)})", "yellow"))
+        elif not found.hits:
+            title.update(Text(f"Nothing on HN matches {text!r}"))
+        else:
+            title.update(Text(f"{TITLE} · {found.total:,} matches"))
+        self.searches += 1
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            results.highlighted = results.highlighted or 0
+            results.action_select()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id) if event.option.id else None)
+
+    def action_results(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.source.network.call(self.client.aclose())

@@ -1,0 +1,115 @@
+"""Where the HN session cookie is kept: the system keyring, else a 0600 file.
+
+Only the ``user`` cookie is kept, never the password (the cookie also names the user: HN's is
+``NAME&HASH``). The keyring is tried first through the ``keyring`` library; where it has no
+working backend (a server, CI) the cookie goes to ``session`` in the config folder
+(platformdirs' user config dir, or ``$HNTERM_CONFIG_DIR``), created readable by the owner
+alone. ``save`` says which was used so the user knows where their session lives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+CONFIG_ENV = "HNTERM_CONFIG_DIR"
+SERVICE = "hnterm"
+KEY = "hn-session"
+FILE_NAME = "session"
+
+
+def config_dir() -> Path:
+    """``$HNTERM_CONFIG_DIR``, else the platform's config folder for hnterm."""
+    value = os.environ.get(CONFIG_ENV)
+    if value:
+        return Path(value).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("hnterm", appauthor=False)
+
+
+def _keyring():
+    """The keyring module when it has a backend that can store secrets, else None."""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return None
+    try:
+        backend = keyring.get_keyring()
+    except Exception:  # a broken keyring configuration is no keyring
+        return None
+    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 0) <= 0:
+        return None
+    return keyring
+
+
+class SessionStore:
+    """Load, save and forget the session cookie."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory if directory is not None else config_dir()
+
+    @property
+    def path(self) -> Path:
+        return self.directory / FILE_NAME
+
+    def save(self, cookie: str) -> str:
+        """Keep the cookie; returns where, in words."""
+        keyring = _keyring()
+        if keyring is not None:
+            try:
+                keyring.set_password(SERVICE, KEY, cookie)
+            except Exception:  # a locked or refusing keyring: the file below
+                pass
+            else:
+                self._remove_file()
+                return "the system keyring"
+        self.directory.mkdir(parents=True, exist_ok=True)
+        # Created 0600 from the start (never briefly readable by others), then replaced.
+        temporary = self.path.with_suffix(".tmp")
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(cookie)
+        os.replace(temporary, self.path)
+        return f"{self.path} (no keyring here; readable by you only)"
+
+    def load(self) -> str | None:
+        """The kept cookie, or None when logged out."""
+        keyring = _keyring()
+        if keyring is not None:
+            with contextlib.suppress(Exception):
+                cookie = keyring.get_password(SERVICE, KEY)
+                if cookie:
+                    return cookie
+        try:
+            cookie = self.path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return cookie or None
+
+    def forget(self) -> bool:
+        """Drop the cookie from wherever it is; whether there was one."""
+        had = False
+        keyring = _keyring()
+        if keyring is not None:
+            with contextlib.suppress(Exception):
+                if keyring.get_password(SERVICE, KEY):
+                    keyring.delete_password(SERVICE, KEY)
+                    had = True
+        return self._remove_file() or had
+
+    def _remove_file(self) -> bool:
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+
+def user_of(cookie: str | None) -> str | None:
+    """The user name in HN's cookie (``NAME&HASH``)."""
+    return cookie.split("&", 1)[0] if cookie else None

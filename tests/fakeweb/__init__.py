@@ -1,0 +1,3 @@
+from tests.fakeweb.server import FakeWeb
+
+__all__ = ["FakeWeb"]

@@ -1,0 +1,92 @@
+"""``F``: search all of HN as you type (against the fake search server on 127.0.0.1), open a
+result in hnterm, the latest query winning over a slow earlier one, and the offline fallback
+to the cache with its note."""
+
+from __future__ import annotations
+
+import pytest
+from hnterm.app import HNApp
+from hnterm.config import Config
+from hnterm.screens.hn_search import HNSearchScreen
+from hnterm.screens.main import MainScreen
+from hnterm.widgets.comment_view import CommentView
+from textual.widgets import Label, OptionList
+
+from tests.data import IBM
+from tests.fakesearch import FakeSearch
+from tests.ui.conftest import wait_loaded, wait_until
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def fake_search():
+    with FakeSearch() as server:
+        yield server
+
+
+def app_for(fake_hn, fake_search, tmp_path, *, offline: bool = False) -> HNApp:
+    return HNApp(
+        Config(
+            api_url=fake_hn.url,
+            search_url=fake_search.url,
+            cache_dir=tmp_path / "cache",
+            offline=offline,
+        )
+    )
+
+
+def search_shown(app) -> bool:
+    return isinstance(app.screen, HNSearchScreen) and bool(app.screen.query("#hn-search-title"))
+
+
+def options_text(results: OptionList) -> list[str]:
+    return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+
+
+async def test_type_a_query_and_open_a_result_in_its_thread(fake_hn, fake_search, tmp_path):
+    app = app_for(fake_hn, fake_search, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("F")
+        await wait_until(pilot, lambda: search_shown(app), "the search")
+        screen = app.screen
+        fake_search.fault("delay", seconds=1.0)  # the first query is slow...
+        await pilot.press(*"ray")
+        await wait_until(pilot, lambda: fake_search.queries, "the first request")
+        await pilot.press("backspace", "backspace", "backspace", *"type:story IBM")  # replaced
+        results = screen.query_one(OptionList)
+        await wait_until(pilot, lambda: screen.searches == 1, "the latest search")
+        assert (
+            fake_search.queries[-1]["query"] == "IBM" and "story" in fake_search.queries[-1]["tags"]
+        )
+        assert options_text(results)[0].startswith("IBM orders US sales")
+        await wait_until(pilot, lambda: fake_search.answered == 2, "the slow answer", 5)
+        await pilot.pause()
+        assert screen.searches == 1  # the slow first query never reached the screen
+        assert options_text(results)[0].startswith("IBM orders US sales")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "back")
+        view = app.screen.query_one(CommentView)
+        await wait_until(
+            pilot, lambda: view.thread is not None and view.thread.root_id == IBM, "IBM"
+        )
+
+
+async def test_offline_searches_the_cache_and_says_so(fake_hn, fake_search, tmp_path):
+    async with app_for(fake_hn, fake_search, tmp_path).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        app.screen.open_item(IBM)
+        await wait_loaded(pilot)  # the IBM thread is now cached
+    app = app_for(fake_hn, fake_search, tmp_path, offline=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        app.action_search_hn()
+        await wait_until(pilot, lambda: search_shown(app), "the search")
+        await pilot.press(*"IBM")
+        screen = app.screen
+        await wait_until(pilot, lambda: screen.searches == 1, "the search")
+        title = str(screen.query_one("#hn-search-title", Label).render())
+        assert title.startswith("offline mode: showing matches in the local cache only")
+        assert screen.query_one(OptionList).option_count > 0
+        assert fake_search.queries == []
