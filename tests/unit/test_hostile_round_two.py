@@ -26,11 +26,11 @@ from hnterm.__main__ import main as hnterm_main
 from hnterm.export import encode, json_string, thread_to_dict, to_json, to_markdown
 from hnterm.hn.client import APIError, HNClient
 from hnterm.hn.models import item_to_json, parse_item
+from hnterm.hn.query import MAX_TERMS, parse_query
 from hnterm.hn.text import sanitize
 from hnterm.hn.thread import Thread
 from hnterm.source import Source, ThreadUpdate
 from hnterm.storage.cache import DB_NAME, Cache
-from hnterm.storage.query import MAX_TERMS, parse_query
 from hnterm.storage.worker import CacheWorker
 
 from tests.data import BIDEN, IBM, fixture_items

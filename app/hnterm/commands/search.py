@@ -16,8 +16,8 @@ from pathlib import Path
 from hnterm.commands import search_online
 from hnterm.config import Config
 from hnterm.hn.format import plural, short_age
+from hnterm.hn.query import parse_query
 from hnterm.storage.cache import DB_NAME, Cache, SearchHit
-from hnterm.storage.query import parse_query
 
 SYNTAX = """\
 query syntax:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from hnterm.hn.models import Item
+from hnterm.hn.query import matcher, parse_query
 
 
 class Thread:
@@ -289,37 +290,17 @@ class Thread:
         return tops[index] if 0 <= index < len(tops) else None
 
     def search(self, query: str, text_of: Callable[[Item], str]) -> list[int]:
-        """Comments matching ``query`` in reading order, collapsed or not.
-
-        ``by:name`` (or ``author:name``) matches authors; other words must all appear in the
-        comment's text (case-insensitive). ``text_of`` turns an item into searchable text.
-        """
-        author, words = parse_query(query)
-        if author is None and not words:
+        """Comments matching ``query`` in reading order, collapsed or not, by the grammar
+        the cache search uses (``hnterm.hn.query``): words, "phrases", ``word*``,
+        ``-word``, ``by:name``. ``text_of`` turns an item into searchable text."""
+        parsed = parse_query(query)
+        if parsed.empty:
             return []
-        hits = []
-        for item_id in self.order():
-            item = self.items[item_id]
-            if item_id == self.root_id or item.deleted:
-                continue
-            if author is not None and (item.by or "").lower() != author:
-                continue
-            if words:
-                text = text_of(item).lower()
-                if not all(word in text for word in words):
-                    continue
-            hits.append(item_id)
-        return hits
-
-
-def parse_query(query: str) -> tuple[str | None, list[str]]:
-    """Split a search into an author filter and lower-cased words."""
-    author = None
-    words = []
-    for token in query.split():
-        key, _, value = token.partition(":")
-        if key.lower() in ("by", "author") and value:
-            author = value.lower()
-        else:
-            words.append(token.lower())
-    return author, words
+        test = matcher(parsed)
+        return [
+            item_id
+            for item_id in self.order()
+            if item_id != self.root_id
+            and not self.items[item_id].deleted
+            and test(text_of(self.items[item_id]), self.items[item_id].by)
+        ]

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hnterm.hn.models import Item
+from hnterm.hn.query import parse_query
 from hnterm.hn.text import sanitize
-from hnterm.storage.query import fts_expression, parse_query
+from hnterm.storage.query import fts_expression
 from hnterm.storage.records import decode
 from hnterm.storage.repository import Repository
 

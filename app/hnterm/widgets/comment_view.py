@@ -33,8 +33,9 @@ from textual.strip import Strip
 
 from hnterm.hn.format import plural
 from hnterm.hn.models import Item
+from hnterm.hn.query import parse_query
 from hnterm.hn.text import html_to_plain, sanitize
-from hnterm.hn.thread import Thread, parse_query
+from hnterm.hn.thread import Thread
 from hnterm.storage.cache import Cache, CacheError
 from hnterm.widgets.comment_text import (
     Highlight,
@@ -970,8 +971,9 @@ class CommentView(ScrollView, can_focus=True):
             return 0
         previous = self.highlight.ids
         self.matches = self.thread.search(query, self._plain_text)
-        author, words = parse_query(query)
-        self.highlight = Highlight(tuple(words), author, frozenset(self.matches))
+        parsed = parse_query(query)
+        author = parsed.authors[0].lower() if parsed.authors else None
+        self.highlight = Highlight(parsed.terms, author, frozenset(self.matches))
         for item_id in previous | self.highlight.ids:
             self._forget(item_id)
         self._relayout()
