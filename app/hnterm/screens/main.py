@@ -92,7 +92,7 @@ class MainScreen(AccountActions, Screen[None]):
             yield StoryList(id="stories")
             with Vertical(id="thread-pane"):
                 yield CommentView(id="comments")
-                yield Input(placeholder="Search comments: words, or by:author", id="search")
+                yield Input(placeholder=SEARCH_HINT, id="search")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
@@ -669,6 +669,7 @@ class MainScreen(AccountActions, Screen[None]):
         (comments if stories.has_focus else stories).focus()
 
 
+SEARCH_HINT = 'Search comments: words, "a phrase", word*, -word, by:name'
 LIST_HIDDEN = "list_hidden"  # settings key: the story list pane is hidden
 
 
