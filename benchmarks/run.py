@@ -31,6 +31,7 @@ from hnterm.hn.client import HNClient
 from hnterm.hn.models import parse_item
 from hnterm.source import Source
 from hnterm.storage.cache import Cache
+from hnterm.storage.worker import CacheWorker
 
 from benchmarks import network, schedule
 from benchmarks.server import ROOT, fake_server
@@ -101,7 +102,7 @@ def warm_cache(url: str, cache_dir: Path, root: int) -> int:
     """Load a thread through the app's own Source into a cache, as reading it once would."""
 
     async def load() -> int:
-        cache = Cache(cache_dir)
+        cache = CacheWorker(cache_dir)
         try:
             async with HNClient(url) as client:
                 source = Source(client, cache)
@@ -110,7 +111,7 @@ def warm_cache(url: str, cache_dir: Path, root: int) -> int:
                         if update.error:
                             raise RuntimeError(f"warming {root}: {update.error}")
         finally:
-            cache.close()
+            await cache.aclose()
         return root
 
     return asyncio.run(load())

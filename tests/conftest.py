@@ -12,6 +12,16 @@ from hnterm.storage.worker import CacheWorker
 from tests.fakehn import FakeHN
 
 
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory, monkeypatch):
+    """No test reads the developer's own config file, theme or HN session."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("HNTERM_CONFIG_DIR", str(folder))
+    monkeypatch.setenv("HNTERM_CONFIG", str(folder / "config.toml"))
+    for name in ("HNTERM_API_URL", "HNTERM_CACHE_DIR", "HNTERM_THEME", "HNTERM_WEB_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def fake_hn() -> Iterator[FakeHN]:
     """A fake API with every fixture loaded, on a free port, served from a thread."""

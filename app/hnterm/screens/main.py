@@ -69,6 +69,7 @@ class MainScreen(AccountActions, Screen[None]):
             id="main.widen_list",
         ),
         Binding("p", "profile", "Author's profile", show=False, id="main.profile"),
+        Binding("A", "article", "Read the article", show=False, id="main.article"),
         *ACCOUNT_BINDINGS,  # v m e: your HN account (screens/account.py)
     ]
 
@@ -578,6 +579,20 @@ class MainScreen(AccountActions, Screen[None]):
                 self.query_one(CommentView).focus()
 
         self.app.push_screen(ProfileScreen(self.source, name), chosen)
+
+    def action_article(self) -> None:
+        """The open story's linked page as reading text (screens/article.py); a link chosen
+        there opens like a comment's link."""
+        from hnterm.screens.article import ArticleScreen, story_for_article  # main.py is shared
+
+        story = story_for_article(self)
+        if story is None:
+            self.status.show("No story open")
+            return
+        if not story.url:
+            self.status.show("This story has no linked article (it is a text post)")
+            return
+        self.app.push_screen(ArticleScreen(self.source, story.id, story.url), self._open_link)
 
     async def action_resize_list(self, step: int) -> None:
         await layout.resize(self, step)

@@ -9,6 +9,7 @@ what the user should know.
 
 from __future__ import annotations
 
+from hnterm.storage.articles import Articles
 from hnterm.storage.connection import BUSY_TIMEOUT, DB_NAME, CacheError, write_failure
 from hnterm.storage.drafts import Drafts
 from hnterm.storage.housekeeping import CacheStats, Housekeeping
@@ -30,6 +31,6 @@ __all__ = [
 ]
 
 
-class Cache(Housekeeping, Search, Profiles, Drafts):
+class Cache(Housekeeping, Search, Profiles, Drafts, Articles):
     """Items, threads, story lists, saved threads, settings, read state and user profiles
     in one file."""

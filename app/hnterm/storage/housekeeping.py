@@ -179,6 +179,7 @@ class Housekeeping(Repository):
             )
             gone = db.execute(f"DELETE FROM items WHERE {where}").rowcount
             db.execute("DELETE FROM threads WHERE root IN (SELECT g FROM doomed)")
+            db.execute("DELETE FROM articles WHERE story IN (SELECT g FROM doomed)")
             if read_before is not None:
                 db.execute(
                     "DELETE FROM read_state WHERE opened_at < ? "

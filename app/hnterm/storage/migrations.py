@@ -77,12 +77,24 @@ CREATE TABLE IF NOT EXISTS drafts (
 );
 """
 
+# Version 6: a story's article as read (``hnterm.storage.articles``): the extracted text in our
+# own JSON form (never the page's HTML), the URL it came from, and when it was fetched.
+SCHEMA_V6 = """
+CREATE TABLE IF NOT EXISTS articles (
+    story INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    json TEXT NOT NULL,
+    fetched REAL NOT NULL
+);
+"""
+
 # (version reached, statements): applied in order to any cache below that version.
 STEPS: tuple[tuple[int, str], ...] = (
     (2, SCHEMA_V1 + SCHEMA_V2),
     (3, SCHEMA_V3),
     (4, SCHEMA_V4),
     (5, SCHEMA_V5),
+    (6, SCHEMA_V6),
 )
 SCHEMA_VERSION = STEPS[-1][0]
 
