@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -39,18 +40,12 @@ class HelpScreen(ModalScreen[None]):
 
 
 def key_label(binding: Binding) -> str:
-    """'j / down' from 'j,down'; shown as the user types them."""
+    """'j / down' from 'j,down'; keys shown as the user types them (':' for 'colon')."""
     names = [key.strip() for key in binding.key.split(",")]
-    return " / ".join(_KEY_NAMES.get(name, name) for name in names)
+    return " / ".join(_typed(name) for name in names)
 
 
-_KEY_NAMES = {
-    "question_mark": "?",
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "slash": "/",
-    "full_stop": ".",
-    "comma": ",",
-    "left_curly_bracket": "{",
-    "right_curly_bracket": "}",
-}
+def _typed(name: str) -> str:
+    """The character a key name stands for when it is a printable one, else the name."""
+    character = key_to_character(name)
+    return character if character is not None and character.isprintable() else name
