@@ -32,10 +32,12 @@ THEME_ENV = "HNTERM_THEME"
 LIVE_ENV = "HNTERM_LIVE_UPDATES"
 LIVE_INTERVAL_ENV = "HNTERM_LIVE_INTERVAL"
 SEARCH_ENV = "HNTERM_SEARCH_URL"
+WRAP_ENV = "HNTERM_WRAP_WIDTH"
 DEFAULT_DEADLINE = 30.0  # seconds one request may take in all (connect, headers, body)
 DEFAULT_CACHE_MAX_MB = 500  # pruned to on startup; 0 turns the cap off; saved threads stay
 DEFAULT_LIVE_INTERVAL = 30.0  # seconds between polls of the open thread
 DEFAULT_LIST_WIDTH = 40  # percent of the window the story list takes
+DEFAULT_WRAP_WIDTH = 100  # columns of comment text at most: a readable measure on wide screens
 
 # Fields a theme table may set: those of ``textual.theme.Theme`` (name comes from the table).
 THEME_FIELDS = frozenset(
@@ -129,6 +131,7 @@ SETTINGS = (
     Setting("live_interval", "live_interval", _seconds(0, 86400), LIVE_INTERVAL_ENV, "seconds"),
     Setting("list_width", "list_width", _whole(15, 85), None, "story list, % of the window"),
     Setting("search_url", "search_url", _url, SEARCH_ENV, "HN search (Algolia) API base URL"),
+    Setting("wrap_width", "wrap_width", _whole(0, 1000), WRAP_ENV, "text columns (0: all)"),
 )
 TABLES = {"keys": 'binding id = keys, e.g. comments.next = "j,down"', "themes": "your themes"}
 
@@ -150,6 +153,7 @@ class Config:
     live_interval: float = DEFAULT_LIVE_INTERVAL
     list_width: int | None = None  # None: the one last set with { } (or the default)
     search_url: str = DEFAULT_SEARCH_URL  # all of HN: hnterm search --online, F
+    wrap_width: int = DEFAULT_WRAP_WIDTH  # comment text wraps here at most (0: the pane's width)
     # Where each setting came from, and what was wrong with the file or environment.
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
     problems: tuple[str, ...] = field(default=(), compare=False)

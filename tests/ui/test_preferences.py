@@ -146,3 +146,30 @@ async def test_the_story_list_width_is_set_with_braces_and_remembered(fake_hn, t
         console.print(again.screen._table())
         lines = console.export_text().splitlines()
         assert any(line.split()[:2] == ["}", "Wider"] for line in lines)
+
+
+async def test_comment_text_keeps_a_readable_measure_on_a_wide_terminal(fake_hn, tmp_path):
+    """Wrap width 100 by default: on a 240-column terminal a comment's lines stay within 100
+    columns; 0 gives the whole pane back."""
+    from hnterm.app import HNApp
+    from hnterm.config import Config
+    from hnterm.widgets.comment_view import CommentView
+
+    from tests.data import IBM
+    from tests.ui.conftest import wait_loaded
+
+    longest = {}
+    for wrap in (100, 0):
+        config = Config(api_url=fake_hn.url, cache_dir=tmp_path / "c", item=IBM, wrap_width=wrap)
+        app = HNApp(config)
+        async with app.run_test(size=(240, 50)) as pilot:
+            await wait_loaded(pilot)
+            view = app.screen.query_one(CommentView)
+            view.focus()
+            await pilot.press("w")  # the list hidden: the pane is ~236 columns
+            await pilot.pause()
+            first = view.thread.children(IBM)[0]
+            longest[wrap] = max(line.cell_len for line in view._body(first))
+            await pilot.press("w")
+            await pilot.pause()
+    assert longest[100] <= 100 < longest[0]

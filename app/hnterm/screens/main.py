@@ -98,6 +98,9 @@ class MainScreen(AccountActions, Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        config = getattr(self.app, "config", None)
+        if config is not None:
+            self.query_one(CommentView).set_wrap_width(config.wrap_width)
         self.set_interval(self.NETWORK_RETRY_SECONDS, self.retry_network)
         self.show_list("top")
         if self.start_item is not None:

@@ -249,6 +249,7 @@ class CommentView(ScrollView, can_focus=True):
         self._layout_version = -1
         self._plain: dict[int, str] = {}
         self.story_note: str | None = None  # said under the story: "No comments yet", ...
+        self.wrap_width = 0  # text columns at most (0: the pane's width); see set_wrap_width
 
     # -- feeding the view -----------------------------------------------------------------
     def show_thread(self, thread: Thread, focus: int | None = None) -> None:
@@ -426,7 +427,17 @@ class CommentView(ScrollView, can_focus=True):
         self._heights.pop(item_id, None)
 
     def _text_width(self, item_id: int) -> int:
-        return max(self._width - self._indent(item_id) - MARKER_WIDTH, 10)
+        width = max(self._width - self._indent(item_id) - MARKER_WIDTH, 10)
+        return min(width, self.wrap_width) if self.wrap_width > 0 else width
+
+    def set_wrap_width(self, columns: int) -> None:
+        """At most this many columns of text a line (0: the pane's width): on a very wide
+        terminal lines stay a readable length."""
+        if columns != self.wrap_width:
+            self.wrap_width = columns
+            self._forget()
+            if self.thread is not None:
+                self.thread_changed()
 
     def _folded_chain(self, item_id: int) -> bool:
         """An ancestor above a subthread, shown as one line."""
