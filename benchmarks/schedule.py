@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -28,7 +29,8 @@ Priority = Callable[[int, int], float]
 POLICIES: dict[str, Priority] = {
     "fifo": lambda depth, siblings: 0.0,
     "deepest first": lambda depth, siblings: float(depth),
-    "hnterm (depth + log2(1 + siblings))": priority,
+    "depth + log2(1 + siblings)": lambda depth, siblings: depth + math.log2(1 + siblings),
+    "hnterm (depth + 2 log2(1 + siblings))": priority,
 }
 
 
