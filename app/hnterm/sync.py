@@ -39,6 +39,7 @@ class ThreadResult:
     items: int = 0
     reason: str | None = None  # why skipped or failed
     seconds: float = 0.0
+    article: str | None = None  # with ``articles``: None when read, else why not
 
 
 @dataclass
@@ -49,6 +50,7 @@ class SyncReport:
     results: list[ThreadResult] = field(default_factory=list)
     list_errors: list[str] = field(default_factory=list)
     resumed: int = 0  # threads an earlier, interrupted run left pending
+    articles: bool = False  # the run also reads each story's article
 
     def of(self, outcome: str) -> list[ThreadResult]:
         return [result for result in self.results if result.outcome == outcome]
@@ -74,10 +76,13 @@ async def sync(
     parallel: int = PARALLEL,
     on_progress: Callable[[Progress], object] = lambda progress: None,
     clock: Callable[[], float] = time.time,
+    articles: bool = False,
 ) -> SyncReport:
-    """Save the ``top`` stories of each of ``lists`` (and any pending saves) for offline."""
+    """Save the ``top`` stories of each of ``lists`` (and any pending saves) for offline;
+    with ``articles``, each story's linked page too (``hnterm.articles``, kept with it)."""
     pending = await source.cache.run(Cache.pending_saves)
     report.resumed = len(pending)
+    report.articles = articles
     roots = dict.fromkeys(pending)
     for kind in lists:
         ids = await source.story_ids(kind)
@@ -95,6 +100,8 @@ async def sync(
                 result = await _sync_thread(source, root, index, len(roots), on_progress, clock)
             except (CacheError, HNError) as exc:  # one thread's problem is not the run's
                 result = ThreadResult(root, FAILED, reason=str(exc))
+            if articles and result.outcome != FAILED:
+                result.article = await _sync_article(source, root)
             report.results.append(result)
             on_progress(Progress(index, len(roots), root, result.items, result))
 
@@ -131,6 +138,18 @@ async def _sync_thread(
     if saved:
         return ThreadResult(root, FETCHED, title, items, seconds=seconds)
     return ThreadResult(root, FAILED, title, items, reason=error or "not saved", seconds=seconds)
+
+
+async def _sync_article(source: Source, root: int) -> str | None:
+    """Read and keep the story's article (a cached one is kept as is); None, or why not."""
+    from hnterm.articles import load_article  # the extractor loads only when asked for
+
+    entry = await source.cache.run(Cache.get, root)
+    url = entry.item.url if entry is not None else None
+    if not url:
+        return "no linked article"
+    result = await load_article(source, root, url)
+    return result.error if result.article is None else None
 
 
 def _fresh_saved(cache: Cache, root: int, now: float) -> tuple[str | None, str] | None:

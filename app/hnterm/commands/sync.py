@@ -58,6 +58,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"threads downloading at once (default {PARALLEL}, at most 4)",
     )
+    parser.add_argument(
+        "--articles",
+        action="store_true",
+        help="also read each story's linked page and keep it (A in the app, offline too)",
+    )
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -92,6 +97,7 @@ async def _run(
             top=args.top,
             parallel=min(args.parallel, 4),
             on_progress=show,
+            articles=args.articles,
         )
     finally:
         await client.aclose()
@@ -155,11 +161,24 @@ def summary(report: SyncReport, *, interrupted: bool = False) -> str:
         lines.append(f"resumed {plural(report.resumed, 'save')} an earlier run left unfinished")
     lines += [f"  list {error}" for error in report.list_errors]
     lines += [f"  failed {r.root}{_title(r.title)}: {r.reason}" for r in failed]
+    lines += _article_lines(report)
     if interrupted:
         left = len(report.planned) - len(report.results)
         lines.append(f"interrupted: {plural(left, 'thread')} left; run it again to resume")
     lines.append("read them with: hnterm --offline (7: the Saved list)")
     return "\n".join(lines)
+
+
+def _article_lines(report: SyncReport) -> list[str]:
+    """With --articles: how many were read, and why each other one was not."""
+    if not report.articles:
+        return []
+    tried = [r for r in report.results if r.outcome != FAILED]
+    read = [r for r in tried if r.article is None]
+    missed = [r for r in tried if r.article is not None]
+    lines = [f"articles: {len(read)} read, {len(missed)} not"]
+    lines += [f"  article {r.root}{_title(r.title)}: {sanitize(r.article or '')}" for r in missed]
+    return lines
 
 
 def _title(title: str | None) -> str:

@@ -119,8 +119,9 @@ class Housekeeping(Repository):
             if keep_saved:
                 db.execute("DELETE FROM threads WHERE root NOT IN (SELECT root FROM saved)")
                 db.execute("DELETE FROM read_state WHERE root NOT IN (SELECT root FROM saved)")
+                db.execute("DELETE FROM articles WHERE story NOT IN (SELECT root FROM saved)")
             else:
-                for table in ("threads", "read_state", "saved"):
+                for table in ("threads", "read_state", "saved", "articles"):
                     db.execute(f"DELETE FROM {table}")
 
         removed = self._remove_threads(groups)
