@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from textual.binding import Binding
 from textual.color import ColorParseError
 from textual.keys import _normalize_key_list
+from textual.signal import SignalError
 from textual.theme import Theme
 
 from hnterm.storage.cache import Cache, CacheError
@@ -130,4 +131,5 @@ async def restore_theme(app: HNApp) -> None:
             last[0] = theme.name
             app.cache.submit(Cache.set_setting, THEME_SETTING, theme.name)
 
-    app.theme_changed_signal.subscribe(app, keep)
+    with suppress(SignalError):  # the app closed while the stored theme was read: nothing to keep
+        app.theme_changed_signal.subscribe(app, keep)
