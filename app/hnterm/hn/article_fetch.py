@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from hnterm.hn.client import MAX_BODY, READ_CHUNK
+from hnterm.hn.client import read_capped, timeouts
 from hnterm.hn.text import is_safe_url
 
 if TYPE_CHECKING:
@@ -98,11 +98,7 @@ async def fetch_page(url: str, *, timeout: float = 10.0, deadline: float = 30.0)
     check_url(url, allow_local=allow_local)
     session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=4, resolver=_resolver(allow_local)),
-        timeout=aiohttp.ClientTimeout(
-            total=deadline,
-            connect=min(timeout, deadline, 5.0),
-            sock_read=min(timeout, deadline),
-        ),
+        timeout=timeouts(timeout, deadline),
         headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"},
     )
     try:
@@ -139,20 +135,12 @@ async def _follow(session: aiohttp.ClientSession, url: str, allow_local: bool) -
             if kind not in HTML_TYPES:
                 what = "a PDF" if kind == "application/pdf" else kind or "no content type"
                 raise ArticleError(f"not a web page ({what})")
-            body = await _read_capped(response)
+            body = await read_capped(
+                response, lambda size: ArticleError(f"the page is too large ({size})")
+            )
             return Page(str(response.url), body, response.charset)
     raise ArticleError(f"more than {MAX_REDIRECTS} redirects")
 
 
-async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise ArticleError(f"the page is too large ({int(declared):,} bytes)")
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await response.content.read(READ_CHUNK):
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise ArticleError(f"the page is too large (over {MAX_BODY // 2**20} MB)")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _too_large(size: str) -> ArticleError:
+    return ArticleError(f"the page is too large ({size})")

@@ -18,6 +18,7 @@ import asyncio
 import json
 import math
 import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from hnterm.hn.models import Item, is_item_id, parse_item
@@ -135,11 +136,7 @@ class HNClient:
             proxy=proxy,
             proxy_auth=proxy_auth,
             connector=aiohttp.TCPConnector(limit=self.connections, ttl_dns_cache=300),
-            timeout=aiohttp.ClientTimeout(
-                total=self.deadline,
-                connect=min(self.timeout, self.deadline, 5.0),
-                sock_read=min(self.timeout, self.deadline),
-            ),
+            timeout=timeouts(self.timeout, self.deadline),
             headers={"User-Agent": "hnterm"},
         )
         return self._session
@@ -159,7 +156,7 @@ class HNClient:
                     )
                 if response.status != 200:
                     raise APIError(f"{path}: HTTP {response.status}{_hint(response.status, url)}")
-                body = await _read_capped(response)
+                body = await read_capped(response)
         except aiohttp.ClientConnectorCertificateError as exc:
             # Retrying cannot help: say what to fix.
             raise APIError(
@@ -215,16 +212,31 @@ def _retry_after(value: str) -> float | None:
     return min(max(seconds, 0.0), 30.0) if math.isfinite(seconds) else None
 
 
-async def _read_capped(response: aiohttp.ClientResponse) -> bytes:
-    """The (decompressed) body, refusing anything larger than any real HN answer."""
+def timeouts(timeout: float, deadline: float) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for every client here (API, web forms, articles): a read timeout,
+    a connect timeout, and a total deadline a server trickling bytes cannot stretch."""
+    import aiohttp
+
+    return aiohttp.ClientTimeout(
+        total=deadline, connect=min(timeout, deadline, 5.0), sock_read=min(timeout, deadline)
+    )
+
+
+async def read_capped(
+    response: aiohttp.ClientResponse,
+    too_large: Callable[[str], Exception] = lambda size: APIError(f"response too large ({size})"),
+) -> bytes:
+    """The (decompressed) body, refusing anything over MAX_BODY: a gzip bomb or an endless
+    body stops there. ``too_large`` makes the error from how large it was ("5,000,000
+    bytes", "over 4 MB")."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
-        raise APIError(f"response too large ({int(declared):,} bytes)")
+        raise too_large(f"{int(declared):,} bytes")
     chunks: list[bytes] = []
     size = 0
     while chunk := await response.content.read(READ_CHUNK):
         size += len(chunk)
         if size > MAX_BODY:
-            raise APIError(f"response too large (over {MAX_BODY:,} bytes)")
+            raise too_large(f"over {MAX_BODY // 2**20} MB")
         chunks.append(chunk)
     return b"".join(chunks)

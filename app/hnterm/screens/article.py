@@ -28,11 +28,6 @@ from hnterm.screens.pick import PickScreen
 class ArticleScreen(Screen[str | None]):
     """Returns a link to open (one of the article's, or its own URL), or None."""
 
-    DEFAULT_CSS = """
-    #article-head { color: $accent; padding: 0 1; height: 1; }
-    #article-scroll { height: 1fr; padding: 0 2; }
-    #article-text { width: 100%; max-width: 100; }
-    """
     BINDINGS = [
         Binding("escape,b,q", "close", "Back", id="article.close"),
         Binding("o", "links", "Links", id="article.links"),

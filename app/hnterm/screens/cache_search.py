@@ -26,13 +26,35 @@ TITLE = 'Search the cache: words, "a phrase", by:author, -word'
 DEBOUNCE = 0.12  # seconds of no typing before a search starts
 
 
-class CacheSearchScreen(ModalScreen[int | None]):
-    """Returns the id of the chosen item, or None."""
+class SearchDialog(ModalScreen[int | None]):
+    """A search as you type whose results are items: enter opens the highlighted one,
+    down goes to the results, escape closes. Returns the chosen id, or None."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
         Binding("down", "results", "Results", show=False),
     ]
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            results.highlighted = results.highlighted or 0
+            results.action_select()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id) if event.option.id else None)
+
+    def action_results(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CacheSearchScreen(SearchDialog):
+    """Everything cached, searched with SQLite FTS5."""
 
     def __init__(self, search: Search) -> None:
         super().__init__()
@@ -65,23 +87,6 @@ class CacheSearchScreen(ModalScreen[int | None]):
             )
         else:
             self.query_one("#cache-search-title", Label).update(Text(TITLE))
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        results = self.query_one(OptionList)
-        if results.option_count:
-            results.highlighted = results.highlighted or 0
-            results.action_select()
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id) if event.option.id else None)
-
-    def action_results(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def hit_option(hit: SearchHit) -> Option:

@@ -12,35 +12,19 @@ import asyncio
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 
 from hnterm.hn.algolia import SearchClient, parse_search
 from hnterm.network_thread import ThreadedSource
 from hnterm.online_search import search_everywhere
-from hnterm.screens.cache_search import DEBOUNCE, hit_option
+from hnterm.screens.cache_search import DEBOUNCE, SearchDialog, hit_option
 
 TITLE = "Search all of HN: words, by:author, type:story|comment, points:N"
 
 
-class HNSearchScreen(ModalScreen[int | None]):
-    """Returns the id of the chosen story or comment, or None."""
-
-    DEFAULT_CSS = """
-    HNSearchScreen { align: center middle; }
-    #hn-search-body {
-        width: 85%; max-width: 120; height: 80%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    #hn-search-title { color: $accent; text-style: bold; }
-    #hn-search-results { height: 1fr; border: none; text-wrap: nowrap; }
-    """
-    BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("down", "results", "Results", show=False),
-    ]
+class HNSearchScreen(SearchDialog):
+    """All of HN through the Algolia API; returns the chosen story's or comment's id."""
 
     def __init__(self, source: ThreadedSource, search_url: str, *, deadline: float = 15.0):
         super().__init__()
@@ -81,23 +65,6 @@ class HNSearchScreen(ModalScreen[int | None]):
         else:
             title.update(Text(f"{TITLE} · {found.total:,} matches"))
         self.searches += 1
-
-    @on(Input.Submitted)
-    def submitted(self) -> None:
-        results = self.query_one(OptionList)
-        if results.option_count:
-            results.highlighted = results.highlighted or 0
-            results.action_select()
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id) if event.option.id else None)
-
-    def action_results(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     async def on_unmount(self) -> None:
         if self.client is not None:

@@ -32,16 +32,6 @@ from hnterm.profiles import (
 class ProfileScreen(ModalScreen[int | None]):
     """Returns the id of the submission chosen, or None."""
 
-    DEFAULT_CSS = """
-    ProfileScreen { align: center middle; }
-    #profile-body {
-        width: 85%; max-width: 120; height: 85%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    #profile-head { color: $accent; text-style: bold; }
-    #profile-about { height: auto; max-height: 8; margin: 1 0; }
-    #profile-submissions { height: 1fr; border: none; }
-    """
     BINDINGS = [Binding("escape,q", "cancel", "Close")]
 
     def __init__(self, source: ThreadedSource, name: str) -> None:

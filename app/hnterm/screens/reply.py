@@ -29,17 +29,6 @@ DRAFT_DELAY = 0.4  # seconds after the last key before the draft is written
 class ReplyScreen(ModalScreen[str | None]):
     """Returns the text to send, or None (closed: the draft stays)."""
 
-    DEFAULT_CSS = """
-    ReplyScreen { align: center middle; }
-    ReplyScreen > Vertical {
-        width: 90%; max-width: 110; height: 80%; border: round $accent; background: $surface;
-        padding: 0 1;
-    }
-    ReplyScreen #reply-quote { height: auto; max-height: 40%; color: $text-muted;
-        overflow-y: auto; }
-    ReplyScreen TextArea { height: 1fr; }
-    ReplyScreen #reply-help { color: $text-muted; }
-    """
     BINDINGS = [
         Binding("ctrl+s", "send", "Send"),
         Binding("escape", "close", "Close (keep the draft)"),

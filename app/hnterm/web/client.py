@@ -20,8 +20,9 @@ from hnterm.hn.client import (
     APIError,
     HNError,
     NetworkError,
-    _read_capped,
     _retry_after,
+    read_capped,
+    timeouts,
 )
 from hnterm.web.pages import (
     Form,
@@ -257,11 +258,7 @@ class WebClient:
 
         self._session = aiohttp.ClientSession(
             cookie_jar=aiohttp.DummyCookieJar(),  # the cookie goes out by hand, below
-            timeout=aiohttp.ClientTimeout(
-                total=self.deadline,
-                connect=min(self.timeout, self.deadline, 5.0),
-                sock_read=min(self.timeout, self.deadline),
-            ),
+            timeout=timeouts(self.timeout, self.deadline),
             headers={"User-Agent": "hnterm"},
         )
         return self._session
@@ -283,7 +280,7 @@ class WebClient:
                         WebError(f"HN is busy (HTTP {response.status}); try again shortly"),
                         _retry_after(response.headers.get("Retry-After", "")),
                     )
-                body = (await _read_capped(response)).decode("utf-8", "replace")
+                body = (await read_capped(response)).decode("utf-8", "replace")
                 morsel = response.cookies.get("user")
                 cookie = morsel.value if morsel is not None and morsel.value else None
                 return response.status, dict(response.headers), body, cookie
