@@ -10,18 +10,49 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
-from hnterm.commands import account, cache, drafts, dump, parse_item, search, user
-from hnterm.commands import config as config_command
-from hnterm.commands import sync as sync_command
+from hnterm.commands import parse_item
 from hnterm.config import API_ENV, CACHE_MAX_ENV, CONFIG_ENV, Config, load_file
 from hnterm.storage.paths import CACHE_ENV
 
-COMMANDS = {"dump": dump, "search": search, "cache": cache, "user": user, "config": config_command}
-COMMANDS |= {"login": account.login, "logout": account.logout, "whoami": account.whoami}
-COMMANDS["drafts"] = drafts
-COMMANDS["sync"] = sync_command
+# name: (module in hnterm.commands, the command object in it or "" for the module itself).
+# A command's module is imported only when that command runs: ``hnterm dump`` does not pay
+# for the web client, nor the reader for any of them.
+COMMANDS = {
+    "dump": ("dump", ""),
+    "search": ("search", ""),
+    "cache": ("cache", ""),
+    "user": ("user", ""),
+    "sync": ("sync", ""),
+    "config": ("config", ""),
+    "login": ("account", "login"),
+    "logout": ("account", "logout"),
+    "whoami": ("account", "whoami"),
+    "drafts": ("drafts", ""),
+}
+HELP = {
+    "dump": "write a thread out as JSON or Markdown",
+    "search": "full-text search of everything cached (--online: all of HN)",
+    "cache": "cache size and counts; prune, clear or check it",
+    "user": "show a user's profile and latest submissions",
+    "sync": "download top stories with their whole threads for offline reading",
+    "config": "the config file's path and every setting with where it came from",
+    "login": "log in to Hacker News (keeps only the session cookie)",
+    "logout": "forget the HN session",
+    "whoami": "who is logged in to HN",
+    "drafts": "replies written but not yet posted (kept as they were typed)",
+}
+
+
+def command(name: str) -> Any:
+    """The object for a subcommand (with ``configure`` and ``run``), imported now."""
+    module_name, attribute = COMMANDS[name]
+    module = import_module(f"hnterm.commands.{module_name}")
+    return getattr(module, attribute) if attribute else module
+
 
 DESCRIPTION = """\
 A fast terminal reader for Hacker News threads.
@@ -75,7 +106,9 @@ def global_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the ``chosen`` subcommand's own arguments are set up (the others
+    are listed with their help, which is all ``hnterm --help`` needs)."""
     common = global_options()
     parser = argparse.ArgumentParser(
         prog="hnterm",
@@ -99,21 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ITEM",
         help="item id or news.ycombinator.com/item?id=... URL to open",
     )
-    for name, module in COMMANDS.items():
-        sub = commands.add_parser(name, parents=[common], help=module.HELP)
-        if module is cache:
-            cache.configure(sub, common)
-        else:
-            module.configure(sub)
+    for name in COMMANDS:
+        sub = commands.add_parser(name, parents=[common], help=HELP[name])
+        if name == chosen:
+            chosen_command = command(name)
+            if name == "cache":  # its actions take the global options too
+                chosen_command.configure(sub, common)
+            else:
+                chosen_command.configure(sub)
     return parser
 
 
-def with_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+def with_command(argv: list[str]) -> tuple[list[str], str | None]:
     """``argv`` with ``open`` put where the first positional is not a subcommand, so that
-    ``hnterm ITEM`` and ``hnterm --offline ITEM`` read as ``hnterm open ...``."""
+    ``hnterm ITEM`` and ``hnterm --offline ITEM`` read as ``hnterm open ...``; and the
+    subcommand named (None for top-level help or --version)."""
     takes_value = {
         option
-        for action in parser._actions
+        for action in global_options()._actions
         if action.nargs != 0 and action.option_strings
         for option in action.option_strings
     }
@@ -122,16 +158,16 @@ def with_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
     while index < len(argv):
         token = argv[index]
         if token in ("-h", "--help", "--version"):
-            return argv
+            return argv, None
         if token == "--":
             break
         if token.startswith("-"):
             index += 2 if token in takes_value else 1
             continue
         if token in names:
-            return argv
+            return argv, token
         break
-    return [*argv[:index], "open", *argv[index:]]
+    return [*argv[:index], "open", *argv[index:]], "open"
 
 
 def config_of(args: argparse.Namespace) -> Config:
@@ -147,16 +183,17 @@ def config_of(args: argparse.Namespace) -> Config:
 
 
 def run(argv: list[str]) -> int:
-    parser = build_parser()
+    argv, chosen = with_command(argv)
+    parser = build_parser(chosen)
     try:
-        args = parser.parse_args(with_command(argv, parser))
+        args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2): the code, not an exit
         return exc.code if isinstance(exc.code, int) else 2
     config = config_of(args)
     if args.command in COMMANDS:  # the reader shows these as notifications instead
         for problem in config.problems:
             print(f"hnterm: {problem}", file=sys.stderr)
-        return COMMANDS[args.command].run(args, config)
+        return command(args.command).run(args, config)
     return open_reader(config)
 
 

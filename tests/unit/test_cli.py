@@ -30,8 +30,8 @@ def test_junk_is_refused_with_a_message(value):
 
 
 def parse(argv: list[str]):
-    parser = build_parser()
-    return parser.parse_args(with_command(argv, parser))
+    argv, chosen = with_command(argv)
+    return build_parser(chosen).parse_args(argv)
 
 
 def test_options_parse():

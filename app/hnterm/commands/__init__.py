@@ -1,6 +1,6 @@
-"""Headless subcommands of ``hnterm`` (``dump``, ``search``, ``cache``): each module has
-``HELP``, ``configure(parser)`` for its arguments and ``run(args, config) -> int``; the one
-parser that holds them is in ``hnterm.cli``. Shared argument types live here."""
+"""Headless subcommands of ``hnterm`` (``dump``, ``search``, ``cache``, ...): each has
+``configure(parser)`` for its arguments and ``run(args, config) -> int``; the one parser that
+holds them, and their one-line help, is in ``hnterm.cli``. Shared argument types live here."""
 
 from __future__ import annotations
 

@@ -21,9 +21,8 @@ from hnterm.web.session import SessionStore, user_of
 
 @dataclass(frozen=True)
 class Command:
-    """A subcommand as ``cli.COMMANDS`` wants it: HELP, configure(parser), run(args, config)."""
+    """A subcommand as ``cli.command`` wants it: configure(parser), run(args, config)."""
 
-    HELP: str
     configure: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace, Config], int]
 
@@ -122,8 +121,6 @@ def _run_whoami(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-login = Command(
-    "log in to Hacker News (keeps only the session cookie)", _configure_login, _run_login
-)
-logout = Command("forget the HN session", _configure_logout, _run_logout)
-whoami = Command("who is logged in to HN", _configure_whoami, _run_whoami)
+login = Command(_configure_login, _run_login)
+logout = Command(_configure_logout, _run_logout)
+whoami = Command(_configure_whoami, _run_whoami)

@@ -38,9 +38,6 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?", re.IGNORECASE)
 _SIZE_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
 
 
-HELP = "cache size and counts; prune, clear or check it"
-
-
 def configure(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) -> None:
     """``common``: the global options, accepted after the action too."""
     parser.description = "Show what the local cache holds; prune, clear or check it."

@@ -17,8 +17,6 @@ from typing import Any
 
 from hnterm.config import Config, config_path
 
-HELP = "the config file's path and every setting with where it came from"
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (

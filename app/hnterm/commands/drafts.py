@@ -10,8 +10,6 @@ from hnterm.hn.format import age
 from hnterm.hn.text import sanitize
 from hnterm.storage.cache import DB_NAME, Cache
 
-HELP = "replies written but not yet posted (kept as they were typed)"
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (

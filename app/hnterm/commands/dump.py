@@ -41,9 +41,6 @@ class DumpError(Exception):
     """Nothing could be dumped; the message is the one line the user sees."""
 
 
-HELP = "write a thread out as JSON or Markdown"
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``hnterm dump`` (global options come from the main parser)."""
     parser.description = (

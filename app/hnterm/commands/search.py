@@ -31,9 +31,6 @@ Quote a phrase for the shell too: hnterm search '"return to office"' by:pg
 A single argument with spaces is taken as a phrase: hnterm search "return to office"."""
 
 
-HELP = "full-text search of everything cached"
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = "Full-text search of every story and comment in the local cache."
     parser.epilog = f"{SYNTAX}\n\n{search_online.ONLINE_SYNTAX}"

@@ -31,7 +31,6 @@ from hnterm.sync import (
     sync,
 )
 
-HELP = "download top stories with their whole threads for offline reading"
 ALIASES = {"jobs": "job", "asks": "ask", "shows": "show"}
 
 

@@ -20,7 +20,6 @@ from hnterm.profiles import Profile, Submission, load_profile, load_submissions,
 from hnterm.source import Source
 from hnterm.storage.worker import CacheWorker
 
-HELP = "show a user's profile and latest submissions"
 NOT_FOUND = 1
 
 
