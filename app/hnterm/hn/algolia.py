@@ -19,11 +19,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from hnterm.hn.client import APIError, HNClient
+from hnterm.hn.client import DEFAULT_SEARCH_URL, APIError, HNClient
 from hnterm.hn.models import MAX_ID
 from hnterm.hn.users import is_username
 
-DEFAULT_SEARCH_URL = "https://hn.algolia.com/api/v1/"
 KINDS = ("story", "comment")
 MAX_PER_PAGE = 100
 MAX_QUERY = 500  # characters sent; a pasted page of text is cut

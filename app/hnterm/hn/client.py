@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import aiohttp
 
 DEFAULT_API_URL = "https://hacker-news.firebaseio.com/v0/"
+DEFAULT_SEARCH_URL = "https://hn.algolia.com/api/v1/"  # HN-wide search (hn.algolia)
 STORY_LISTS = ("top", "new", "best", "ask", "show", "job")
 MAX_BODY = 4 * 1024 * 1024
 READ_CHUNK = 64 * 1024

@@ -24,7 +24,6 @@ from hnterm.hn.format import age
 from hnterm.hn.models import Item
 from hnterm.hn.text import html_to_plain, sanitize
 from hnterm.hn.thread import Thread
-from hnterm.screens.reply import ReplyScreen
 from hnterm.storage.cache import Cache, CacheError
 from hnterm.web.client import WebClient, WebError, web_url
 from hnterm.web.session import SessionStore, user_of
@@ -32,6 +31,7 @@ from hnterm.widgets.comment_view import CommentView
 
 if TYPE_CHECKING:
     from hnterm.screens.main import MainScreen
+    from hnterm.screens.reply import ReplyScreen
 
 ACCOUNT_BINDINGS = [
     Binding("v", "vote", "Vote / unvote on HN", show=False, id="account.vote"),
@@ -181,7 +181,7 @@ class AccountActions:
         item = thread.items[parent]
         title = f"Reply to {sanitize(item.by or '?')} (ctrl+s sends)"
         self.app.push_screen(
-            ReplyScreen(title, quote_of(item), draft.text if draft else "", save), done
+            _reply_screen()(title, quote_of(item), draft.text if draft else "", save), done
         )
         if draft is not None:
             note = f" (last try: {draft.error})" if draft.error else ""
@@ -238,3 +238,11 @@ def _toggle(ids: set[int], item_id: int, present: bool) -> None:
         ids.add(item_id)
     else:
         ids.discard(item_id)
+
+
+def _reply_screen() -> type[ReplyScreen]:
+    """The reply dialog's class, imported when a reply is first written (TextArea and all
+    stay out of the app's start)."""
+    from hnterm.screens.reply import ReplyScreen
+
+    return ReplyScreen

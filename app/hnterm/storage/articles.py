@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from hnterm.hn.article import Article, article_from_json, article_to_json
 from hnterm.storage.repository import Repository
+
+if TYPE_CHECKING:  # the extraction module loads when an article is first read, not at start
+    from hnterm.hn.article import Article
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class Articles(Repository):
         row = (
             story,
             article.url,
-            article_to_json(article),
+            _json_form().article_to_json(article),
             time.time() if fetched is None else fetched,
         )
         self._write(
@@ -42,5 +46,12 @@ class Articles(Repository):
         rows = self._read("SELECT json, fetched FROM articles WHERE story = ?", (story,))
         if not rows:
             return None
-        article = article_from_json(rows[0][0])
+        article = _json_form().article_from_json(rows[0][0])
         return CachedArticle(article, rows[0][1]) if article is not None else None
+
+
+def _json_form() -> ModuleType:
+    """``hnterm.hn.article`` (our JSON form of an article), imported on first use."""
+    from hnterm.hn import article
+
+    return article
