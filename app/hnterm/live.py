@@ -1,4 +1,5 @@
-"""Live threads: the open thread is polled while it is read, and what arrives is merged in.
+"""Live threads: the open thread is polled while it is read, and what arrives is merged in;
+the story list's scores and comment counts are fetched again at the same pace.
 
 Each tick asks the network side (``Source.poll_thread``) for what changed since the items on
 screen; the answer goes through the screen's ``_merge``, the path a reload takes, so the
@@ -31,6 +32,7 @@ class LiveThread:
 
     def tick(self) -> None:
         screen = self.screen
+        screen.refresh_stories()  # scores and comment counts of the list on screen
         thread = screen.thread
         if thread is None or thread.root is None or screen.thread_loading or self.busy:
             return

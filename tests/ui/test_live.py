@@ -7,6 +7,7 @@ from hnterm.app import HNApp
 from hnterm.config import Config
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
+from hnterm.widgets.story_list import StoryList
 
 from tests.data import IBM
 from tests.ui.conftest import FIXED_NOW, wait_loaded, wait_until
@@ -84,4 +85,28 @@ async def test_polls_ask_updates_json_and_refetch_only_the_root(fake_hn, tmp_pat
         await wait_until(pilot, lambda: fake_hn.request_log["/v0/updates.json"] >= 2, "two polls")
         assert app.screen.thread.new_ids() == []  # nothing changed: nothing new
         polled = {path for path in fake_hn.request_log if path != "/v0/updates.json"}
-        assert polled == {f"/v0/item/{IBM}.json"}  # a quiet thread costs two requests a poll
+        stories = app.screen.query_one(StoryList)
+        listed = {f"/v0/item/{i}.json" for i in stories.ids[: stories.option_count]}
+        # A quiet thread costs two requests a poll (updates and its root); the rest are the
+        # list's own stories, refreshed for their scores. No comment is fetched again.
+        assert f"/v0/item/{IBM}.json" in polled and polled <= {f"/v0/item/{IBM}.json", *listed}
+
+
+async def test_the_story_list_refreshes_scores_and_counts(fake_hn, tmp_path):
+    fake_hn.lists["topstories"] = [IBM]
+    config = Config(api_url=fake_hn.url, cache_dir=tmp_path / "cache")
+    app = HNApp(Config(**{**config.__dict__, "live_interval": 0.2}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        stories = app.screen.query_one(StoryList)
+        score = fake_hn.items[IBM]["score"]
+        assert f"{score} pts" in str(stories.get_option_at_index(0).prompt)
+        fake_hn.items[IBM]["score"] = score + 57
+        fake_hn.items[IBM]["descendants"] += 3
+        comments = fake_hn.items[IBM]["descendants"]
+
+        def refreshed() -> bool:
+            prompt = str(stories.get_option_at_index(0).prompt)
+            return f"{score + 57} pts" in prompt and f"{comments} comments" in prompt
+
+        await wait_until(pilot, refreshed, "the new score and count in the list")

@@ -171,6 +171,18 @@ class MainScreen(AccountActions, Screen[None]):
         stories.page_done(ids)
         stories.show_empty()
 
+    @work(exclusive=True, group="list-refresh")
+    async def refresh_stories(self) -> None:
+        """The stories the list shows, fetched again: their scores and comment counts (live
+        updates); a list still loading is left to its own load."""
+        stories = self.query_one(StoryList)
+        shown = stories.ids[: stories.option_count]
+        if not shown or stories.kind == "saved" or stories.asked_more:
+            return
+        async with aclosing(self.source.stories(shown)) as pages:
+            async for items in pages:
+                stories.add_items(items)
+
     @on(OptionList.OptionSelected, "#stories")
     def story_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
