@@ -23,6 +23,8 @@ from hnterm.hn import format as hn_format
 
 from tests.data import BIDEN, IBM
 from tests.fakehn import FakeHN
+from tests.fakehn.users import add_fixture_users
+from tests.fakepages import FakePages
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (150, 46)
@@ -65,6 +67,10 @@ SHOTS = [
     Shot("inline-replies", IBM, ("j", "J", "i"), undo=("i",)),
     Shot("deep-link", SPEED_DEEPEST, (), (120, 40)),
     Shot("focus-chain", DEEPEST, ("u", "f", "k")),
+    # Beyond one thread: a profile (made-up fields, real submissions) and an article served
+    # from the test pages.
+    Shot("profile", IBM, ("j", "p")),
+    Shot("article", IBM, ("A",)),
 ]
 
 
@@ -92,13 +98,24 @@ async def shoot(server: FakeHN, cache: Path, shot: Shot) -> None:
 async def main() -> None:
     hn_format.clock = lambda: FIXED_NOW
     OUT.mkdir(exist_ok=True)
-    with FakeHN.from_fixtures() as server, tempfile.TemporaryDirectory() as cache:
+    with (
+        FakeHN.from_fixtures() as server,
+        FakePages() as pages,
+        tempfile.TemporaryDirectory() as cache,
+    ):
         others = [i for i in server.lists["topstories"] if i not in (BIDEN, IBM)]
         server.lists["topstories"] = [BIDEN, IBM, *others]
+        first = server.items[server.items[IBM]["kids"][0]]["by"]
+        add_fixture_users(server, first)
+        article = server.items[IBM]["url"]
         only = set(sys.argv[1:])  # names given: only those shots
         for shot in SHOTS:
             if not only or shot.name in only:
-                await shoot(server, Path(cache), shot)
+                is_article = shot.name == "article"
+                server.items[IBM]["url"] = pages.url("blog.html") if is_article else article
+                # The article shot reads the story afresh (the shared cache has the real URL).
+                folder = Path(tempfile.mkdtemp()) if is_article else Path(cache)
+                await shoot(server, folder, shot)
 
 
 if __name__ == "__main__":
