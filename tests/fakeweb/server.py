@@ -48,6 +48,9 @@ class State:
     page_size: int = 3
     next_id: int = 90_000_000
     log: list[Logged] = field(default_factory=list)
+    submitted: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # user, title, url, text
 
 
 def auth(user: str, item_id: int) -> str:
@@ -84,6 +87,8 @@ class FakeWeb:
         app.router.add_get("/fave", self.fave)
         app.router.add_get("/reply", self.reply)
         app.router.add_post("/comment", self.comment)
+        app.router.add_get("/submit", self.submit_page)
+        app.router.add_post("/r", self.submit)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -259,3 +264,34 @@ class FakeWeb:
                 comments.append(new)
                 break
         raise web.HTTPFound("/" + str(form.get("goto", "news")))
+
+    async def submit_page(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        if user is None:
+            raise web.HTTPFound("/login?goto=submit")
+        return self._page(
+            user,
+            '<tr><td><form action="r" method="post">'
+            '<input type="hidden" name="fnid" value="f3c9">'
+            '<input type="hidden" name="fnop" value="submit-page">'
+            'title <input type="text" name="title" value="" size="50">'
+            'url <input type="text" name="url" value="" size="50">'
+            '<textarea name="text" rows="4" cols="49"></textarea>'
+            '<input type="submit" value="submit"></form></td></tr>',
+        )
+
+    async def submit(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        form = await request.post()
+        if user is None:
+            return self._page(None, "<tr><td>Please log in.</td></tr>")
+        if form.get("fnid") != "f3c9":
+            return self._page(user, "<tr><td>Unknown or expired link.</td></tr>")
+        if self.state.refusal is not None:
+            return self._page(user, f"<tr><td>{self.state.refusal}</td></tr>")
+        title = str(form.get("title", "")).strip()
+        if not title:
+            return self._page(user, "<tr><td>Please enter a title.</td></tr>")
+        url, text = str(form.get("url", "")), str(form.get("text", ""))
+        self.state.submitted.append((user, title, url, text))
+        raise web.HTTPFound("/newest")

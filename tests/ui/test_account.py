@@ -266,3 +266,51 @@ async def test_the_cookie_is_written_nowhere_but_its_0600_file(
 class _NoHighlight:
     ids: frozenset[int] = frozenset()
     author = None
+
+
+async def test_p_submits_a_story_and_checks_it_first(fake_hn, web, tmp_path):
+    """P opens the submit dialog; a story without a title or with a javascript: link is
+    refused before anything is sent; a good one goes through HN's form (fnid and all)."""
+    from hnterm.screens.submit import SubmitScreen
+    from textual.widgets import Input, Label
+
+    logged_in(tmp_path)
+    app = build(fake_hn, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_comment(pilot)
+        await pilot.press("P")
+        await wait_until(pilot, lambda: isinstance(app.screen, SubmitScreen), "the dialog")
+        dialog = app.screen
+        await pilot.press("ctrl+s")
+        assert "needs a title" in str(dialog.query_one("#submit-error", Label).render())
+        dialog.query_one("#submit-story-title", Input).value = "Show HN: [bold]hnterm[/bold]"
+        dialog.query_one("#submit-url", Input).value = "javascript:alert(1)"
+        await pilot.press("ctrl+s")
+        assert "http(s)" in str(dialog.query_one("#submit-error", Label).render())
+        assert web.state.submitted == []  # nothing was sent
+        dialog.query_one("#submit-url", Input).value = "https://example.com/hnterm"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: web.state.submitted, "the submission")
+        assert web.state.submitted == [
+            ("alice", "Show HN: [bold]hnterm[/bold]", "https://example.com/hnterm", "")
+        ]
+        await wait_until(pilot, lambda: "Submitted" in status(app), "the answer")
+        assert "[bold]hnterm[/bold]" in status(app)  # shown as typed, never as markup
+
+
+async def test_a_refused_submission_says_why(fake_hn, web, tmp_path):
+    from hnterm.screens.submit import SubmitScreen
+    from textual.widgets import Input, TextArea
+
+    logged_in(tmp_path)
+    web.state.refusal = "You're submitting too fast. Please slow down. Thanks."
+    app = build(fake_hn, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await first_comment(pilot)
+        await pilot.press("P")
+        await wait_until(pilot, lambda: isinstance(app.screen, SubmitScreen), "the dialog")
+        app.screen.query_one("#submit-story-title", Input).value = "Ask HN: a text post"
+        app.screen.query_one("#submit-text", TextArea).insert("What do you read HN with?")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "Not submitted" in status(app), "the refusal")
+        assert "submitting too fast" in status(app) and web.state.submitted == []

@@ -37,6 +37,7 @@ ACCOUNT_BINDINGS = [
     Binding("v", "vote", "Vote / unvote on HN", show=False, id="account.vote"),
     Binding("m", "fave", "Favourite / unfavourite on HN", show=False, id="account.fave"),
     Binding("e", "reply", "Reply on HN", show=False, id="account.reply"),
+    Binding("P", "submit_story", "Submit a story to HN", show=False, id="account.submit"),
 ]
 QUOTE_LINES = 12
 
@@ -59,7 +60,8 @@ def quote_of(item: Item) -> Text:
 
 
 class AccountActions:
-    """``v``, ``m`` and ``e`` for ``MainScreen``; the logged-in user shows in the title."""
+    """``v``, ``m``, ``e`` and ``P`` for ``MainScreen``; the logged-in user shows in the
+    title."""
 
     web_cookie: str | None = None
     web_base: str | None = None
@@ -136,6 +138,27 @@ class AccountActions:
         _toggle(thread.voted, item_id, voted)
         view.thread_changed([item_id])
         self.status.show("Upvoted on HN; v takes it back" if voted else "Vote taken back")
+
+    def action_submit_story(self: MainScreen) -> None:
+        """A story (a link or a text post) through HN's submit form."""
+        if (why := self._refusal("Submitting")) is not None:
+            self.status.show(why, error=True)
+            return
+        from hnterm.screens.submit import SubmitScreen
+
+        self.app.push_screen(SubmitScreen(), self._submit_chosen)
+
+    async def _submit_chosen(self: MainScreen, story: Any) -> None:
+        if story is None:
+            return
+        self.status.show("Submitting to HN…")
+        try:
+            async with self._web() as client:
+                await client.submit(story.title, story.url, story.text)
+        except HNError as exc:
+            self.status.show(f"Not submitted: {exc}", error=True)
+            return
+        self.status.show(f"Submitted {sanitize(story.title)!r}: it shows in New (2)")
 
     async def action_fave(self: MainScreen) -> None:
         if (focused := self._focused()) is None:

@@ -192,14 +192,25 @@ class WebClient:
         if form is None or "hmac" not in form.fields:
             self._logged_in(parse_item_page(body))
             raise Refused(f"HN refused the reply: {page_text(body) or 'no reply form'}")
-        await self._post_form(form, text)
+        await self._post_form(form, text=text)
         page = await self.item_page(parent)
         mine = [i for i, by in page.comments_by.items() if by == self.user and i != parent]
         return max(mine) if mine else None
 
-    async def _post_form(self, form: Form, text: str) -> None:
-        data = {name: value for name, value in form.fields.items() if name != "text"}
-        data["text"] = text
+    async def submit(self, title: str, url: str = "", text: str = "") -> None:
+        """Submit a story through HN's submit form: a link (``url``) or a text post."""
+        status, _, body, _ = await self._request("GET", "submit")
+        self._check_status(status, body)
+        form = parse_form(body, "r")
+        if form is None or "fnid" not in form.fields:
+            self._logged_in(parse_item_page(body))
+            raise Refused(f"HN refused the submission: {page_text(body) or 'no submit form'}")
+        await self._post_form(form, title=title, url=url, text=text)
+
+    async def _post_form(self, form: Form, **values: str) -> None:
+        """Post ``form`` with its hidden fields and ``values``; HN answers a success with a
+        redirect, a refusal with a page saying why."""
+        data = {**form.fields, **values}
         status, _, body, _ = await self._request("POST", form.action, data=data, retry=False)
         if status in (301, 302, 303):
             return

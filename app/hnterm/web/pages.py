@@ -18,6 +18,9 @@ What hnterm relies on (the shapes are recorded in ``tests/fixtures/hn-web-item.h
   ``parent``, ``goto``, ``hmac`` and a ``<textarea name="text">``; posting it answers with a
   redirect, or with a page whose text is HN's refusal ("You're posting too fast...").
 * Comments on an item page: ``<tr class="athing comtr" id="ID">`` with ``<a class="hnuser">``.
+* Submit: ``/submit`` holds ``<form action="r" method="post">`` with hidden ``fnid`` and
+  ``fnop`` and the fields ``title``, ``url`` and ``<textarea name="text">``; posting it
+  answers with a redirect (to /newest), or with a page whose text is HN's refusal.
 """
 
 from __future__ import annotations
