@@ -72,7 +72,10 @@ async def fetch_article(url: str, timeout: float = 10.0, deadline: float = 30.0)
         except LookupError:  # an unknown charset name: let the extractor sniff it
             html = page.body
     loop = asyncio.get_running_loop()
-    article = await loop.run_in_executor(None, extract, html, page.url)
+    try:
+        article = await loop.run_in_executor(None, extract, html, page.url)
+    except ImportError as exc:  # a broken install must not take the reader down
+        raise ArticleError(f"the article reader cannot start ({exc})") from exc
     if article.words < MIN_WORDS:
         raise ArticleError("nothing to read on this page (its text may need JavaScript)")
     return article
