@@ -62,8 +62,9 @@ comment focused). Everything read is kept in a local SQLite cache, so threads re
 at once and can be read offline."""
 
 EPILOG = f"""\
-keys: ? in the app lists every key. 1-7 switch lists (top new best ask show jobs saved) in
-the story list, enter opens a story, : opens any item, j/k move, space collapses, r reloads.
+keys: ? in the app lists every key. 1-8 switch lists in the story list (top new best ask
+show jobs saved, your HN favourites), enter opens a story, : opens any item, j/k move, space
+collapses, r reloads.
 
 environment:
   {API_ENV}       API base URL (like --api-url)

@@ -88,6 +88,7 @@ class FakeWeb:
         app.router.add_get("/reply", self.reply)
         app.router.add_post("/comment", self.comment)
         app.router.add_get("/submit", self.submit_page)
+        app.router.add_get("/favorites", self.favorites)
         app.router.add_post("/r", self.submit)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -295,3 +296,14 @@ class FakeWeb:
         url, text = str(form.get("url", "")), str(form.get("text", ""))
         self.state.submitted.append((user, title, url, text))
         raise web.HTTPFound("/newest")
+
+    async def favorites(self, request: web.Request) -> web.Response:
+        user = self._user(request)
+        name = request.query.get("id", "")
+        faves = sorted((i for who, i in self.state.faves if who == name), reverse=True)
+        rows = "".join(
+            f'<tr class="athing submission" id="{i}"><td class="title">'
+            f'<span class="titleline"><a href="item?id={i}">story {i}</a></span></td></tr>'
+            for i in faves
+        )
+        return self._page(user, rows)

@@ -314,3 +314,43 @@ async def test_a_refused_submission_says_why(fake_hn, web, tmp_path):
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "Not submitted" in status(app), "the refusal")
         assert "submitting too fast" in status(app) and web.state.submitted == []
+
+
+async def test_8_lists_your_hn_favourites(fake_hn, web, tmp_path):
+    """The favourites list (8) is read from HN's favorites page; without a login it says
+    how to get one."""
+    from hnterm.widgets.story_list import StoryList
+
+    biden = 25015967
+    web.state.faves |= {("alice", IBM), ("alice", biden), ("bob", 1)}
+    logged_in(tmp_path)
+    app = build(fake_hn, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        await wait_until(pilot, lambda: app.screen.web_cookie, "the session")
+        stories = app.screen.query_one(StoryList)
+        stories.focus()
+        await pilot.press("8")
+        await wait_until(pilot, lambda: stories.kind == "faves" and stories.items, "the list")
+        await wait_loaded(pilot)
+        assert stories.ids == [IBM, biden]  # alice's, newest first; not bob's
+        assert "IBM orders" in str(stories.get_option_at_index(0).prompt)
+
+
+async def test_8_without_a_login_says_how(fake_hn, web, tmp_path):
+    from hnterm.widgets.story_list import StoryList
+
+    app = build(fake_hn, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        stories = app.screen.query_one(StoryList)
+        stories.focus()
+        await pilot.press("8")
+        await wait_until(
+            pilot,
+            lambda: any("hnterm login" in str(n.message) for n in app._notifications),
+            "the reason",
+        )
+        await wait_loaded(pilot)
+        assert stories.ids == []
+        assert "No HN favourites yet" in str(stories.get_option_at_index(0).prompt)

@@ -139,6 +139,17 @@ class AccountActions:
         view.thread_changed([item_id])
         self.status.show("Upvoted on HN; v takes it back" if voted else "Vote taken back")
 
+    async def favourite_ids(self: MainScreen) -> tuple[list[int], str | None]:
+        """Your favourite stories on HN, for the list (8); the error says why there are
+        none (no login, offline, HN refused)."""
+        if (why := self._refusal("Your HN favourites")) is not None:
+            return [], why
+        try:
+            async with self._web() as client:
+                return await client.favourites(), None
+        except HNError as exc:
+            return [], str(exc)
+
     def action_submit_story(self: MainScreen) -> None:
         """A story (a link or a text post) through HN's submit form."""
         if (why := self._refusal("Submitting")) is not None:

@@ -31,7 +31,7 @@ from hnterm.network_thread import ThreadedSource
 from hnterm.screens.account import ACCOUNT_BINDINGS, AccountActions
 from hnterm.screens.open_item import OpenItemScreen
 from hnterm.screens.pick import PickScreen
-from hnterm.source import PAGE_SIZE, ThreadUpdate
+from hnterm.source import PAGE_SIZE, StoryIds, ThreadUpdate
 from hnterm.storage.cache import Cache, CacheError
 from hnterm.widgets.comment_text import links_of, preview
 from hnterm.widgets.comment_view import CommentView
@@ -143,7 +143,11 @@ class MainScreen(AccountActions, Screen[None]):
         status of the open thread."""
         stories = self.query_one(StoryList)
         stories.border_subtitle = "loading…"
-        result = await self.source.story_ids(kind)
+        if kind == "faves":  # from HN's web pages (your account), not the API
+            ids, error = await self.favourite_ids()
+            result = StoryIds(ids, from_cache=False, error=error)
+        else:
+            result = await self.source.story_ids(kind)
         stories.set_ids(kind, result.ids)
         if result.error:
             note = "cached copy" if result.ids else "nothing cached"

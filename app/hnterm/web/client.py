@@ -197,6 +197,14 @@ class WebClient:
         mine = [i for i, by in page.comments_by.items() if by == self.user and i != parent]
         return max(mine) if mine else None
 
+    async def favourites(self) -> list[int]:
+        """The logged-in user's favourite stories on HN, newest first (the first page)."""
+        if not self.user:
+            raise WebError("not logged in: run hnterm login")
+        page = await self._page(f"favorites?id={quote(self.user, safe='')}")
+        self._logged_in(page)
+        return page.stories
+
     async def submit(self, title: str, url: str = "", text: str = "") -> None:
         """Submit a story through HN's submit form: a link (``url``) or a text post."""
         status, _, body, _ = await self._request("GET", "submit")

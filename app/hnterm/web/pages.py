@@ -18,6 +18,8 @@ What hnterm relies on (the shapes are recorded in ``tests/fixtures/hn-web-item.h
   ``parent``, ``goto``, ``hmac`` and a ``<textarea name="text">``; posting it answers with a
   redirect, or with a page whose text is HN's refusal ("You're posting too fast...").
 * Comments on an item page: ``<tr class="athing comtr" id="ID">`` with ``<a class="hnuser">``.
+* Favourites: ``/favorites?id=NAME`` lists a user's favourite stories as
+  ``<tr class="athing submission" id="ID">`` rows, newest first.
 * Submit: ``/submit`` holds ``<form action="r" method="post">`` with hidden ``fnid`` and
   ``fnop`` and the fields ``title``, ``url`` and ``<textarea name="text">``; posting it
   answers with a redirect (to /newest), or with a page whose text is HN's refusal.
@@ -53,6 +55,7 @@ class ItemPage:
     items: dict[int, VoteLinks] = field(default_factory=dict)
     more: str | None = None  # href of the next page of a long thread
     comments_by: dict[int, str] = field(default_factory=dict)  # comment id -> author
+    stories: list[int] = field(default_factory=list)  # story rows, in page order
     login_link: bool = False
 
 
@@ -89,6 +92,9 @@ class _ItemParser(HTMLParser):
         classes = attr.get("class", "").split()
         if tag == "tr" and "athing" in classes:
             self._comment = _int(attr.get("id")) if "comtr" in classes else None
+            story = _int(attr.get("id")) if "comtr" not in classes else None
+            if story is not None:
+                self.page.stories.append(story)
             return
         if tag != "a":
             return

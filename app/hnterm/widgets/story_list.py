@@ -24,11 +24,13 @@ LIST_TITLES = {
     "show": "Show HN",
     "job": "Jobs",
     "saved": "Saved",
+    "faves": "HN favourites",
 }
 MORE_THRESHOLD = 5
 StyleOf = Callable[[str], Style]
 EMPTY_HINTS = {
     "saved": "Nothing saved yet. In a thread, s keeps it for offline reading.",
+    "faves": "No HN favourites yet: m on a story or comment adds one (needs hnterm login).",
 }
 EMPTY_HINT = "No stories in this list (offline and never fetched?). r retries."
 
@@ -154,7 +156,7 @@ class StoryList(OptionList):
 
     def _show_title(self) -> None:
         self.border_title = (
-            f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)} · 1-7 switch"
+            f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)} · 1-8 switch"
         )
 
     def page_done(self, asked: list[int]) -> None:
