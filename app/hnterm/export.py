@@ -57,8 +57,17 @@ def thread_to_dict(thread: Thread, *, requested: int | None = None) -> dict[str,
 
 
 def to_json(thread: Thread, *, requested: int | None = None) -> str:
-    """``thread_to_dict`` as terminal-safe JSON, one key per line (see ``encode``)."""
-    return encode(thread_to_dict(thread, requested=requested))
+    """``thread_to_dict`` as terminal-safe JSON, one key per line.
+
+    The C encoder first (json.dumps, then every unsafe character escaped: they can only stand
+    inside strings, JSON's own syntax is ASCII); a thread too deep for its recursion takes
+    ``encode``, which has no depth limit and writes the same text."""
+    data = thread_to_dict(thread, requested=requested)
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+    except RecursionError:
+        return encode(data)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # Characters sanitize() removes that JSON (with ensure_ascii off) would write raw: DEL, C1
