@@ -16,9 +16,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass
 from itertools import accumulate
-from typing import Literal
 
 from rich.segment import Segment
 from rich.style import Style
@@ -32,6 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from hnterm.hn.format import plural
+from hnterm.hn.history import History, Place, ScopeMode
 from hnterm.hn.models import Item
 from hnterm.hn.query import parse_query
 from hnterm.hn.text import html_to_plain, sanitize
@@ -53,22 +52,6 @@ DEPTH_BADGE = 4  # cells of the "17▸" that stands for guides that do not fit
 EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
 CONTEXT_LINES = 4  # lines of the parent kept above a comment too tall to show whole
 INLINE_REPLIES = "inline_replies"  # settings key: replies lines under each comment
-
-# How a subthread is shown: "focus" (f: indented from its root, ancestors one line each) or
-# "context" (a deep link: the tree's own indents, the story and every ancestor in full).
-ScopeMode = Literal["focus", "context"]
-
-
-@dataclass(frozen=True)
-class Place:
-    """One history entry: where the cursor was and what the pane showed, scroll included,
-    so ``b`` puts the reader back exactly."""
-
-    cursor: int
-    scope: int | None = None
-    mode: ScopeMode | None = None
-    chain_open: frozenset[int] = frozenset()
-    scroll: float | None = None
 
 
 class CommentView(ScrollView, can_focus=True):
@@ -231,8 +214,7 @@ class CommentView(ScrollView, can_focus=True):
         self._follow_pending = False
         self.matches: list[int] = []
         self.highlight = Highlight()
-        self._back: list[Place] = []
-        self._forward: list[Place] = []
+        self.history = History()
         self._width = 0
         self._rows: list[int] = []
         self._offsets: list[int] = []
@@ -263,8 +245,7 @@ class CommentView(ScrollView, can_focus=True):
         self._landing = focus if focus is not None and focus != thread.root_id else None
         self.matches = []
         self.highlight = Highlight()
-        self._back.clear()
-        self._forward.clear()
+        self.history.clear()
         self._plain.clear()
         self.story_note = None
         self.border_title = None
@@ -679,8 +660,7 @@ class CommentView(ScrollView, can_focus=True):
         """Put the current place on the back history (a new jump forgets forward)."""
         here = self._here()
         if here is not None:
-            self._back.append(here)
-            self._forward.clear()
+            self.history.remember(here)
 
     def _go(self, place: Place) -> None:
         """Return to a history entry: the same subthread and chain, the same comment, and
@@ -698,19 +678,19 @@ class CommentView(ScrollView, can_focus=True):
 
     def action_back(self) -> None:
         here = self._here()
-        if not self._back or here is None:
+        place = self.history.back(here) if here is not None else None
+        if place is None:
             self.post_message(self.BackPastThread())
             return
-        self._forward.append(here)
-        self._go(self._back.pop())
+        self._go(place)
 
     def action_forward(self) -> None:
         here = self._here()
-        if not self._forward or here is None:
+        place = self.history.forward(here) if here is not None else None
+        if place is None:
             self.post_message(self.Notice("Nothing to go forward to"))
             return
-        self._back.append(here)
-        self._go(self._forward.pop())
+        self._go(place)
 
     # -- moves ----------------------------------------------------------------------------
     def _step(self, delta: int) -> None:

@@ -1,0 +1,58 @@
+"""Where the reader has been in a thread: the back and forward stacks of the comment pane.
+
+Pure (no Textual): a ``Place`` is plain data, and ``History`` only decides which place comes
+next, so the rules (a new jump forgets the forward stack; back and forward trade places) are
+tested without a screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# How a subthread is shown: "focus" (f: indented from its root, ancestors one line each) or
+# "context" (a deep link: the tree's own indents, the story and every ancestor in full).
+ScopeMode = Literal["focus", "context"]
+
+
+@dataclass(frozen=True)
+class Place:
+    """One history entry: where the cursor was and what the pane showed, scroll included,
+    so ``b`` puts the reader back exactly."""
+
+    cursor: int
+    scope: int | None = None
+    mode: ScopeMode | None = None
+    chain_open: frozenset[int] = frozenset()
+    scroll: float | None = None
+
+
+class History:
+    """Back and forward stacks, as in a browser."""
+
+    def __init__(self) -> None:
+        self._back: list[Place] = []
+        self._forward: list[Place] = []
+
+    def remember(self, here: Place) -> None:
+        """A jump away from ``here``: it can be gone back to; what was ahead is forgotten."""
+        self._back.append(here)
+        self._forward.clear()
+
+    def back(self, here: Place) -> Place | None:
+        """The place before ``here`` (which becomes the way forward), or None at the start."""
+        if not self._back:
+            return None
+        self._forward.append(here)
+        return self._back.pop()
+
+    def forward(self, here: Place) -> Place | None:
+        """The place ``back`` left (``here`` becomes the way back), or None at the end."""
+        if not self._forward:
+            return None
+        self._back.append(here)
+        return self._forward.pop()
+
+    def clear(self) -> None:
+        self._back.clear()
+        self._forward.clear()
