@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from hnterm.hn.algolia import Hit, SearchClient, SearchQuery
 from hnterm.hn.client import HNError
-from hnterm.hn.text import html_to_plain, sanitize
+from hnterm.hn.text import html_to_plain, one_line, sanitize
 from hnterm.storage.search import SearchHit
 from hnterm.storage.worker import CacheWorker
 
@@ -57,8 +57,8 @@ def as_search_hit(hit: Hit) -> SearchHit:
     """An API hit as a cache-search hit: a comment under its story's title, then its text;
     a story under its title, then its link or text."""
     title = hit.title if hit.kind != "comment" else hit.story_title
-    body = _one_line(html_to_plain(hit.text)) if hit.text else ""
-    snippet = body or _one_line(hit.url) or _one_line(hit.title)
+    body = one_line(html_to_plain(hit.text)) if hit.text else ""
+    snippet = body or one_line(hit.url) or one_line(hit.title)
     if hit.kind != "comment" and hit.points is not None:
         snippet = f"{hit.points} points · {hit.num_comments or 0} comments · {snippet}"
     return SearchHit(
@@ -67,11 +67,7 @@ def as_search_hit(hit: Hit) -> SearchHit:
         by=sanitize(hit.author) if hit.author else None,
         time=hit.created,
         type=hit.kind or "story",
-        title=_one_line(title) or None,
+        title=one_line(title) or None,
         snippet=snippet[:300],
         rank=0.0,
     )
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join(sanitize(text).split()) if text else ""

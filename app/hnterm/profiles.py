@@ -9,16 +9,14 @@ by walking up its parents (cache first), which also caches the chain for opening
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 
 from hnterm.hn.client import HNError, NetworkError
 from hnterm.hn.models import Item
-from hnterm.hn.text import html_to_plain, sanitize
+from hnterm.hn.text import html_to_plain, one_line
 from hnterm.hn.users import User, is_username
 from hnterm.source import Source
-from hnterm.storage.cache import Cache, CacheError
+from hnterm.storage.cache import Cache
 
 SUBMISSIONS_PAGE = 20
 MAX_DEPTH = 100  # a parent chain longer than any real thread is a cycle
@@ -59,7 +57,7 @@ async def load_profile(source: Source, name: str) -> Profile:
             source.network_down = False
             if user is None:
                 return Profile(None, from_cache=False, note=f"no HN user {name!r}")
-            await _keep(source, Cache.put_user, user)
+            await source.keep(Cache.put_user, user)
             return Profile(user, from_cache=False)
     cached = await source.cache.run(Cache.get_user, name)
     if cached is None:
@@ -88,26 +86,12 @@ async def _story_of(source: Source, item: Item | None) -> Item | None:
 
 
 async def _item(source: Source, item_id: int) -> Item | None:
-    """An item from the cache, else the network (cached then); None when neither has it."""
-    cached = await source.cache.run(Cache.get, item_id)
-    if cached is not None:
-        return cached.item
-    if source.client is None:
-        return None
+    """An item for a profile page (cache first, see ``Source.item``); one that cannot be
+    had is shown as missing rather than failing the page."""
     try:
-        item = await source.client.item(item_id)
-    except HNError as exc:
-        source.network_down |= isinstance(exc, NetworkError)
+        return await source.item(item_id)
+    except HNError:
         return None
-    if item is not None:
-        await _keep(source, Cache.put_items, [item], None)
-    return item
-
-
-async def _keep(source: Source, method: Callable[..., object], *args: object) -> None:
-    """Best-effort cache write: the profile is shown whether or not it was stored."""
-    with suppress(CacheError):
-        await source.cache.run(method, *args)
 
 
 def submission_lines(sub: Submission) -> tuple[str, str]:
@@ -118,13 +102,9 @@ def submission_lines(sub: Submission) -> tuple[str, str]:
         return f"item {sub.item_id}", "(not cached; offline)"
     gone = " [deleted]" if item.deleted else " [dead]" if item.dead else ""
     if item.is_root:
-        title = _one_line(item.title) or f"{item.type} {item.id}"
-        detail = item.url or _one_line(html_to_plain(item.text))
-        return f"{title}{gone}", _one_line(detail)[:300]
+        title = one_line(item.title) or f"{item.type} {item.id}"
+        detail = item.url or one_line(html_to_plain(item.text))
+        return f"{title}{gone}", one_line(detail)[:300]
     story = sub.story
-    on = _one_line(story.title) if story is not None and story.title else "a story not found"
-    return f"comment on: {on}{gone}", _one_line(html_to_plain(item.text))[:300]
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join(sanitize(text).split()) if text else ""
+    on = one_line(story.title) if story is not None and story.title else "a story not found"
+    return f"comment on: {on}{gone}", one_line(html_to_plain(item.text))[:300]

@@ -104,7 +104,7 @@ class Source:
                 self.network_down |= isinstance(exc, NetworkError)
             else:
                 self.network_down = False
-                await self._keep(Cache.put_list, kind, ids)
+                await self.keep(Cache.put_list, kind, ids)
                 return StoryIds(ids, from_cache=False)
         cached = await self.cache.run(Cache.get_list, kind)
         if cached is not None:
@@ -135,13 +135,15 @@ class Source:
             root = await self.cache.run(Cache.root_of, current)
             if root is not None:
                 return root
-            item = await self._item(current)
+            item = await self.item(current)
             if item is None or item.parent is None or item.type != "comment":
                 return current
             current = item.parent
         return current
 
-    async def _item(self, item_id: int) -> Item | None:
+    async def item(self, item_id: int) -> Item | None:
+        """One item: the cached copy, else fetched (and cached). ``NetworkError`` when the
+        API cannot be reached; None when neither has it."""
         cached = await self.cache.run(Cache.get, item_id)
         if cached is not None:
             return cached.item
@@ -154,7 +156,7 @@ class Source:
             raise
         self.network_down = False
         if item is not None:
-            await self._keep(Cache.put_items, [item], None)
+            await self.keep(Cache.put_items, [item], None)
             self._just_fetched = {item.id: item}
         return item
 
@@ -262,7 +264,7 @@ class Source:
                 results = await asyncio.gather(*writes, return_exceptions=True)
                 errors = [str(result) for result in results if isinstance(result, Exception)]
                 store_error = errors[0] if errors else None
-                if not errors and await self._keep(Cache.set_thread_refreshed, root_id, began):
+                if not errors and await self.keep(Cache.set_thread_refreshed, root_id, began):
                     refreshed = began
             yield ThreadUpdate(
                 items,
@@ -278,7 +280,7 @@ class Source:
                 store_error=store_error,
             )
 
-    async def _keep(self, method: Callable[..., object], *args: object) -> bool:
+    async def keep(self, method: Callable[..., object], *args: object) -> bool:
         """A best-effort write of fetched data: a failure is the cache's problem (reported
         by the worker once), never the reader's, who has the data on screen already."""
         try:

@@ -93,6 +93,12 @@ def sanitize(s: str) -> str:
     return _sanitize(s)
 
 
+def one_line(text: str | None) -> str:
+    """Sanitised text on one line (whitespace runs become one space): titles and snippets in
+    lists, search hits and profiles."""
+    return " ".join(sanitize(text).split()) if text else ""
+
+
 # --- URLs ---------------------------------------------------------------------------------
 
 # Whitespace, controls and invisible/bidi characters: none of these belong in a URL we show.

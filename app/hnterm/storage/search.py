@@ -13,7 +13,7 @@ from typing import Any
 
 from hnterm.hn.models import Item
 from hnterm.hn.query import parse_query
-from hnterm.hn.text import sanitize
+from hnterm.hn.text import one_line, sanitize
 from hnterm.storage.query import fts_expression
 from hnterm.storage.records import decode
 from hnterm.storage.repository import Repository
@@ -125,13 +125,9 @@ class Search(Repository):
                     by=sanitize(author) if author else None,
                     time=item.time,
                     type=item.type,
-                    title=_one_line(thread_title or title) or None,
-                    snippet=_one_line(shown)[:300],
+                    title=one_line(thread_title or title) or None,
+                    snippet=one_line(shown)[:300],
                     rank=float(rank),
                 )
             )
         return hits
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join(sanitize(text).split()) if text else ""

@@ -21,6 +21,7 @@ from hnterm.hn.client import (
     HNError,
     NetworkError,
     _retry_after,
+    _Retryable,
     read_capped,
     timeouts,
 )
@@ -264,10 +265,9 @@ class WebClient:
         while True:
             try:
                 return await self._once(method, path, data)
-            except _Retry as exc:
+            except _Retryable as exc:
                 attempt += 1
-                limit = min(self.retries, 1) if exc.network else self.retries
-                if not retry or attempt > limit:
+                if not retry or attempt > exc.max_retries(self.retries):
                     raise exc.error from exc.__cause__
                 wait = exc.wait or self.backoff * 2 ** (attempt - 1)
                 await asyncio.sleep(wait)
@@ -295,7 +295,7 @@ class WebClient:
                 method, url, data=data, headers=headers, allow_redirects=False
             ) as response:
                 if response.status in RETRY_STATUSES:
-                    raise _Retry(
+                    raise _Retryable(
                         WebError(f"HN is busy (HTTP {response.status}); try again shortly"),
                         _retry_after(response.headers.get("Retry-After", "")),
                     )
@@ -304,18 +304,10 @@ class WebClient:
                 cookie = morsel.value if morsel is not None and morsel.value else None
                 return response.status, dict(response.headers), body, cookie
         except aiohttp.ClientConnectorError as exc:
-            raise _Retry(NetworkError(f"cannot reach {self.base_url}"), network=True) from exc
+            raise _Retryable(NetworkError(f"cannot reach {self.base_url}"), network=True) from exc
         except TimeoutError as exc:
-            raise _Retry(WebError(f"{self.base_url} gave no answer in time")) from exc
+            raise _Retryable(WebError(f"{self.base_url} gave no answer in time")) from exc
         except APIError as exc:
             raise WebError(str(exc)) from exc
         except (aiohttp.ClientError, ValueError) as exc:
-            raise _Retry(WebError(f"{self.base_url}: {type(exc).__name__}")) from exc
-
-
-class _Retry(Exception):
-    def __init__(self, error: HNError, wait: float | None = None, *, network: bool = False):
-        super().__init__(str(error))
-        self.error = error
-        self.wait = wait
-        self.network = network
+            raise _Retryable(WebError(f"{self.base_url}: {type(exc).__name__}")) from exc
