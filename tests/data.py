@@ -27,3 +27,11 @@ def fixture_items(name: str) -> dict[int, Item]:
         if item is not None:
             items[item.id] = item
     return items
+
+
+def subtree(items: dict[int, Item], item_id: int) -> set[int]:
+    """``item_id`` and every reply below it in ``items`` (what one failed item costs a load)."""
+    ids = {item_id}
+    for kid in items[item_id].kids:
+        ids |= subtree(items, kid)
+    return ids

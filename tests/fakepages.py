@@ -11,21 +11,20 @@ client's deadline is what ends the request. ``hits`` counts requests per path.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections import Counter
 from pathlib import Path
 
 from aiohttp import web
 
+from tests.webthread import ThreadedApp
+
 ARTICLES = Path(__file__).parent / "fixtures" / "articles"
 
 
-class FakePages:
+class FakePages(ThreadedApp):
     def __init__(self) -> None:
-        self.port = 0
+        super().__init__()
         self.hits: Counter[str] = Counter()
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._released: asyncio.Event | None = None
 
     def url(self, path: str) -> str:
@@ -70,39 +69,12 @@ class FakePages:
             return web.Response(text="<p>late</p>", content_type="text/html")
         raise web.HTTPNotFound()
 
-    # -- lifecycle ----------------------------------------------------------------------
-    def start(self) -> FakePages:
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    def _run(self, ready: threading.Event) -> None:
-        loop = self._loop = asyncio.new_event_loop()
-        self._released = asyncio.Event()
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/{path:.*}", self._handle)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        loop.run_until_complete(runner.setup())
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        ready.set()
-        loop.run_forever()
-        self._released.set()
-        loop.run_until_complete(runner.cleanup())
-        loop.close()
 
-    def stop(self) -> None:
-        if self._thread is None or self._loop is None:
-            return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._thread = None
+    def on_loop(self) -> None:
+        self._released = asyncio.Event()
 
-    def __enter__(self) -> FakePages:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def before_cleanup(self) -> None:
+        if self._released is not None:
+            self._released.set()  # a /slow answer still waiting ends now

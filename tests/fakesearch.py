@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import operator
 import re
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
 from tests.fakehn.server import FIXTURES_DIR, _load_fixture, fixture_names
+from tests.webthread import ThreadedApp
 
 _OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq}
 _FILTER = re.compile(r"(points|created_at_i|num_comments)(>=|<=|>|<|=)(\d+)")
@@ -67,19 +67,16 @@ def _hit(item: dict, root: dict) -> dict[str, Any]:
     return hit
 
 
-class FakeSearch:
+class FakeSearch(ThreadedApp):
     """The server: ``hits`` and faults are plain attributes; ``queries`` logs each request's
     parameters, so tests can check what hnterm asked for."""
 
     def __init__(self, hits: list[dict[str, Any]] | None = None) -> None:
+        super().__init__()
         self.hits = hits if hits is not None else hits_from_fixtures()
         self.queries: list[dict[str, str]] = []
         self.answered = 0  # requests fully handled (a delayed one counts once its wait ends)
         self.faults: list[tuple[str, dict[str, Any]]] = []
-        self.port = 0
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._runner: web.AppRunner | None = None
 
     @property
     def url(self) -> str:
@@ -143,41 +140,8 @@ class FakeSearch:
             "processingTimeMS": 1,
         }
 
-    # -- lifecycle ----------------------------------------------------------------------
-    def start(self) -> FakeSearch:
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
-        self._thread.start()
-        ready.wait(10)
-        return self
-
-    def _run(self, ready: threading.Event) -> None:
-        loop = self._loop = asyncio.new_event_loop()
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
         app.router.add_get("/api/v1/{endpoint:search|search_by_date}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        ready.set()
-        loop.run_forever()
-        loop.run_until_complete(self._runner.cleanup())
-        loop.close()
-
-    def stop(self) -> None:
-        """Stop serving (the port then refuses connections); safe to call twice."""
-        if self._thread is None or self._loop is None:
-            return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-        self._thread = None
-
-    def __enter__(self) -> FakeSearch:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _words(hit: dict[str, Any]) -> str:

@@ -12,19 +12,12 @@ from hnterm.storage.cache import DB_NAME, Cache
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
 
-from tests.data import IBM, fixture_items
+from tests.data import IBM, fixture_items, subtree
 from tests.fakehn import FakeHN
 from tests.ui.conftest import wait_loaded, wait_until
 
 SIZE = (120, 40)
 IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")
-
-
-def subtree(item_id: int) -> set[int]:
-    ids = {item_id}
-    for kid in IBM_ITEMS[item_id].kids:
-        ids |= subtree(kid)
-    return ids
 
 
 async def test_failed_comments_are_reported_and_retried(make_app, fake_hn):
@@ -36,7 +29,7 @@ async def test_failed_comments_are_reported_and_retried(make_app, fake_hn):
         view = app.screen.query_one(CommentView)
         status = app.screen.query_one(StatusLine)
         assert bad not in view.thread
-        assert len(view.thread) == len(IBM_ITEMS) - 1 - len(subtree(bad))
+        assert len(view.thread) == len(IBM_ITEMS) - 1 - len(subtree(IBM_ITEMS, bad))
         assert (
             status.error
             and "could not be loaded" in status.message
@@ -66,7 +59,7 @@ async def test_every_kind_of_bad_answer_at_once(make_app, fake_hn):
             assert lost not in view.thread
         assert app.is_running
         gone = (kids[0], kids[1], kids[2], kids[3], kids[4], kids[6])
-        lost = set().union(*(subtree(k) for k in gone))
+        lost = set().union(*(subtree(IBM_ITEMS, k) for k in gone))
         expected = set(IBM_ITEMS) - lost | {kids[3]}
         assert set(view.thread.depth_of) == expected
 

@@ -12,20 +12,13 @@ from hnterm.hn.client import HNClient
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
 
-from tests.data import IBM, fixture_items
+from tests.data import IBM, fixture_items, subtree
 from tests.fakehn import FakeHN
 from tests.hostile import HUGE_ID, HUGE_ROOT, huge_id_thread
 from tests.ui.conftest import wait_loaded, wait_until
 
 SIZE = (120, 40)
 IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")
-
-
-def subtree(item_id: int) -> set[int]:
-    ids = {item_id}
-    for kid in IBM_ITEMS[item_id].kids:
-        ids |= subtree(kid)
-    return ids
 
 
 async def test_keys_are_answered_while_a_request_trickles(fake_hn: FakeHN, tmp_path: Path):
@@ -55,7 +48,7 @@ async def test_keys_are_answered_while_a_request_trickles(fake_hn: FakeHN, tmp_p
         assert time.monotonic() - started < 1.5
         await wait_loaded(pilot)
         assert slow not in view.thread
-        assert len(view.thread) == len(IBM_ITEMS) - 1 - len(subtree(slow))
+        assert len(view.thread) == len(IBM_ITEMS) - 1 - len(subtree(IBM_ITEMS, slow))
         assert status.error and "could not be loaded" in status.message
         assert "r retries" in status.message
         assert app.is_running
