@@ -23,7 +23,7 @@ import sys
 from contextlib import aclosing
 from pathlib import Path
 
-from hnterm.commands import parse_item
+from hnterm.commands import command_cache, parse_item
 from hnterm.config import API_ENV, Config
 from hnterm.export import to_json, to_markdown
 from hnterm.hn.client import HNClient, HNError
@@ -31,7 +31,6 @@ from hnterm.hn.format import plural
 from hnterm.hn.thread import Thread
 from hnterm.source import Source
 from hnterm.storage.paths import CACHE_ENV
-from hnterm.storage.worker import CacheWorker
 
 FORMATS = ("json", "markdown")
 PARTIAL = 3  # exit status: written, but replies are missing (not cached, failed)
@@ -94,32 +93,28 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
     """The thread holding ``item_id`` as the app would show it, and a warning if partial."""
-    problems: list[str] = []
-    cache = CacheWorker(config.cache_dir, on_problem=problems.append)
     client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
-    source = Source(client, cache)
     progress = sys.stderr.isatty()
-    try:
+    async with command_cache(config, "dump") as cache:
+        source = Source(client, cache)
         try:
-            root_id = await source.resolve_root(item_id)
-        except HNError as exc:
-            raise DumpError(f"cannot load item {item_id}: {exc}") from None
-        thread = Thread(root_id)
-        warning = None
-        async with aclosing(source.thread(root_id)) as updates:
-            async for update in updates:
-                thread.add(update.items)
-                warning = update.error
-                if progress and not update.done:
-                    print(f"\rloading: {len(thread)} comments", end="", file=sys.stderr)
-        if progress:
-            print("\r\033[K", end="", file=sys.stderr)
-    finally:
-        if client is not None:
-            await client.aclose()
-        await cache.aclose()
-        for problem in problems:  # each said once, in one sentence
-            print(f"hnterm dump: cache: {problem}", file=sys.stderr)
+            try:
+                root_id = await source.resolve_root(item_id)
+            except HNError as exc:
+                raise DumpError(f"cannot load item {item_id}: {exc}") from None
+            thread = Thread(root_id)
+            warning = None
+            async with aclosing(source.thread(root_id)) as updates:
+                async for update in updates:
+                    thread.add(update.items)
+                    warning = update.error
+                    if progress and not update.done:
+                        print(f"\rloading: {len(thread)} comments", end="", file=sys.stderr)
+            if progress:
+                print("\r\033[K", end="", file=sys.stderr)
+        finally:
+            if client is not None:
+                await client.aclose()
     if thread.root is None:
         if config.offline:
             raise DumpError(f"item {item_id} is not in the cache (offline mode)")

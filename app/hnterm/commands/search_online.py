@@ -15,10 +15,10 @@ import sys
 import time
 from dataclasses import asdict
 
+from hnterm.commands import command_cache
 from hnterm.config import SEARCH_ENV, Config
 from hnterm.hn.algolia import KINDS, SearchClient, SearchQuery, parse_search
 from hnterm.online_search import SearchResult, search_everywhere
-from hnterm.storage.worker import CacheWorker
 
 ONLINE_SYNTAX = f"""\
 --online: all of HN through its search API (hn.algolia.com; {SEARCH_ENV} or --search-url
@@ -71,17 +71,13 @@ def run(args: argparse.Namespace, config: Config, query_text: str) -> int:
 
 
 async def _search(config: Config, url: str, query: SearchQuery) -> SearchResult:
-    problems: list[str] = []
-    cache = CacheWorker(config.cache_dir, on_problem=problems.append)
     client = None if config.offline else SearchClient(url, deadline=config.deadline)
-    try:
-        return await search_everywhere(client, cache, query)
-    finally:
-        if client is not None:
-            await client.aclose()
-        await cache.aclose()
-        for problem in problems:
-            print(f"hnterm search: cache: {problem}", file=sys.stderr)
+    async with command_cache(config, "search") as cache:
+        try:
+            return await search_everywhere(client, cache, query)
+        finally:
+            if client is not None:
+                await client.aclose()
 
 
 def _print(result: SearchResult, *, as_json: bool) -> None:

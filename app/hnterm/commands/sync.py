@@ -13,12 +13,12 @@ import argparse
 import asyncio
 import sys
 
+from hnterm.commands import command_cache
 from hnterm.config import Config
 from hnterm.hn.client import STORY_LISTS, HNClient
 from hnterm.hn.format import plural
 from hnterm.hn.text import sanitize
 from hnterm.source import Source
-from hnterm.storage.worker import CacheWorker
 from hnterm.sync import (
     DEFAULT_TOP,
     FAILED,
@@ -84,25 +84,20 @@ def run(args: argparse.Namespace, config: Config) -> int:
 async def _run(
     config: Config, args: argparse.Namespace, report: SyncReport, show: ProgressLine
 ) -> None:
-    problems: list[str] = []
-    cache = CacheWorker(config.cache_dir, on_problem=problems.append)
     client = HNClient(config.api_url, deadline=config.deadline)
-    source = Source(client, cache, concurrency=PER_THREAD)
-    try:
-        await sync(
-            source,
-            report,
-            lists=args.lists,
-            top=args.top,
-            parallel=min(args.parallel, 4),
-            on_progress=show,
-            articles=args.articles,
-        )
-    finally:
-        await client.aclose()
-        await cache.aclose()
-        for problem in problems:
-            print(f"hnterm sync: cache: {problem}", file=sys.stderr)
+    async with command_cache(config, "sync") as cache:
+        try:
+            await sync(
+                Source(client, cache, concurrency=PER_THREAD),
+                report,
+                lists=args.lists,
+                top=args.top,
+                parallel=min(args.parallel, 4),
+                on_progress=show,
+                articles=args.articles,
+            )
+        finally:
+            await client.aclose()
 
 
 class ProgressLine:

@@ -12,13 +12,13 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from hnterm.commands import command_cache
 from hnterm.config import Config
 from hnterm.hn.client import HNClient
 from hnterm.hn.format import age, short_age
 from hnterm.hn.text import html_to_plain, sanitize
 from hnterm.profiles import Profile, Submission, load_profile, load_submissions, submission_lines
 from hnterm.source import Source
-from hnterm.storage.worker import CacheWorker
 
 NOT_FOUND = 1
 
@@ -58,22 +58,19 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _load(config: Config, name: str, limit: int) -> tuple[Profile, list[Submission]]:
-    problems: list[str] = []
-    cache = CacheWorker(config.cache_dir, on_problem=problems.append)
     client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
-    source = Source(client, cache)
-    try:
-        profile = await load_profile(source, name)
-        submissions: list[Submission] = []
-        if profile.user is not None and limit:
-            submissions = await load_submissions(source, list(profile.user.submitted[:limit]))
-        return profile, submissions
-    finally:
-        if client is not None:
-            await client.aclose()
-        await cache.aclose()
-        for problem in problems:
-            print(f"hnterm user: cache: {problem}", file=sys.stderr)
+    async with command_cache(config, "user") as cache:
+        source = Source(client, cache)
+        try:
+            profile = await load_profile(source, name)
+            submissions: list[Submission] = []
+            if profile.user is not None and limit:
+                ids = list(profile.user.submitted[:limit])
+                submissions = await load_submissions(source, ids)
+            return profile, submissions
+        finally:
+            if client is not None:
+                await client.aclose()
 
 
 def format_profile(profile: Profile, submissions: list[Submission], now: float) -> str:
