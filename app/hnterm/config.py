@@ -132,7 +132,6 @@ SETTINGS = (
     Setting("search_url", "search_url", _url, SEARCH_ENV, "HN search (Algolia) API base URL"),
     Setting("wrap_width", "wrap_width", _whole(0, 1000), WRAP_ENV, "text columns (0: all)"),
 )
-TABLES = {"keys": 'binding id = keys, e.g. comments.next = "j,down"', "themes": "your themes"}
 
 
 @dataclass(frozen=True)
@@ -359,21 +358,3 @@ def _line_of(text: str, key: str, table: str | None = None) -> int | None:
         start = header.end() if header else 0
     found = pattern.search(text, start)
     return text.count("\n", 0, found.start()) + 1 if found else None
-
-
-def env_cache_max_mb() -> int:
-    """``$HNTERM_CACHE_MAX_MB`` (a whole number of MiB; 0 = no cap), else the default.
-
-    A value that is not a number is ignored rather than stopping the app.
-    """
-    value = os.environ.get(CACHE_MAX_ENV, "").strip()
-    return int(value) if value.isdigit() else DEFAULT_CACHE_MAX_MB
-
-
-def env_deadline() -> float:
-    """``$HNTERM_REQUEST_DEADLINE`` (seconds, > 0), else the default; nonsense is ignored."""
-    try:
-        value = float(os.environ.get(DEADLINE_ENV, ""))
-    except ValueError:
-        return DEFAULT_DEADLINE
-    return value if 0 < value < 3600 else DEFAULT_DEADLINE

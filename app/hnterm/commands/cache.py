@@ -18,7 +18,7 @@ import time
 from dataclasses import asdict
 
 from hnterm.commands.search import report_problem
-from hnterm.config import CACHE_MAX_ENV, Config, env_cache_max_mb
+from hnterm.config import CACHE_MAX_ENV, DEFAULT_CACHE_MAX_MB, Config
 from hnterm.hn.format import age, plural
 from hnterm.storage.cache import DB_NAME, Cache, CacheError, CacheStats
 
@@ -49,7 +49,8 @@ def configure(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) 
         help="remove old or least recently used threads (saved ones stay)",
         description=(
             "Remove whole threads that are not saved. With neither option, shrink the cache "
-            f"to its size cap (${CACHE_MAX_ENV}, default {env_cache_max_mb()} MB)."
+            f"to its size cap (--cache-max-mb, ${CACHE_MAX_ENV} or the config file; "
+            f"default {DEFAULT_CACHE_MAX_MB} MB)."
         ),
     )
     prune.add_argument(
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     directory = config.cache_dir
     path = directory / DB_NAME
     if args.action == "prune" and args.older_than is None and args.max_size is None:
-        cap = env_cache_max_mb()
+        cap = config.cache_max_mb  # flag > environment > config file > default
         if cap <= 0:
             print(
                 f"hnterm cache prune: no size cap (${CACHE_MAX_ENV}=0): "

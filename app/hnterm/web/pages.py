@@ -56,7 +56,6 @@ class ItemPage:
     more: str | None = None  # href of the next page of a long thread
     comments_by: dict[int, str] = field(default_factory=dict)  # comment id -> author
     stories: list[int] = field(default_factory=list)  # story rows, in page order
-    login_link: bool = False
 
 
 @dataclass
@@ -105,8 +104,6 @@ class _ItemParser(HTMLParser):
         if attr.get("id") == "me":
             self._in_me = True
             self.page.user = None
-        elif path == "login":
-            self.page.login_link = True
         elif "hnuser" in classes and self._comment is not None:
             self._in_user = True
         elif path == "vote" and item_id is not None and query.get("auth"):
