@@ -20,7 +20,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
-from hnterm import layout, live
+from hnterm import list_width, live
 from hnterm.browser import browser_available
 from hnterm.hn.client import HNError
 from hnterm.hn.format import hn_item_of, item_url, plural
@@ -108,7 +108,7 @@ class MainScreen(AccountActions, Screen[None]):
             self.query_one(CommentView).focus()
         self.restore_state()
         self.live = live.start(self)
-        self.run_worker(layout.restore(self), group="restore-layout")
+        self.run_worker(list_width.restore(self), group="restore-layout")
 
     @work(group="restore")
     async def restore_state(self) -> None:
@@ -614,7 +614,7 @@ class MainScreen(AccountActions, Screen[None]):
         self.app.push_screen(ArticleScreen(self.source, story.id, story.url), self._open_link)
 
     async def action_resize_list(self, step: int) -> None:
-        await layout.resize(self, step)
+        await list_width.resize(self, step)
 
     async def action_toggle_list(self) -> None:
         """Hide the story list for full-width reading, or show it again (remembered)."""
