@@ -332,7 +332,7 @@ class MainScreen(AccountActions, Screen[None]):
             self.status.show(f"Loading from {source}: {loaded} / {expected} comments{saving}")
         elif update.fetched:
             self.status.show(
-                f"{plural(loaded, 'comment')} · {update.fetched} items fetched "
+                f"{plural(loaded, 'comment')} · {plural(update.fetched, 'item')} fetched "
                 f"(story included) in {elapsed:.2f} s{saving}"
             )
         else:
@@ -666,7 +666,9 @@ class MainScreen(AccountActions, Screen[None]):
                     self._merge(thread, update)
                 if not update.done:
                     if not self.thread_loading:  # else the load's line says "saving"
-                        self.status.show(f"Saving for offline: {update.fetched} items fetched")
+                        self.status.show(
+                            f"Saving for offline: {plural(update.fetched, 'item')} fetched"
+                        )
                 elif update.saved:
                     with suppress(CacheError):
                         await self.source.cache.run(Cache.remove_pending_save, root_id)
