@@ -21,7 +21,6 @@ import resource
 import statistics
 import sys
 import time
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,10 +175,10 @@ def thread_ready(screen: MainScreen, view: CommentView, root: int) -> bool:
         thread is not None
         and thread.root_id == root
         and not screen.thread_loading
-        and view._layout_version == thread.version
-        and len(view._offsets) == len(view._rows) > 1
+        and view.comment_layout.version == thread.version
+        and len(view.comment_layout.rows) > 1
         and view.virtual_size.height > 0
-        and view._width == view.scrollable_content_region.width
+        and view.comment_layout.width == view.scrollable_content_region.width
     )
 
 
@@ -228,17 +227,17 @@ async def first_comments(args: dict[str, Any]) -> dict[str, Any]:
         await wait_until(lambda: stories.option_count > 0, "the story list")
         await app.workers.wait_for_complete()
         frames.hook_screen()
-        relayouts = _time_calls(view, "_relayout")
+        relayouts = _time_calls(view.comment_layout, "relayout")
         feeds = _time_calls(view, "thread_changed")
         comment_drawn: list[float] = []
         render_line = view.render_line
 
         def watched_render_line(y: int) -> Any:
             strip = render_line(y)
-            if not comment_drawn and len(view._offsets) > 1:
-                line = round(view.scroll_y) + y
-                if bisect_right(view._offsets, line) - 1 >= 1:
-                    comment_drawn.append(time.perf_counter())
+            layout = view.comment_layout
+            below_story = len(layout.rows) > 1 and layout.row_at(round(view.scroll_y) + y) >= 1
+            if not comment_drawn and below_story:
+                comment_drawn.append(time.perf_counter())
             return strip
 
         view.render_line = watched_render_line  # type: ignore[method-assign]
@@ -272,16 +271,20 @@ async def cached_open(args: dict[str, Any]) -> dict[str, Any]:
         screen, _, view = main_parts(app)
         await app.workers.wait_for_complete()
         frames.hook_screen()
-        relayouts = _time_calls(view, "_relayout")
+        relayouts = _time_calls(view.comment_layout, "relayout")
         started = time.perf_counter()
         screen.open_item(root)
         await wait_until(lambda: thread_ready(screen, view, root), "the thread")
         first_layout = time.perf_counter()
         frame = await shown_in_full(screen, view, frames, root)
+        shown = frame.end
+        await wait_until(lambda: view.comment_layout.exact, "every height measured")
+        measured = time.perf_counter()
         assert view.thread is not None
         return {
             "first_layout_ms": round(1000 * (first_layout - started), 2),
-            "shown_ms": round(1000 * (frame.end - started), 2),
+            "shown_ms": round(1000 * (shown - started), 2),
+            "all_measured_ms": round(1000 * (measured - started), 2),
             "comments": len(view.thread),
             "relayout": _stats_ms(relayouts),
             "peak_rss_mb": peak_rss_mb(),
@@ -363,7 +366,7 @@ async def _press(app: HNApp, view: CommentView, frames: Frames, key: str) -> dic
     name, char = KEYS[key]
 
     def state() -> object:
-        return (view.cursor, len(view._rows), round(view.scroll_y))
+        return (view.cursor, len(view.comment_layout.rows), round(view.scroll_y))
 
     await asyncio.sleep(KEY_GAP)
     before = state()

@@ -205,6 +205,7 @@ class Runner:
             "runs": runs,
             "first_layout_ms": median_of(runs, "first_layout_ms"),
             "shown_ms": median_of(runs, "shown_ms"),
+            "all_measured_ms": median_of(runs, "all_measured_ms"),
         }
 
     def startup(self) -> dict[str, Any]:
@@ -368,9 +369,10 @@ def table(results: dict[str, Any], delay: float) -> str:
         rows.append(
             (
                 "4 cached open, Biden (2,170), offline",
-                f"{cached['shown_ms']:.0f} ms (first layout {cached['first_layout_ms']:.0f})",
-                "< 300 ms",
-                verdict(cached["shown_ms"] < 300),
+                f"{cached['shown_ms']:.0f} ms (first layout {cached['first_layout_ms']:.0f},"
+                f" every height measured {cached['all_measured_ms']:.0f})",
+                "≤ 150 ms",
+                verdict(cached["shown_ms"] <= 150),
             )
         )
     elif "error" in cached:
@@ -406,13 +408,13 @@ def table(results: dict[str, Any], delay: float) -> str:
             label = f"6 key {key}"
             if key in ("collapse", "expand"):
                 label = f"6 {key} {nav['subtree']}-reply subtree"
-            ok = frame["median_ms"] < 16 and frame["p99_ms"] < 50
+            ok = frame["median_ms"] < 16 and frame["p99_ms"] <= 33
             rows.append(
                 (
                     label,
                     f"to frame {frame['median_ms']:.1f}/{frame['p99_ms']:.1f} ms, "
                     f"work {work['median_ms']:.1f}/{work['p99_ms']:.1f}",
-                    "median < 16, p99 < 50",
+                    "median < 16, p99 ≤ 33",
                     verdict(ok),
                 )
             )

@@ -11,9 +11,9 @@ import pytest
 from hnterm import cli
 from hnterm.app import HNApp
 from hnterm.config import Config
+from hnterm.hn.comment_text import comment_header
 from hnterm.storage.cache import DB_NAME, Cache
 from hnterm.web.session import SessionStore
-from hnterm.widgets.comment_text import comment_header
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
 from textual.widgets import TextArea

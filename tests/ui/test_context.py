@@ -183,17 +183,17 @@ async def test_following_reply_links_down_a_chain_and_back_up(make_app, root, ta
         view.jump(top)
         await pilot.pause()
         # the replies line ends the comment; its header shows the depth and the id
-        body = [line.plain for line in view._body(top)]
+        body = [line.plain for line in view.comment_layout.body_lines(top)]
         ids = " ".join(f">>{i}" for i in thread.children(top))
         assert " ".join(body[-3:]).endswith(ids.split()[-1])
         assert f"replies({len(thread.children(top))}):" in " ".join(body)
-        assert f"{{1}} #{top}" in view._head_text(top).plain
+        assert f"{{1}} #{top}" in view.comment_layout.header_text(top).plain
         places = []
         for parent, child in pairwise(chain[1:]):
             places.append((view.cursor, view.scroll_y))
             await pilot.press("greater_than_sign", str(thread.children(parent).index(child) + 1))
             assert view.cursor == child
-            row = view._offsets[view._index[child]]
+            row = view.comment_layout.top(child)
             assert view.scroll_y <= row < view.scroll_y + view.scrollable_content_region.height
         assert view.cursor == target
         for cursor, scroll in reversed(places):
@@ -232,10 +232,14 @@ async def test_inline_replies_are_remembered_across_runs(make_app):
         await wait_until(pilot, lambda: view.inline_replies, "inline replies restored")
         await wait_loaded(pilot)
         first = view.thread.children(IBM)[0]
-        assert any(line.plain.startswith("replies(") for line in view._body(first))
+        assert any(
+            line.plain.startswith("replies(") for line in view.comment_layout.body_lines(first)
+        )
         await pilot.press("i")
         assert not view.inline_replies
-        assert not any(line.plain.startswith("replies(") for line in view._body(first))
+        assert not any(
+            line.plain.startswith("replies(") for line in view.comment_layout.body_lines(first)
+        )
 
 
 # -- deep links ---------------------------------------------------------------------------
@@ -250,9 +254,15 @@ async def test_a_deep_link_shows_the_parent_on_the_first_screen(make_app, size, 
         thread = view.thread
         parent = thread.parent_of[target]
         shown = "\n".join(screen_lines(view))
-        assert view._head(target)[0].plain in shown  # the comment itself, marked
+        assert (
+            view.comment_layout.head_lines(target)[0].plain in shown
+        )  # the comment itself, marked
         assert "▌" in shown
-        parent_lines = [line.plain.strip() for line in view._body(parent) if line.plain.strip()]
+        parent_lines = [
+            line.plain.strip()
+            for line in view.comment_layout.body_lines(parent)
+            if line.plain.strip()
+        ]
         assert parent_lines[-1] in shown  # its parent's last words, right above it
         depth = thread.depth_of[target]
         assert view.border_title.startswith("In context")
@@ -263,7 +273,7 @@ async def test_a_deep_link_shows_the_parent_on_the_first_screen(make_app, size, 
         # u: the whole thread, the cursor kept
         await pilot.press("u")
         assert view.scope is None and view.cursor == target
-        assert len(view._rows) == len(thread.rows())
+        assert len(view.comment_layout.rows) == len(thread.rows())
 
 
 async def test_a_deep_link_arriving_over_a_slow_network_still_lands_in_context(make_app, fake_hn):
@@ -275,7 +285,9 @@ async def test_a_deep_link_arriving_over_a_slow_network_still_lands_in_context(m
         await wait_loaded(pilot)
         parent = view.thread.parent_of[IBM_DEEPEST]
         assert view.scope == IBM_DEEPEST
-        assert view._body(parent)[-1].plain.strip() in "\n".join(screen_lines(view))
+        assert view.comment_layout.body_lines(parent)[-1].plain.strip() in "\n".join(
+            screen_lines(view)
+        )
 
 
 # -- a focused subthread keeps its ancestors ------------------------------------------------
@@ -288,8 +300,8 @@ async def test_focus_shows_the_chain_folded_one_line_each_and_expandable(make_ap
         ancestors = thread.ancestors(IBM_DEEPEST)[1:]  # the comments above; not the story
         await pilot.press("f")
         assert view.scope == IBM_DEEPEST
-        assert view._rows[: len(ancestors)] == ancestors
-        assert all(view._height(a) == 1 for a in ancestors)
+        assert view.comment_layout.rows[: len(ancestors)] == ancestors
+        assert all(view.comment_layout.height(a) == 1 for a in ancestors)
         assert view.border_title and "16 ancestors above" in view.border_title
         first = screen_lines(view)[0]
         assert "{1}" in first and thread.items[ancestors[0]].by in first
@@ -297,14 +309,14 @@ async def test_focus_shows_the_chain_folded_one_line_each_and_expandable(make_ap
         await pilot.press("k")  # onto the parent's line
         assert view.cursor == parent and view.scope == IBM_DEEPEST
         await pilot.press("space")
-        assert view._height(parent) > 3
+        assert view.comment_layout.height(parent) > 3
         shown = " ".join(screen_lines(view))
         assert in_order(html_to_plain(thread.items[parent].text).split()[:12], shown)
         await pilot.press("space")
-        assert view._height(parent) == 1
+        assert view.comment_layout.height(parent) == 1
         await pilot.press("h")  # up the chain, still in the subthread
         assert view.cursor == ancestors[-2] and view.scope == IBM_DEEPEST
         await pilot.press("z", "j")  # folding everything keeps the chain's model open
-        assert view.cursor in view._index
+        assert view.cursor in view.comment_layout
         await pilot.press("u")
         assert view.scope is None

@@ -22,7 +22,7 @@ NARROW = (80, 24)
 
 
 def story_row(view: CommentView) -> str:
-    return view._head_text(view.thread.root_id).plain
+    return view.comment_layout.header_text(view.thread.root_id).plain
 
 
 async def test_an_ask_hn_without_replies_shows_its_question(make_app):
@@ -129,8 +129,8 @@ async def test_a_deep_comment_keeps_most_of_a_narrow_screen(make_app):
         await pilot.press("w")  # full width for reading
         await pilot.pause()
         assert not app.screen.query_one(StoryList).display
-        assert view._text_width(DEEPEST) >= 50
-        assert "17▸" in view._guides(DEEPEST)  # the depth, as a number
+        assert view.comment_layout.text_width(DEEPEST) >= 50
+        assert "17▸" in view.comment_layout.guides(DEEPEST)  # the depth, as a number
         await pilot.press("w")
         await pilot.pause()
         assert app.screen.query_one(StoryList).display
@@ -234,11 +234,11 @@ async def test_the_thread_title_is_readable_in_every_theme(make_app):
         for theme in sorted(app.available_themes):
             app.theme = theme
             await pilot.pause()
-            title = view._style("title")
-            background = (view._style("cursor") + view.rich_style).bgcolor
+            title = view.style_of("title")
+            background = (view.style_of("cursor") + view.rich_style).bgcolor
             if not (title.color.is_default or background.is_default):  # ansi: the terminal's
                 contrast = abs(_luminance(title.color) - _luminance(background))
                 assert contrast > 0.3, (theme, title, background)
             # rows built before the switch are rebuilt in the new colours
-            span = view._head_text(IBM).spans[0]
+            span = view.comment_layout.header_text(IBM).spans[0]
             assert span.style == title

@@ -100,7 +100,10 @@ async def test_resizing_mid_load_keeps_the_tree(make_app, fake_hn):
         await wait_loaded(pilot)
         view = app.screen.query_one(CommentView)
         assert len(view.thread) == 352
-        assert view._offsets == sorted(view._offsets)
-        assert view.virtual_size.height == sum(view._height(i) for i in view._rows)
+        tops = [view.comment_layout.top(i) for i in view.comment_layout.rows]
+        assert tops == sorted(tops)
+        assert view.virtual_size.height == sum(
+            view.comment_layout.height(i) for i in view.comment_layout.rows
+        )
         width = view.scrollable_content_region.width
         assert all(view.render_line(y).cell_length == width for y in range(10))

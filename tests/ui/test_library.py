@@ -76,7 +76,7 @@ async def test_new_comments_are_marked_on_the_next_visit(make_app, fake_hn):
         await wait_loaded(pilot)
         view = app.screen.query_one(CommentView)
         assert view.thread.new_ids() == [new_id]
-        header = view._head_text(new_id).plain
+        header = view.comment_layout.header_text(new_id).plain
         assert "new" in header and "latecomer" in header
         await pilot.press("g", "full_stop")
         assert view.cursor == new_id
@@ -112,7 +112,9 @@ async def test_unsave_and_mark_unread(make_app, fake_hn):
         await wait_loaded(pilot)
         assert await app.cache.run(Cache.is_saved, IBM)
         view = app.screen.query_one(CommentView)
-        assert "saved for offline" in view._head_text(IBM).plain  # the header says so
+        assert (
+            "saved for offline" in view.comment_layout.header_text(IBM).plain
+        )  # the header says so
         await pilot.press("s")  # a second s never unsaves
         status = app.screen.query_one(StatusLine)
         await wait_until(pilot, lambda: "Already saved" in status.message, "the answer")

@@ -15,7 +15,7 @@ from tests.ui.conftest import FIXED_NOW, wait_loaded, wait_until
 
 def screen_line(view: CommentView, item_id: int) -> int:
     """Where ``item_id``'s first line is on screen (rows from the pane's top)."""
-    return view._offsets[view._index[item_id]] - round(view.scroll_y)
+    return view.comment_layout.top(item_id) - round(view.scroll_y)
 
 
 def add_reply(fake_hn, parent: int, root: int) -> int:

@@ -108,7 +108,7 @@ async def test_focused_comment_is_always_on_screen(reader):
     app, pilot, view = reader
     for _ in range(60):
         await pilot.press("j")
-        top = view._offsets[view._index[view.cursor]]
+        top = view.comment_layout.top(view.cursor)
         assert view.scroll_y <= top < view.scroll_y + view.scrollable_content_region.height
 
 
@@ -154,7 +154,7 @@ async def test_focus_subthread_then_leave_and_history(reader):
     tops = thread.children(IBM)
     await pilot.press("j", "f")
     assert view.scope == tops[0]
-    assert view._rows == thread.rows(tops[0])
+    assert view.comment_layout.rows == thread.rows(tops[0])
     await pilot.press("G")
     assert view.cursor == thread.rows(tops[0])[-1]
     await pilot.press("u")
@@ -187,7 +187,7 @@ async def test_search_opens_a_collapsed_match_and_highlights_it(reader):
     assert view.cursor == DEEPEST.id
     assert DEEPEST.id in thread.rows()
     assert view.matches == [DEEPEST.id]
-    assert word in view.highlight.words
+    assert word in view.comment_layout.highlight.words
     assert "match 1 of 1" in app.screen.query_one(StatusLine).message
     await pilot.press("g", "n")
     assert view.cursor == DEEPEST.id
@@ -216,7 +216,7 @@ async def test_links_are_numbered_and_open_by_number(reader, monkeypatch):
     linked = next(i for i in thread.order() if i != IBM and "<a href" in (ITEMS[i].text or ""))
     view.jump(linked)
     await pilot.pause()
-    plain = "".join(line.plain for line in view._body(linked))
+    plain = "".join(line.plain for line in view.comment_layout.body_lines(linked))
     assert "[1]" in plain
     await pilot.press("o")
     await pilot.pause()
@@ -239,7 +239,7 @@ async def test_click_focuses_and_marker_toggles(reader):
     app, pilot, view = reader
     thread = view.thread
     first = thread.children(IBM)[0]
-    row_y = view._offsets[view._index[first]] - round(view.scroll_y)
+    row_y = view.comment_layout.top(first) - round(view.scroll_y)
     await pilot.click(CommentView, offset=(30, row_y + 1))
     assert view.cursor == first
     assert not thread.is_collapsed(first)

@@ -169,7 +169,7 @@ async def test_comment_text_keeps_a_readable_measure_on_a_wide_terminal(fake_hn,
             await pilot.press("w")  # the list hidden: the pane is ~236 columns
             await pilot.pause()
             first = view.thread.children(IBM)[0]
-            longest[wrap] = max(line.cell_len for line in view._body(first))
+            longest[wrap] = max(line.cell_len for line in view.comment_layout.body_lines(first))
             await pilot.press("w")
             await pilot.pause()
     assert longest[100] <= 100 < longest[0]

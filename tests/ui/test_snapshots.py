@@ -13,16 +13,28 @@ async def loaded(pilot) -> None:
     await wait_loaded(pilot)
 
 
+def pressed(*keys: str):
+    """Wait for every load, press ``keys``, and wait for what they started (heights the
+    pane measures between frames, say), so the snapshot does not depend on timing."""
+
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+        await pilot.press(*keys)
+        await wait_loaded(pilot)
+
+    return run_before
+
+
 def test_thread_view_on_a_deep_thread(snap_compare, make_app, fake_hn):
     fake_hn.lists["topstories"] = [BIDEN, IBM]
     app = make_app(IBM)
-    assert snap_compare(app, terminal_size=SIZE, run_before=loaded, press=["j", "J", "l"])
+    assert snap_compare(app, terminal_size=SIZE, run_before=pressed("j", "J", "l"))
 
 
 def test_collapsed_top_level_comments(snap_compare, make_app, fake_hn):
     fake_hn.lists["topstories"] = [BIDEN, IBM]
     app = make_app(BIDEN)
-    assert snap_compare(app, terminal_size=SIZE, run_before=loaded, press=["z", "j", "j"])
+    assert snap_compare(app, terminal_size=SIZE, run_before=pressed("z", "j", "j"))
 
 
 def test_help_screen(snap_compare, make_app, fake_hn):
@@ -53,11 +65,11 @@ def test_context_view_of_the_deepest_comment(snap_compare, make_app, fake_hn):
 def test_inline_reply_links(snap_compare, make_app, fake_hn):
     fake_hn.lists["topstories"] = [BIDEN, IBM]
     app = make_app(IBM)
-    keys = ["w", "j", "J", "i"]
-    assert snap_compare(app, terminal_size=SIZE, run_before=loaded, press=keys)
+    keys = pressed("w", "j", "J", "i")
+    assert snap_compare(app, terminal_size=SIZE, run_before=keys)
 
 
 def test_deep_link_lands_in_context_at_80x24(snap_compare, make_app, fake_hn):
     fake_hn.lists["topstories"] = [BIDEN, IBM]
     app = make_app(IBM_DEEPEST)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=loaded, press=["w"])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=pressed("w"))

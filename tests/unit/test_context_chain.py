@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from hnterm.hn.models import Item
-from hnterm.hn.thread import Thread
-from hnterm.widgets.comment_text import (
+from hnterm.hn.comment_text import (
     Highlight,
     chain_header,
     chain_line,
@@ -15,6 +13,8 @@ from hnterm.widgets.comment_text import (
     depth_marker,
     replies_line,
 )
+from hnterm.hn.models import Item
+from hnterm.hn.thread import Thread
 from rich.style import Style
 
 from tests.data import IBM, fixture_items

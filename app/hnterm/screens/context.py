@@ -18,9 +18,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from hnterm.hn.format import plural
-from hnterm.hn.thread import Thread
-from hnterm.widgets.comment_text import (
+from hnterm.hn.comment_text import (
     Highlight,
     StyleOf,
     chain_header,
@@ -28,6 +26,8 @@ from hnterm.widgets.comment_text import (
     replies_line,
     story_text,
 )
+from hnterm.hn.format import plural
+from hnterm.hn.thread import Thread
 
 CONTEXT_LINES = 4  # lines of the parent kept above a chosen comment too tall to show whole
 

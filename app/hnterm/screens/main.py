@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Input, OptionList
 from hnterm import list_width, live
 from hnterm.browser import browser_available
 from hnterm.hn.client import HNError
+from hnterm.hn.comment_text import links_of, preview
 from hnterm.hn.format import hn_item_of, item_url, plural
 from hnterm.hn.models import is_item_id
 from hnterm.hn.text import html_to_plain, is_safe_url, sanitize
@@ -33,7 +34,6 @@ from hnterm.screens.open_item import OpenItemScreen
 from hnterm.screens.pick import PickScreen
 from hnterm.source import PAGE_SIZE, StoryIds, ThreadUpdate
 from hnterm.storage.cache import Cache, CacheError
-from hnterm.widgets.comment_text import links_of, preview
 from hnterm.widgets.comment_view import CommentView
 from hnterm.widgets.status_line import StatusLine
 from hnterm.widgets.story_list import LIST_TITLES, StoryList

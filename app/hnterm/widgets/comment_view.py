@@ -1,10 +1,11 @@
 """The thread pane: the story header and its comment tree, drawn line by line.
 
-A Line API widget (``ScrollView`` + ``render_line``): each visible comment is wrapped once per
-width and cached as strips, and only the lines on screen are composed, so a 3,000-comment
-thread costs the same per frame as a 30-comment one. The tree and its collapse state live in
-the pure ``Thread`` model; this widget lays it out, moves a cursor over it and keeps a history
-of jumps. Requests that need a dialog (context, replies, links) go to the screen as messages.
+A Line API widget (``ScrollView`` + ``render_line``): only the lines on screen are composed,
+and drawn lines are kept in an LRU cache, so a 3,000-comment thread costs the same per frame
+as a 30-comment one. The tree and its collapse state live in the pure ``Thread`` model, and
+where each row goes (rows, heights, offsets, wrapped lines) in the pure ``CommentLayout``;
+this widget draws, moves a cursor over the rows and keeps a history of jumps. Requests that
+need a dialog (context, replies, links) go to the screen as actions.
 
 A subthread can be shown alone with the chain of its ancestors above it: ``f`` folds each
 ancestor to one line (space opens one), and a deep link lands the same way with the chain in
@@ -13,22 +14,24 @@ full, so the reader arrives with the conversation the comment answers.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import asyncio
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from itertools import accumulate
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from hnterm.hn.comment_layout import MARKER_WIDTH, CommentLayout
+from hnterm.hn.comment_text import Highlight
 from hnterm.hn.format import plural
 from hnterm.hn.history import History, Place, ScopeMode
 from hnterm.hn.models import Item
@@ -36,22 +39,12 @@ from hnterm.hn.query import parse_query
 from hnterm.hn.text import html_to_plain, sanitize
 from hnterm.hn.thread import Thread
 from hnterm.storage.cache import Cache, CacheError
-from hnterm.widgets.comment_text import (
-    Highlight,
-    chain_line,
-    comment_body,
-    comment_header,
-    replies_line,
-    story_text,
-)
-from hnterm.widgets.measure import line_count
 
-MAX_INDENT_LEVELS = 12
-MARKER_WIDTH = 2
-DEPTH_BADGE = 4  # cells of the "17▸" that stands for guides that do not fit
 EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
 CONTEXT_LINES = 4  # lines of the parent kept above a comment too tall to show whole
 INLINE_REPLIES = "inline_replies"  # settings key: replies lines under each comment
+STRIP_CACHE_LINES = 1024  # drawn lines kept: a few screens, so moving around redraws nothing
+MEASURE_SLICE_S = 0.004  # estimated heights measured per turn of the event loop
 
 
 class CommentView(ScrollView, can_focus=True):
@@ -201,59 +194,57 @@ class CommentView(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.thread: Thread | None = None
-        self.scope: int | None = None
-        self.scope_mode: ScopeMode | None = None
-        self.inline_replies = False
-        # Ancestors of the scope shown above it, and those of them shown in full.
-        self._chain: list[int] = []
-        self._chain_set: frozenset[int] = frozenset()
-        self._chain_open: set[int] = set()
+        self.comment_layout = CommentLayout(style=self._style)
         self._landing: int | None = None  # a deep link's comment, landed on when it arrives
         self._keep_context: int | None = None  # landed on: keep its chain in view while loading
         self._follow_pending = False
         self.matches: list[int] = []
-        self.highlight = Highlight()
         self.history = History()
-        self._width = 0
-        self._rows: list[int] = []
-        self._offsets: list[int] = []
-        self._index: dict[int, int] = {}
-        # Per row: its header and body as Text, their wrapped lines (built only for rows that
-        # are drawn) and its height (counted without wrapping). Header and body are apart so
-        # a new reply count or a collapse never re-renders the body.
-        self._head_texts: dict[int, Text] = {}
-        self._body_texts: dict[int, Text | None] = {}
-        self._heads: dict[int, list[Text]] = {}
-        self._bodies: dict[int, list[Text]] = {}
-        self._heights: dict[int, int] = {}
         self._base = Style()
-        self._layout_version = -1
         self._plain: dict[int, str] = {}
-        self.story_note: str | None = None  # said under the story: "No comments yet", ...
-        self.wrap_width = 0  # text columns at most (0: the pane's width); see set_wrap_width
+        # Drawn lines by (layout generation, row, line, cursor on it, base style): moving the
+        # cursor or scrolling redraws from here, and any change to the layout misses it.
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_LINES)
+
+    # What the pane shows lives in its layout; these read it.
+    @property
+    def thread(self) -> Thread | None:
+        return self.comment_layout.thread
+
+    @property
+    def scope(self) -> int | None:
+        """The subthread shown alone (None: the whole thread)."""
+        return self.comment_layout.scope
+
+    @property
+    def scope_mode(self) -> ScopeMode | None:
+        return self.comment_layout.scope_mode
+
+    @property
+    def inline_replies(self) -> bool:
+        return self.comment_layout.inline_replies
+
+    @property
+    def story_note(self) -> str | None:
+        """Said under the story: "No comments yet", "88 comments not in the cache"..."""
+        return self.comment_layout.story_note
 
     # -- feeding the view -----------------------------------------------------------------
     def show_thread(self, thread: Thread, focus: int | None = None) -> None:
         """Replace the thread shown; the cursor starts on ``focus`` or the story. A comment
         ``focus`` (a deep link) is landed on in context, now or when it arrives."""
-        self.thread = thread
-        self.scope = None
-        self.scope_mode = None
-        self._chain_open = set()
+        self.comment_layout.show(thread)
         self._keep_context = None
         self._landing = focus if focus is not None and focus != thread.root_id else None
         self.matches = []
-        self.highlight = Highlight()
         self.history.clear()
         self._plain.clear()
-        self.story_note = None
         self.border_title = None
-        self._forget()
         self._relayout()
         self.scroll_to(0, 0, animate=False, immediate=True)
-        self.cursor = focus if focus in self._index else (self._rows[0] if self._rows else None)
-        if self._landing is not None and self._landing in self._index:
+        rows = self.comment_layout.rows
+        self.cursor = focus if focus in self.comment_layout else (rows[0] if rows else None)
+        if self._landing is not None and self._landing in self.comment_layout:
             self._land(self._landing)
 
     def thread_changed(self, updated: Iterable[int] = (), replied_to: Iterable[int] = ()) -> None:
@@ -267,28 +258,32 @@ class CommentView(ScrollView, can_focus=True):
         if self.thread is None:
             return
         for item_id in updated:
-            self._forget(item_id)
+            self.comment_layout.forget(item_id)
             self._plain.pop(item_id, None)
         for item_id in replied_to:
             if self.inline_replies:
-                self._forget(item_id)  # its replies line is part of the body
+                self.comment_layout.forget(item_id)  # its replies line is part of the body
             else:
-                self._forget_head(item_id)
-        anchor = self._top_anchor()
-        self._relayout()
-        if anchor is not None and anchor[0] in self._index:
-            self.set_scroll(None, self._offsets[self._index[anchor[0]]] + anchor[1])
-        if self.cursor is None and self._rows:
-            self.cursor = self._rows[0]
+                self.comment_layout.forget_head(item_id)
+        anchor = self.comment_layout.anchor(round(self.scroll_y))
+        self._relayout(anchor)
+        if self.cursor is None and self.comment_layout.rows:
+            self.cursor = self.comment_layout.rows[0]
         if self._keep_context is not None and self._keep_context == self.cursor:
             self._scroll_to_context(self._keep_context)
         self.refresh()
+
+    def _restore_anchor(self, anchor: tuple[int, int] | None) -> None:
+        """Scroll so the row that was at the top is there again, as far into it as before."""
+        if anchor is not None and anchor[0] in self.comment_layout:
+            y = self.comment_layout.top(anchor[0]) + anchor[1]
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
 
     def set_story_note(self, note: str | None) -> None:
         """A line under the story about its comments (none yet, not cached, loading)."""
         if note == self.story_note or self.thread is None:
             return
-        self.story_note = note
+        self.comment_layout.story_note = note
         self.thread_changed(replied_to=[self.thread.root_id])
 
     def style_of(self, name: str) -> Style:
@@ -299,51 +294,53 @@ class CommentView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         """The theme (or CSS) changed: rows built with the old colours are built again."""
         super().notify_style_update()
-        self._forget()
+        self.comment_layout.forget()
+        self._strips.clear()
         self.refresh()
 
-    def _top_anchor(self) -> tuple[int, int] | None:
-        if not self._rows:
-            return None
-        y = round(self.scroll_y)
-        row = max(0, bisect_right(self._offsets, y) - 1)
-        return self._rows[row], y - self._offsets[row]
-
     # -- layout ---------------------------------------------------------------------------
-    def _relayout(self) -> None:
-        """Recompute rows and their line offsets (heights come from the strip cache).
+    def _relayout(self, anchor: tuple[int, int] | None = None) -> None:
+        """Lay the rows out at the pane's width (keeping ``anchor``, a row and a line in
+        it, at the top), measure what is on screen and the cursor's row, and leave the rest
+        to be measured between frames.
 
         Before the widget has a size there is nothing to wrap to: the first resize lays out.
         """
-        width = self.scrollable_content_region.width
-        thread = self.thread
-        if thread is not None and self.scope is not None and self.scope not in thread:
-            self.scope = None
-        rows = thread.rows(self.scope) if thread is not None else []
-        chain: list[int] = []
-        if thread is not None and self.scope is not None:
-            chain = thread.ancestors(self.scope)
-            if self.scope_mode == "focus":
-                chain = chain[1:]  # the story is the header a focus leaves behind
-        self._chain = chain
-        self._chain_set = frozenset(chain)
-        self._rows = [*chain, *rows]
-        self._index = {item_id: n for n, item_id in enumerate(self._rows)}
-        self._layout_version = thread.version if thread is not None else -1
-        if width <= 0:
-            self._offsets = [0] * len(self._rows)
-            return
-        if width != self._width:
-            self._width = width
-            self._forget()
-        heights = self._heights
-        sizes = [heights.get(item_id) or self._height(item_id) for item_id in self._rows]
-        self._offsets = [0, *accumulate(sizes)]
-        total = self._offsets.pop()
-        size = Size(width, total)
-        if size != self.virtual_size:
+        self.comment_layout.relayout(self.scrollable_content_region.width)
+        self._sync_size()
+        self._restore_anchor(anchor)
+        self._measure_view()
+        if not self.comment_layout.exact:
+            self._measure_rest()
+
+    def _measure_view(self) -> None:
+        """Rows about to be drawn get exact heights (the rest may be estimates)."""
+        layout = self.comment_layout
+        layout.measure_window(round(self.scroll_y), self.scrollable_content_region.height)
+        if self.cursor is not None:
+            layout.measure_rows([self.cursor])
+        self._sync_size()
+
+    def _sync_size(self) -> None:
+        size = Size(self.comment_layout.width, self.comment_layout.total)
+        if self.comment_layout.width > 0 and size != self.virtual_size:
             self.virtual_size = size
             self._scroll_update(size)
+
+    @work(exclusive=True, group="measure")
+    async def _measure_rest(self) -> None:
+        """Replace estimated heights with measured ones a slice at a time, between frames
+        and key presses, keeping the reader's place."""
+        layout = self.comment_layout
+        while not layout.exact:
+            anchor = layout.anchor(round(self.scroll_y))
+            if layout.measure(MEASURE_SLICE_S):
+                self._sync_size()
+                self._restore_anchor(anchor)
+                if self._keep_context is not None and self._keep_context == self.cursor:
+                    self._scroll_to_context(self._keep_context)
+                self.refresh()
+            await asyncio.sleep(0)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.thread is not None:
@@ -365,154 +362,14 @@ class CommentView(ScrollView, can_focus=True):
             if await cache.run(Cache.setting, INLINE_REPLIES) == "1":
                 self.set_inline_replies(True)
 
-    def _levels(self, item_id: int) -> int:
-        """How many levels below the top of the view an item sits."""
-        assert self.thread is not None
-        depth = self.thread.depth_of.get(item_id, 0)
-        focused = self.scope is not None and self.scope_mode == "focus"
-        base = self.thread.depth_of.get(self.scope, 1) if focused else 1
-        return max(depth - base, 0)
-
-    def _max_guides(self) -> int:
-        """Guides drawn before they give way to a depth number: a fifth of the width at
-        most, so a deep comment keeps most of a narrow pane for its text."""
-        return max(2, min(MAX_INDENT_LEVELS, self._width // 10))
-
-    def _indent(self, item_id: int) -> int:
-        """Cells of indentation (two a level, capped; see ``_guides``)."""
-        return 2 * min(self._levels(item_id), self._max_guides())
-
-    def _guides(self, item_id: int) -> str:
-        """The indent drawn: a guide per level, or when they do not fit, the first few and
-        the depth as a number ("│ │  17▸")."""
-        levels, room = self._levels(item_id), self._max_guides()
-        if levels <= room:
-            return "│ " * levels
-        assert self.thread is not None
-        depth = f"{self.thread.depth_of.get(item_id, 0)}▸"
-        return "│ " * (room - DEPTH_BADGE // 2) + depth.rjust(DEPTH_BADGE)
-
-    def _forget(self, item_id: int | None = None) -> None:
-        """Drop what was built for one row (or all) so it is rebuilt on next use."""
-        caches = (self._head_texts, self._body_texts, self._heads, self._bodies, self._heights)
-        for cache in caches:
-            if item_id is None:
-                cache.clear()
-            else:
-                cache.pop(item_id, None)
-
-    def _forget_head(self, item_id: int) -> None:
-        """The header changed (reply count, collapse marker): rebuild it, keep the body."""
-        self._head_texts.pop(item_id, None)
-        self._heads.pop(item_id, None)
-        self._heights.pop(item_id, None)
-
-    def _text_width(self, item_id: int) -> int:
-        width = max(self._width - self._indent(item_id) - MARKER_WIDTH, 10)
-        return min(width, self.wrap_width) if self.wrap_width > 0 else width
-
     def set_wrap_width(self, columns: int) -> None:
         """At most this many columns of text a line (0: the pane's width): on a very wide
         terminal lines stay a readable length."""
-        if columns != self.wrap_width:
-            self.wrap_width = columns
-            self._forget()
+        if columns != self.comment_layout.wrap_width:
+            self.comment_layout.wrap_width = columns
+            self.comment_layout.forget()
             if self.thread is not None:
                 self.thread_changed()
-
-    def _folded_chain(self, item_id: int) -> bool:
-        """An ancestor above a subthread, shown as one line."""
-        return item_id in self._chain_set and item_id not in self._chain_open
-
-    def _head_text(self, item_id: int) -> Text:
-        text = self._head_texts.get(item_id)
-        if text is None:
-            assert self.thread is not None
-            item = self.thread.items[item_id]
-            if self._folded_chain(item_id):
-                text = chain_line(self.thread, item, self._style)
-            elif item_id == self.thread.root_id:
-                text = story_text(self.thread, item, self._style, self.story_note)
-            else:
-                text = comment_header(
-                    self.thread,
-                    item,
-                    self._style,
-                    self.highlight,
-                    ids=self.inline_replies,
-                    folded=False if item_id in self._chain_set else None,
-                )
-            self._head_texts[item_id] = text
-        return text
-
-    def _body_text(self, item_id: int) -> Text | None:
-        """The comment's text, then its replies line when they are shown inline; None for
-        the story row, a collapsed or folded comment, or an empty one."""
-        thread = self.thread
-        assert thread is not None
-        if item_id == thread.root_id or self._folded_chain(item_id):
-            return None
-        if thread.is_collapsed(item_id) and item_id not in self._chain_set:
-            return None
-        if item_id not in self._body_texts:
-            item = thread.items[item_id]
-            body = comment_body(item, self._style, self.highlight)
-            replies = replies_line(thread, item_id, self._style) if self.inline_replies else None
-            if replies is not None:
-                body = Text.assemble(body, "\n", replies) if body is not None else replies
-            self._body_texts[item_id] = body
-        return self._body_texts[item_id]
-
-    def _head(self, item_id: int) -> list[Text]:
-        lines = self._heads.get(item_id)
-        if lines is None:
-            width = self._text_width(item_id)
-            if self._folded_chain(item_id):
-                line = self._head_text(item_id).copy()
-                line.truncate(width, overflow="ellipsis")
-                lines = [line]
-            else:
-                lines = list(self._head_text(item_id).wrap(self.app.console, width))
-                if self.thread is not None and item_id == self.thread.root_id:
-                    rule = Text("─" * max(self._width - MARKER_WIDTH, 10), self._style("rule"))
-                    lines.append(rule)
-            self._heads[item_id] = lines
-        return lines
-
-    def _body(self, item_id: int) -> list[Text]:
-        body = self._body_text(item_id)
-        if body is None:
-            return []
-        lines = self._bodies.get(item_id)
-        if lines is None:
-            lines = list(body.wrap(self.app.console, self._text_width(item_id)))
-            self._bodies[item_id] = lines
-        return lines
-
-    def _height(self, item_id: int) -> int:
-        """Lines of a row: header, body, one blank line between rows. Counted on the plain
-        text (``line_count``), so laying out a thread wraps nothing but the rows on screen."""
-        height = self._heights.get(item_id)
-        if height is None and self._folded_chain(item_id):
-            height = self._heights[item_id] = 1  # one line, no gap: the chain reads as a list
-        if height is None:
-            width = self._text_width(item_id)
-            height = line_count(self._head_text(item_id).plain, width) + 1
-            body = self._body_text(item_id)
-            if body is not None:
-                height += line_count(body.plain, width)
-            if self.thread is not None and item_id == self.thread.root_id:
-                height += 1  # the rule under the story
-            self._heights[item_id] = height
-        return height
-
-    def _line(self, item_id: int, offset: int) -> Text | None:
-        head = self._head(item_id)
-        if offset < len(head):
-            return head[offset]
-        body = self._body(item_id)
-        offset -= len(head)
-        return body[offset] if offset < len(body) else None
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"comment-view--{name}", partial=True)
@@ -520,29 +377,40 @@ class CommentView(ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base = self.rich_style  # computed once per paint, not once per line
+        if self.thread is not None and self.comment_layout.version == self.thread.version:
+            self._measure_view()  # what is drawn has exact heights, whatever scrolled here
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         line_no = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        layout = self.comment_layout
         if self.thread is None and y == 1:
             hint = Text(EMPTY_HINT, self._style("meta")).render(self.app.console)
             return Strip(hint).crop_extend(0, width, self._base)
-        if self.thread is None or not self._rows or line_no >= self.virtual_size.height:
+        if self.thread is None or not layout.rows or line_no >= self.virtual_size.height:
             return Strip.blank(width, self._base)
-        if self._layout_version != self.thread.version or width != self._width:
+        if layout.version != self.thread.version or width != layout.width:
             self._relayout()  # the model changed, or a scrollbar came or went
-        row = max(0, bisect_right(self._offsets, line_no) - 1)
-        item_id = self._rows[row]
-        line = self._line(item_id, line_no - self._offsets[row])
-        if line is None:
-            return Strip.blank(width, self.rich_style)
-        # One Strip per line: building several and joining them costs more than the text.
-        base = self._base
+        item_id = layout.rows[layout.row_at(line_no)]
+        offset = line_no - layout.top(item_id)
         focused = item_id == self.cursor
+        key = (layout.generation, item_id, offset, focused, self._base)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._draw(item_id, offset, focused, width)
+        return strip
+
+    def _draw(self, item_id: int, offset: int, focused: bool, width: int) -> Strip:
+        """One line of a row: guides, cursor bar, text, padding to the width. One Strip per
+        line: building several and joining them costs more than the text."""
+        line = self.comment_layout.line(item_id, offset)
+        base = self._base
+        if line is None:
+            return Strip.blank(width, base)
         if focused:
             base += self._style("cursor")
-        guides = self._guides(item_id)
+        guides = self.comment_layout.guides(item_id)
         segments = [Segment(guides, base + self._style("guide"))] if guides else []
         if focused:
             segments.append(Segment("▌ ", base + self._style("cursor-bar")))
@@ -568,23 +436,26 @@ class CommentView(ScrollView, can_focus=True):
 
     def scroll_to_cursor(self) -> None:
         """Bring the focused item into view; a tall one shows from its top."""
-        if self.cursor not in self._index:
+        layout = self.comment_layout
+        if self.cursor not in layout:
             return
-        row = self._index[self.cursor]
-        top = self._offsets[row]
-        height = self._height(self.cursor)
-        region = Region(0, top, self._width, min(height, self.scrollable_content_region.height))
+        if layout.measure_rows([self.cursor]):
+            self._sync_size()
+        top, height = layout.top(self.cursor), layout.height(self.cursor)
+        region = Region(0, top, layout.width, min(height, self.scrollable_content_region.height))
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def _scroll_to_context(self, item_id: int) -> None:
         """Show a comment with as much of what is above it (its ancestors, in a subthread)
         as fits: the whole comment at the bottom of the pane when it fits, else its start
         under the last lines of its parent."""
-        if item_id not in self._index:
+        if item_id not in self.comment_layout:
             return
-        top = self._offsets[self._index[item_id]]
+        if self.comment_layout.measure_rows([item_id]):
+            self._sync_size()
+        top = self.comment_layout.top(item_id)
         screen = self.scrollable_content_region.height
-        above = max(CONTEXT_LINES, screen - self._height(item_id))
+        above = max(CONTEXT_LINES, screen - self.comment_layout.height(item_id))
         above = max(0, min(above, screen - 1))
         self.scroll_to(y=max(0, top - above), animate=False, immediate=True, force=True)
 
@@ -606,17 +477,16 @@ class CommentView(ScrollView, can_focus=True):
         """``depth 7 of 9 · 3 ancestors above``: how deep a comment is, how deep its replies
         go, and how many of its ancestors show on screen above it now."""
         thread = self.thread
-        if thread is None or item_id not in self._index or item_id == thread.root_id:
+        layout = self.comment_layout
+        if thread is None or item_id not in layout or item_id == thread.root_id:
             return None
-        top = self._offsets[self._index[item_id]]
+        top = layout.top(item_id)
         y = round(self.scroll_y)
         ancestors = thread.ancestors(item_id)[1:]  # the story is not a comment above
         shown = sum(
             1
             for a in ancestors
-            if a in self._index
-            and self._offsets[self._index[a]] < top
-            and self._offsets[self._index[a]] + self._height(a) > y
+            if a in layout and layout.top(a) < top and layout.top(a) + layout.height(a) > y
         )
         depth = thread.depth_of[item_id]
         deepest = thread.deepest_below(item_id)
@@ -629,10 +499,10 @@ class CommentView(ScrollView, can_focus=True):
         if thread is None or item_id not in thread:
             return
         in_scope = self.scope in (item_id, *thread.ancestors(item_id))
-        if self.scope is not None and not in_scope and item_id not in self._chain_set:
+        if self.scope is not None and not in_scope and not self.comment_layout.in_chain(item_id):
             self._set_scope(None)
         self._collapse(lambda thread: thread.reveal(item_id))
-        if self._layout_version != thread.version or item_id not in self._index:
+        if self.comment_layout.version != thread.version or item_id not in self.comment_layout:
             self._relayout()
         self.cursor = item_id
 
@@ -653,7 +523,11 @@ class CommentView(ScrollView, can_focus=True):
         if self.cursor is None:
             return None
         return Place(
-            self.cursor, self.scope, self.scope_mode, frozenset(self._chain_open), self.scroll_y
+            self.cursor,
+            self.scope,
+            self.scope_mode,
+            frozenset(self.comment_layout.chain_open),
+            self.scroll_y,
         )
 
     def _remember(self) -> None:
@@ -666,10 +540,10 @@ class CommentView(ScrollView, can_focus=True):
         """Return to a history entry: the same subthread and chain, the same comment, and
         the scroll it had (when that still shows the comment)."""
         self._set_scope(place.scope, place.mode)
-        if place.chain_open != self._chain_open:
-            for item_id in self._chain_open ^ place.chain_open:
-                self._forget(item_id)
-            self._chain_open = set(place.chain_open)
+        if place.chain_open != self.comment_layout.chain_open:
+            for item_id in self.comment_layout.chain_open ^ place.chain_open:
+                self.comment_layout.forget(item_id)
+            self.comment_layout.chain_open = set(place.chain_open)
             self._relayout()
         self.move_to(place.cursor)
         if place.scroll is not None and self.cursor == place.cursor:
@@ -694,10 +568,11 @@ class CommentView(ScrollView, can_focus=True):
 
     # -- moves ----------------------------------------------------------------------------
     def _step(self, delta: int) -> None:
-        if not self._rows:
+        rows = self.comment_layout.rows
+        if not rows:
             return
-        row = self._index.get(self.cursor, 0) if self.cursor is not None else 0
-        self.cursor = self._rows[max(0, min(len(self._rows) - 1, row + delta))]
+        row = self.comment_layout.index(self.cursor) if self.cursor in self.comment_layout else 0
+        self.cursor = rows[max(0, min(len(rows) - 1, row + delta))]
 
     def action_cursor_down(self) -> None:
         self._step(1)
@@ -726,25 +601,24 @@ class CommentView(ScrollView, can_focus=True):
             self.jump(target, missing="No more top-level comments this way")
 
     def action_first(self) -> None:
-        if self._rows:
-            self.jump(self._rows[0])
+        if self.comment_layout.rows:
+            self.jump(self.comment_layout.rows[0])
 
     def action_last(self) -> None:
-        if self._rows:
-            self.jump(self._rows[-1])
+        if self.comment_layout.rows:
+            self.jump(self.comment_layout.rows[-1])
 
     def action_page(self, direction: int) -> None:
         """Move the cursor by a screenful of lines."""
-        if not self._rows or self.cursor not in self._index:
+        layout = self.comment_layout
+        if self.cursor not in layout:
             return
-        target = self._offsets[self._index[self.cursor]] + direction * max(
-            1, self.scrollable_content_region.height - 2
-        )
-        target = max(0, min(target, self.virtual_size.height - 1))
-        row = max(0, bisect_right(self._offsets, target) - 1)
-        if self._rows[row] == self.cursor:
-            row = max(0, min(len(self._rows) - 1, row + direction))
-        self.cursor = self._rows[row]
+        screen = max(1, self.scrollable_content_region.height - 2)
+        target = layout.top(self.cursor) + direction * screen
+        row = layout.row_at(max(0, min(target, layout.total - 1)))
+        if layout.rows[row] == self.cursor:
+            row = max(0, min(len(layout.rows) - 1, row + direction))
+        self.cursor = layout.rows[row]
 
     # -- collapsing -----------------------------------------------------------------------
     def _collapse(self, change: Callable[[Thread], object]) -> None:
@@ -765,18 +639,29 @@ class CommentView(ScrollView, can_focus=True):
         if not touched:
             return
         for item_id in touched:
-            self._forget_head(item_id)
-        row = self._index.get(self.cursor) if self.cursor is not None else None
-        screen_y = self._offsets[row] - round(self.scroll_y) if row is not None else None
+            self.comment_layout.forget_head(item_id)
+        screen_y = self._cursor_screen_y()
         self._relayout()
         if self.cursor is None:
             self.refresh()
             return
-        if self.cursor not in self._index:
-            visible = [a for a in thread.ancestors(self.cursor) if a in self._index]
-            self.cursor = visible[-1] if visible else (self._rows[0] if self._rows else None)
-        if screen_y is not None and self.cursor in self._index:
-            self.set_scroll(None, max(0, self._offsets[self._index[self.cursor]] - screen_y))
+        if self.cursor not in self.comment_layout:
+            visible = [a for a in thread.ancestors(self.cursor) if a in self.comment_layout]
+            rows = self.comment_layout.rows
+            self.cursor = visible[-1] if visible else (rows[0] if rows else None)
+        self._keep_cursor_at(screen_y)
+
+    def _cursor_screen_y(self) -> int | None:
+        """Where the cursor's row starts on screen, to keep it there across a relayout."""
+        if self.cursor not in self.comment_layout:
+            return None
+        return self.comment_layout.top(self.cursor) - round(self.scroll_y)
+
+    def _keep_cursor_at(self, screen_y: int | None) -> None:
+        """Scroll so the cursor's row starts at ``screen_y`` again (and is in view)."""
+        if screen_y is not None and self.cursor in self.comment_layout:
+            y = max(0, self.comment_layout.top(self.cursor) - screen_y)
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
         self.scroll_to_cursor()
         self.refresh()
 
@@ -787,7 +672,7 @@ class CommentView(ScrollView, can_focus=True):
     def action_toggle(self) -> None:
         if self.thread is None or self.cursor is None:
             return
-        if self.cursor in self._chain_set:
+        if self.comment_layout.in_chain(self.cursor):
             self.toggle_chain(self.cursor)
         else:
             self.set_collapsed(self.cursor, not self.thread.is_collapsed(self.cursor))
@@ -795,21 +680,17 @@ class CommentView(ScrollView, can_focus=True):
     def toggle_chain(self, item_id: int) -> None:
         """Show an ancestor above the subthread in full, or fold it back to one line,
         keeping the cursor where it is on screen."""
-        if item_id not in self._chain_set:
+        if not self.comment_layout.in_chain(item_id):
             return
-        opened = item_id not in self._chain_open
+        opened = item_id not in self.comment_layout.chain_open
         if opened:
-            self._chain_open.add(item_id)
+            self.comment_layout.chain_open.add(item_id)
         else:
-            self._chain_open.discard(item_id)
-        self._forget(item_id)
-        row = self._index.get(self.cursor) if self.cursor is not None else None
-        screen_y = self._offsets[row] - round(self.scroll_y) if row is not None else None
+            self.comment_layout.chain_open.discard(item_id)
+        self.comment_layout.forget(item_id)
+        screen_y = self._cursor_screen_y()
         self._relayout()
-        if screen_y is not None and self.cursor in self._index:
-            self.set_scroll(None, max(0, self._offsets[self._index[self.cursor]] - screen_y))
-        self.scroll_to_cursor()
-        self.refresh()
+        self._keep_cursor_at(screen_y)
         self.post_message(
             self.Notice("Ancestor shown in full" if opened else "Ancestor folded to one line")
         )
@@ -857,12 +738,13 @@ class CommentView(ScrollView, can_focus=True):
         mode = mode if scope is not None else None
         if scope == self.scope and mode == self.scope_mode:
             return
-        self.scope = scope
-        self.scope_mode = mode
-        self._chain_open = set()
+        layout = self.comment_layout
+        layout.scope = scope
+        layout.scope_mode = mode
+        layout.chain_open = set()
         if scope is not None and mode == "context" and self.thread is not None:
-            self._chain_open = set(self.thread.ancestors(scope))
-        self._forget()
+            layout.chain_open = set(self.thread.ancestors(scope))
+        layout.forget()
         self._relayout()
         self.border_title = self._scope_title()
 
@@ -877,7 +759,8 @@ class CommentView(ScrollView, can_focus=True):
             depth = self.thread.depth_of.get(self.scope, 0)
             deepest = self.thread.deepest_below(self.scope)
             return f"In context: {author}, depth {depth} of {deepest} · u leaves"
-        above = f" · {plural(len(self._chain), 'ancestor')} above" if self._chain else ""
+        chain = self.comment_layout.chain
+        above = f" · {plural(len(chain), 'ancestor')} above" if chain else ""
         return f"Subthread of {author} ({size} replies){above} · u leaves"
 
     def action_leave_subthread(self) -> None:
@@ -893,8 +776,8 @@ class CommentView(ScrollView, can_focus=True):
         ``{depth}`` marks in headers that let a reader find a ``>>id``)."""
         if shown == self.inline_replies:
             return
-        self.inline_replies = shown
-        self._forget()
+        self.comment_layout.inline_replies = shown
+        self.comment_layout.forget()
         self.thread_changed()
         self.scroll_to_cursor()
 
@@ -960,13 +843,13 @@ class CommentView(ScrollView, can_focus=True):
         the cursor (opening collapsed ancestors). Returns the number of matches."""
         if self.thread is None:
             return 0
-        previous = self.highlight.ids
+        previous = self.comment_layout.highlight.ids
         self.matches = self.thread.search(query, self._plain_text)
         parsed = parse_query(query)
         author = parsed.authors[0].lower() if parsed.authors else None
-        self.highlight = Highlight(parsed.terms, author, frozenset(self.matches))
-        for item_id in previous | self.highlight.ids:
-            self._forget(item_id)
+        self.comment_layout.highlight = Highlight(parsed.terms, author, frozenset(self.matches))
+        for item_id in previous | self.comment_layout.highlight.ids:
+            self.comment_layout.forget(item_id)
         self._relayout()
         self.refresh()
         if self.matches:
@@ -1015,16 +898,16 @@ class CommentView(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         """Click focuses a comment; a click on its marker collapses or expands it."""
         offset = event.get_content_offset(self)
-        if offset is None or not self._rows:
+        layout = self.comment_layout
+        if offset is None or not layout.rows:
             return
         line = round(self.scroll_y) + offset.y
-        if line >= self.virtual_size.height:
+        if line >= layout.total:
             return
-        row = max(0, bisect_right(self._offsets, line) - 1)
-        item_id = self._rows[row]
+        item_id = layout.rows[layout.row_at(line)]
         self.cursor = item_id
-        marker_x = self._indent(item_id) + MARKER_WIDTH
-        if line == self._offsets[row] and marker_x <= offset.x < marker_x + 2:
+        marker_x = layout.indent(item_id) + MARKER_WIDTH
+        if line == layout.top(item_id) and marker_x <= offset.x < marker_x + 2:
             self.action_toggle()
 
 

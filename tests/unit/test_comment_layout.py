@@ -1,0 +1,181 @@
+"""The comment pane's layout, without a screen: rows, heights, offsets, indents and lines.
+
+The invariant everything else leans on: once a row is measured, its height is exactly the
+lines drawn for it (header, body, the gap below), so offsets never disagree with what is
+drawn. Estimates may be off, but only until measured, and measuring never moves the row a
+reader is looking at.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hnterm.hn.comment_layout import MARKER_WIDTH, CommentLayout
+from hnterm.hn.thread import Thread
+from rich.cells import cell_len
+from rich.style import Style
+
+from tests.data import BIDEN, IBM, fixture_items
+
+IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")
+BIDEN_ITEMS = fixture_items("circumflex-25015967-biden-wins-white-house")
+DEEPEST = 43732616  # depth 17 in the IBM thread
+
+
+def style(name: str) -> Style:
+    return Style(bold=name in ("author", "title"))
+
+
+def layout_of(items, root: int, width: int = 100) -> CommentLayout:
+    thread = Thread(root)
+    thread.add(items.values())
+    layout = CommentLayout(style)
+    layout.show(thread)
+    layout.relayout(width)
+    return layout
+
+
+def drawn_lines(layout: CommentLayout, item_id: int) -> int:
+    """Lines the row really draws: wrapped header and body, and the blank gap below."""
+    if layout.folded_chain(item_id):
+        return 1
+    return len(layout.head_lines(item_id)) + len(layout.body_lines(item_id)) + 1
+
+
+def measure_all(layout: CommentLayout) -> None:
+    layout.measure(60.0)
+    assert layout.exact
+
+
+def test_a_fresh_layout_estimates_and_measuring_makes_every_height_exact():
+    layout = layout_of(BIDEN_ITEMS, BIDEN)
+    assert len(layout.rows) == len(BIDEN_ITEMS)
+    assert not layout.exact  # 2,000 rows are estimated, not wrapped
+    measure_all(layout)
+    for item_id in layout.rows:
+        assert layout.height(item_id) == drawn_lines(layout, item_id), item_id
+    assert layout.total == sum(layout.height(i) for i in layout.rows)
+
+
+@pytest.mark.parametrize("width", [30, 80, 200])
+def test_offsets_and_row_at_agree_at_any_width(width):
+    layout = layout_of(IBM_ITEMS, IBM, width)
+    measure_all(layout)
+    y = 0
+    for n, item_id in enumerate(layout.rows):
+        assert layout.top(item_id) == y
+        assert layout.row_at(y) == n
+        assert layout.row_at(y + layout.height(item_id) - 1) == n
+        y += layout.height(item_id)
+    assert y == layout.total
+
+
+def test_measuring_the_window_keeps_the_row_at_its_top_in_place():
+    layout = layout_of(BIDEN_ITEMS, BIDEN, 80)
+    line = layout.total // 2
+    row, _ = layout.anchor(line)
+    top = layout.top(row)
+    layout.measure_window(line, 40)
+    assert layout.top(row) == top  # rows below it may have grown or shrunk
+    first = layout.index(row)
+    for item_id in layout.rows[first : first + 5]:
+        assert layout.height(item_id) == drawn_lines(layout, item_id)
+    assert not layout.exact  # only the window was wrapped
+
+
+def test_a_collapse_is_measured_at_once_and_hides_the_replies():
+    layout = layout_of(IBM_ITEMS, IBM)
+    measure_all(layout)
+    thread = layout.thread
+    top = thread.children(IBM)[0]
+    hidden = thread.subtree_size(top)
+    assert hidden > 0
+    thread.set_collapsed(top, True)
+    layout.forget_head(top)
+    layout.relayout(layout.width)
+    assert layout.exact  # one row changed: measured now, not estimated
+    assert layout.height(top) == len(layout.head_lines(top)) + 1  # header and gap only
+    assert "+" in layout.header_text(top).plain
+    assert all(kid not in layout for kid in thread.children(top))
+    assert len(layout.rows) == len(IBM_ITEMS) - hidden
+
+
+def test_a_focused_subthread_shows_its_ancestors_one_line_each():
+    layout = layout_of(IBM_ITEMS, IBM)
+    thread = layout.thread
+    layout.scope, layout.scope_mode = DEEPEST, "focus"
+    layout.forget()
+    layout.relayout(layout.width)
+    ancestors = thread.ancestors(DEEPEST)[1:]  # the story is not part of a focus
+    assert layout.rows[: len(ancestors)] == ancestors
+    assert layout.rows[len(ancestors)] == DEEPEST
+    assert all(layout.height(a) == 1 and layout.folded_chain(a) for a in ancestors)
+    assert layout.levels(DEEPEST) == 0  # the focus starts at the left edge
+    layout.chain_open.add(ancestors[-1])  # space on an ancestor shows it in full
+    layout.forget(ancestors[-1])
+    layout.relayout(layout.width)
+    parent = ancestors[-1]
+    assert not layout.folded_chain(parent)
+    assert layout.height(parent) == drawn_lines(layout, parent) > 1
+
+
+def test_deep_comments_trade_guides_for_a_depth_number_on_a_narrow_pane():
+    layout = layout_of(IBM_ITEMS, IBM, 60)
+    guides = layout.guides(DEEPEST)
+    assert guides.endswith("17▸")
+    assert cell_len(guides) == layout.indent(DEEPEST)
+    assert layout.text_width(DEEPEST) == 60 - layout.indent(DEEPEST) - MARKER_WIDTH
+    wide = layout_of(IBM_ITEMS, IBM, 400)
+    assert wide.guides(DEEPEST).endswith("17▸")  # twelve guides at most, then the number
+    fifth = next(i for i, depth in wide.thread.depth_of.items() if depth == 5)
+    assert wide.guides(fifth) == "│ " * 4  # levels below the top-level comments
+
+
+def test_every_drawn_line_fits_its_text_width():
+    layout = layout_of(IBM_ITEMS, IBM, 50)
+    measure_all(layout)
+    for item_id in layout.rows:
+        for offset in range(layout.height(item_id) - 1):
+            line = layout.line(item_id, offset)
+            assert line is not None
+            rule = item_id == IBM and offset == len(layout.head_lines(IBM)) - 1
+            limit = layout.width - MARKER_WIDTH if rule else layout.text_width(item_id)
+            assert line.cell_len <= limit
+        assert layout.line(item_id, layout.height(item_id) - 1) is None  # the gap
+
+
+def test_wrap_width_caps_the_text_and_inline_replies_add_their_line():
+    layout = layout_of(IBM_ITEMS, IBM, 200)
+    top = layout.thread.children(IBM)[0]
+    layout.wrap_width = 60
+    layout.forget()
+    layout.relayout(200)
+    measure_all(layout)
+    assert max(line.cell_len for line in layout.body_lines(top)) <= 60
+    before = layout.height(top)
+    layout.inline_replies = True
+    layout.forget()
+    layout.relayout(200)
+    measure_all(layout)
+    replies = layout.thread.children(top)
+    words = " ".join(line.plain for line in layout.body_lines(top)).split()
+    assert words[-len(replies) - 1 :] == [f"replies({len(replies)}):"] + [f">>{r}" for r in replies]
+    assert layout.height(top) > before
+    assert f"#{top}" in layout.header_text(top).plain
+
+
+def test_forgetting_bumps_the_generation_that_drawn_lines_are_kept_under():
+    layout = layout_of(IBM_ITEMS, IBM)
+    generation = layout.generation
+    layout.forget_head(layout.rows[1])
+    assert layout.generation > generation
+    generation = layout.generation
+    layout.relayout(layout.width)
+    assert layout.generation > generation
+
+
+def test_no_width_yet_means_no_lines_and_no_crash():
+    layout = layout_of(IBM_ITEMS, IBM, 0)
+    assert layout.total == 0 and len(layout.rows) == len(IBM_ITEMS)
+    assert not layout.measure_window(0, 40)
+    layout.relayout(90)
+    assert layout.total > 0
