@@ -325,6 +325,13 @@ async def navigate(args: dict[str, Any]) -> dict[str, Any]:
         screen.open_item(root)
         await shown_in_full(screen, view, frames, root)
         view.focus()
+        # Keys pressed at once, while the pane still measures rows' heights between frames
+        # (estimates until then), then keys once every height is measured.
+        since = len(collections.passes)
+        early = [await _press(app, view, frames, "j") for _ in range(10)]
+        results["j_while_measuring"] = _latency_summary(early)
+        results["j_while_measuring"]["gc"] = collections.summary(since)
+        await wait_until(lambda: view.comment_layout.exact, "every height measured")
         await settle(frames)
         plan = [("j", presses), ("k", presses), ("pagedown", presses // 2), ("]", presses // 2)]
         for key, count in plan:
@@ -339,6 +346,7 @@ async def navigate(args: dict[str, Any]) -> dict[str, Any]:
 
         screen.open_item(hot_root)
         await shown_in_full(screen, view, frames, hot_root)
+        await wait_until(lambda: view.comment_layout.exact, "every height measured")
         assert view.thread is not None
         view.move_to(hot_id)
         await settle(frames)
@@ -402,6 +410,10 @@ def _latency_summary(samples: list[dict[str, float]]) -> dict[str, Any]:
             "p99_ms": round(values[min(len(values) - 1, int(0.99 * len(values)))], 3),
             "max_ms": round(values[-1], 3),
         }
+    # Which presses were slowest (0 = first): slow first presses point at work left over
+    # from opening the thread, scattered ones at the garbage collector or the machine.
+    by_frame = sorted(range(len(samples)), key=lambda n: samples[n]["frame"], reverse=True)
+    out["slowest_presses"] = by_frame[:3]
     return out
 
 

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 from time import perf_counter
+from typing import TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -39,6 +40,9 @@ MAX_INDENT_LEVELS = 12
 MARKER_WIDTH = 2  # the cursor bar or blank before each line of a row
 DEPTH_BADGE = 4  # cells of the "17▸" that stands for guides that do not fit
 MIN_TEXT_WIDTH = 10
+KEPT_ROWS = 256  # rows whose texts and lines are kept: a few screens around the reader
+
+T = TypeVar("T")
 
 
 class CommentLayout:
@@ -71,9 +75,9 @@ class CommentLayout:
         self._unmeasured = 0
         self._scan = 0  # where ``measure`` looks next
         self._remeasure: set[int] = set()  # forgotten rows measured again at once
-        # Per row: header and body as Text, their wrapped lines (only for rows drawn) and
-        # exact height. Header and body are apart so a new reply count or a collapse never
-        # re-renders the body.
+        # Per row: its exact height, and for the rows drawn last (bounded, so reading a long
+        # thread piles nothing up) header and body as Text and their wrapped lines. Header
+        # and body are apart so a new reply count or a collapse never re-renders the body.
         self._head_texts: dict[int, Text] = {}
         self._body_texts: dict[int, Text | None] = {}
         self._heads: dict[int, list[Text]] = {}
@@ -304,24 +308,21 @@ class CommentLayout:
         ancestor's one line."""
         text = self._head_texts.get(item_id)
         if text is None:
-            thread = self.thread
-            assert thread is not None
-            item = thread.items[item_id]
-            if self.folded_chain(item_id):
-                text = chain_line(thread, item, self.style)
-            elif item_id == thread.root_id:
-                text = story_text(thread, item, self.style, self.story_note)
-            else:
-                text = comment_header(
-                    thread,
-                    item,
-                    self.style,
-                    self.highlight,
-                    ids=self.inline_replies,
-                    folded=False if item_id in self._chain_set else None,
-                )
-            self._head_texts[item_id] = text
+            text = self._build_header(item_id)
+            _keep(self._head_texts, item_id, text)
         return text
+
+    def _build_header(self, item_id: int) -> Text:
+        thread = self.thread
+        assert thread is not None
+        item = thread.items[item_id]
+        if self.folded_chain(item_id):
+            return chain_line(thread, item, self.style)
+        if item_id == thread.root_id:
+            return story_text(thread, item, self.style, self.story_note)
+        folded = False if item_id in self._chain_set else None
+        ids = self.inline_replies
+        return comment_header(thread, item, self.style, self.highlight, ids=ids, folded=folded)
 
     def _body_shown(self, item_id: int) -> bool:
         thread = self.thread
@@ -336,14 +337,17 @@ class CommentLayout:
         if not self._body_shown(item_id):
             return None
         if item_id not in self._body_texts:
-            thread = self.thread
-            assert thread is not None
-            body = comment_body(thread.items[item_id], self.style, self.highlight)
-            replies = replies_line(thread, item_id, self.style) if self.inline_replies else None
-            if replies is not None:
-                body = Text.assemble(body, "\n", replies) if body is not None else replies
-            self._body_texts[item_id] = body
+            _keep(self._body_texts, item_id, self._build_body(item_id))
         return self._body_texts[item_id]
+
+    def _build_body(self, item_id: int) -> Text | None:
+        thread = self.thread
+        assert thread is not None
+        body = comment_body(thread.items[item_id], self.style, self.highlight)
+        replies = replies_line(thread, item_id, self.style) if self.inline_replies else None
+        if replies is not None:
+            body = Text.assemble(body, "\n", replies) if body is not None else replies
+        return body
 
     def head_lines(self, item_id: int) -> list[Text]:
         lines = self._heads.get(item_id)
@@ -358,7 +362,7 @@ class CommentLayout:
                 if self.thread is not None and item_id == self.thread.root_id:
                     rule_width = max(self.width - MARKER_WIDTH, MIN_TEXT_WIDTH)
                     lines.append(Text("─" * rule_width, self.style("rule")))
-            self._heads[item_id] = lines
+            _keep(self._heads, item_id, lines)
         return lines
 
     def body_lines(self, item_id: int) -> list[Text]:
@@ -368,7 +372,7 @@ class CommentLayout:
         lines = self._bodies.get(item_id)
         if lines is None:
             lines = list(body.wrap(self.console, self.text_width(item_id)))
-            self._bodies[item_id] = lines
+            _keep(self._bodies, item_id, lines)
         return lines
 
     # -- heights ------------------------------------------------------------------------------
@@ -381,11 +385,16 @@ class CommentLayout:
         if self.folded_chain(item_id):
             height = 1
         else:
+            # Texts built only to be counted are not kept: a thread's worth of them would
+            # outlive every frame and slow each pass of the garbage collector.
             width = self.text_width(item_id)
-            height = line_count(self.header_text(item_id).plain, width) + 1
-            body = self.body_text(item_id)
-            if body is not None:
-                height += line_count(body.plain, width)
+            head = self._head_texts.get(item_id) or self._build_header(item_id)
+            height = line_count(head.plain, width) + 1
+            if self._body_shown(item_id):
+                kept = item_id in self._body_texts
+                body = self._body_texts[item_id] if kept else self._build_body(item_id)
+                if body is not None:
+                    height += line_count(body.plain, width)
             if self.thread is not None and item_id == self.thread.root_id:
                 height += 1  # the rule under the story
         self._heights[item_id] = height
@@ -407,3 +416,11 @@ class CommentLayout:
             if self.inline_replies and thread.children(item_id):
                 lines += 1
         return lines
+
+
+def _keep(cache: dict[int, T], item_id: int, value: T) -> None:
+    """Store what was built for a drawn row, dropping the oldest row's once ``KEPT_ROWS``
+    are kept (built again if that row is drawn again)."""
+    if len(cache) >= KEPT_ROWS:
+        del cache[next(iter(cache))]
+    cache[item_id] = value

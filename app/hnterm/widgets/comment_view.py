@@ -43,8 +43,8 @@ from hnterm.storage.cache import Cache, CacheError
 EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
 CONTEXT_LINES = 4  # lines of the parent kept above a comment too tall to show whole
 INLINE_REPLIES = "inline_replies"  # settings key: replies lines under each comment
-STRIP_CACHE_LINES = 1024  # drawn lines kept: a few screens, so moving around redraws nothing
-MEASURE_SLICE_S = 0.004  # estimated heights measured per turn of the event loop
+STRIP_CACHE_LINES = 128  # drawn lines kept: a few screens, so moving around redraws nothing
+MEASURE_SLICE_S = 0.002  # estimated heights measured per turn of the event loop: a key waits ≤ 2 ms
 
 
 class CommentView(ScrollView, can_focus=True):
@@ -177,6 +177,10 @@ class CommentView(ScrollView, can_focus=True):
     class BackPastThread(Message):
         """``back`` with no earlier place in this thread: the screen may reopen the thread
         the reader came from."""
+
+    class Measured(Message):
+        """Every row's height is measured: the rows' objects are built and will live as
+        long as the thread is open."""
 
     class CursorMoved(Message):
         """The focused item changed (the status line shows where the reader is)."""
@@ -341,6 +345,7 @@ class CommentView(ScrollView, can_focus=True):
                     self._scroll_to_context(self._keep_context)
                 self.refresh()
             await asyncio.sleep(0)
+        self.post_message(self.Measured())
 
     def on_resize(self, event: events.Resize) -> None:
         if self.thread is not None:
