@@ -195,7 +195,9 @@ async def test_a_save_cut_short_by_quit_resumes_at_the_next_start(make_app, fake
         await pilot.press("s")
         status = app.screen.query_one(StatusLine)
         await wait_until(pilot, lambda: app.screen.saving == BIDEN, "the save to start")
-        assert "saving" in status.message.lower()
+        # The open's own progress may speak first; the save's follows while it runs.
+        await wait_until(pilot, lambda: "saving" in status.message.lower(), "the save said")
+        assert app.screen.saving == BIDEN
     assert app.unfinished_saves == [BIDEN]  # the command line says so after exit
     fake_hn.delay = 0.0
     app = make_app()

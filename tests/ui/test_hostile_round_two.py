@@ -34,7 +34,7 @@ async def test_keys_are_answered_while_a_request_trickles(fake_hn: FakeHN, tmp_p
         status = app.screen.query_one(StatusLine)
         await wait_until(
             pilot,
-            lambda: fake_hn.trickling and len(view.thread.rows()) > 50,
+            lambda: fake_hn.trickling and view.thread and len(view.thread.rows()) > 50,
             "the thread to load around the trickling reply",
         )
         started = time.monotonic()

@@ -202,6 +202,7 @@ class CommentView(ScrollView, can_focus=True):
         self._landing: int | None = None  # a deep link's comment, landed on when it arrives
         self._keep_context: int | None = None  # landed on: keep its chain in view while loading
         self._follow_pending = False
+        self._measuring = False  # _measure_rest is running
         self.matches: list[int] = []
         self.history = History()
         self._base = Style()
@@ -314,7 +315,8 @@ class CommentView(ScrollView, can_focus=True):
         self._sync_size()
         self._restore_anchor(anchor)
         self._measure_view()
-        if not self.comment_layout.exact:
+        if not self.comment_layout.exact and not self._measuring:
+            self._measuring = True
             self._measure_rest()
 
     def _measure_view(self) -> None:
@@ -331,20 +333,24 @@ class CommentView(ScrollView, can_focus=True):
             self.virtual_size = size
             self._scroll_update(size)
 
-    @work(exclusive=True, group="measure")
+    @work(group="measure")
     async def _measure_rest(self) -> None:
         """Replace estimated heights with measured ones a slice at a time, between frames
-        and key presses, keeping the reader's place."""
+        and key presses, keeping the reader's place. One runs at a time, whatever the
+        layout becomes meanwhile (a new thread, a collapse), until every row is measured."""
         layout = self.comment_layout
-        while not layout.exact:
-            anchor = layout.anchor(round(self.scroll_y))
-            if layout.measure(MEASURE_SLICE_S):
-                self._sync_size()
-                self._restore_anchor(anchor)
-                if self._keep_context is not None and self._keep_context == self.cursor:
-                    self._scroll_to_context(self._keep_context)
-                self.refresh()
-            await asyncio.sleep(0)
+        try:
+            while not layout.exact:
+                anchor = layout.anchor(round(self.scroll_y))
+                if layout.measure(MEASURE_SLICE_S):
+                    self._sync_size()
+                    self._restore_anchor(anchor)
+                    if self._keep_context is not None and self._keep_context == self.cursor:
+                        self._scroll_to_context(self._keep_context)
+                    self.refresh()
+                await asyncio.sleep(0)
+        finally:
+            self._measuring = False
         self.post_message(self.Measured())
 
     def on_resize(self, event: events.Resize) -> None:
