@@ -17,16 +17,25 @@ _UNITS = (
 clock = _time.time
 
 
+def _elapsed(timestamp: int, now: float | None) -> tuple[str, int] | None:
+    """The largest unit in the time since ``timestamp``, and how many of it (None: under
+    a minute)."""
+    seconds = max(0, int((now if now is not None else clock()) - timestamp))
+    for name, size in _UNITS:
+        if seconds >= size:
+            return name, seconds // size
+    return None
+
+
 def age(timestamp: int | None, now: float | None = None) -> str:
     """'3 hours ago' style age, as HN shows it."""
     if timestamp is None:
         return "?"
-    seconds = max(0, int((now if now is not None else clock()) - timestamp))
-    for name, size in _UNITS:
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {name}{'s' if count != 1 else ''} ago"
-    return "just now"
+    elapsed = _elapsed(timestamp, now)
+    if elapsed is None:
+        return "just now"
+    name, count = elapsed
+    return f"{count} {name}{'s' if count != 1 else ''} ago"
 
 
 _SHORT = {"year": "y", "month": "mo", "day": "d", "hour": "h", "minute": "m"}
@@ -36,11 +45,11 @@ def short_age(timestamp: int | None, now: float | None = None) -> str:
     """'3h' style age, for narrow places (the story list, search hits)."""
     if timestamp is None:
         return "?"
-    seconds = max(0, int((now if now is not None else clock()) - timestamp))
-    for name, size in _UNITS:
-        if seconds >= size:
-            return f"{seconds // size}{_SHORT[name]}"
-    return "now"
+    elapsed = _elapsed(timestamp, now)
+    if elapsed is None:
+        return "now"
+    name, count = elapsed
+    return f"{count}{_SHORT[name]}"
 
 
 def item_url(item_id: int) -> str:

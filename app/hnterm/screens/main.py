@@ -219,7 +219,8 @@ class MainScreen(AccountActions, Screen[None]):
         try:
             yield
         except NoMatches:
-            if self.query(CommentView):
+            # The screen's widgets only ever go all together, at quit (in any order).
+            if all(self.query(kind) for kind in (CommentView, StatusLine, StoryList)):
                 raise
 
     async def _load_thread(self, item_id: int, force: bool) -> None:
