@@ -7,7 +7,7 @@ from hnterm.hn.history import History, Place
 
 def test_back_and_forward_trade_places():
     history = History()
-    a, b, c = Place(1), Place(2, scroll=40.0), Place(3, scope=2, mode="focus")
+    a, b, c = Place(1), Place(2, top=(7, 3)), Place(3, scope=2, mode="focus")
     history.remember(a)  # jumped a -> b
     history.remember(b)  # jumped b -> c
     assert history.back(c) == b

@@ -18,13 +18,14 @@ ScopeMode = Literal["focus", "context"]
 @dataclass(frozen=True)
 class Place:
     """One history entry: where the cursor was and what the pane showed, scroll included,
-    so ``b`` puts the reader back exactly."""
+    so ``b`` puts the reader back exactly. The scroll is the row at the top of the view and
+    how many lines into it, which stays right when rows above change height or arrive."""
 
     cursor: int
     scope: int | None = None
     mode: ScopeMode | None = None
     chain_open: frozenset[int] = frozenset()
-    scroll: float | None = None
+    top: tuple[int, int] | None = None
 
 
 class History:
