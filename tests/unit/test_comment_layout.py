@@ -163,14 +163,19 @@ def test_wrap_width_caps_the_text_and_inline_replies_add_their_line():
     assert f"#{top}" in layout.header_text(top).plain
 
 
-def test_forgetting_bumps_the_generation_that_drawn_lines_are_kept_under():
+def test_a_rows_drawn_version_changes_only_when_its_lines_may_have():
     layout = layout_of(IBM_ITEMS, IBM)
-    generation = layout.generation
-    layout.forget_head(layout.rows[1])
-    assert layout.generation > generation
-    generation = layout.generation
-    layout.relayout(layout.width)
-    assert layout.generation > generation
+    first, second = layout.rows[1], layout.rows[2]
+    before = layout.drawn_version(first), layout.drawn_version(second)
+    layout.relayout(layout.width)  # rows may move; their lines stay
+    assert (layout.drawn_version(first), layout.drawn_version(second)) == before
+    layout.forget_head(first)
+    assert layout.drawn_version(first) != before[0]
+    assert layout.drawn_version(second) == before[1]
+    changed = layout.drawn_version(first)
+    layout.relayout(layout.width + 1)  # a new width changes every row's lines
+    assert layout.drawn_version(first) != changed
+    assert layout.drawn_version(second) != before[1]
 
 
 def test_no_width_yet_means_no_lines_and_no_crash():

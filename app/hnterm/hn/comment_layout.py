@@ -64,7 +64,10 @@ class CommentLayout:
         # The layout itself.
         self.width = 0
         self.version = -1  # the thread's version laid out
-        self.generation = 0  # bumps whenever drawn lines may have changed
+        # What a row's drawn lines depend on, for caches of them (see ``drawn_version``).
+        self._epoch = 0  # bumps when every row changes (width, scope, theme...)
+        self._stamp = 0
+        self._row_stamps: dict[int, int] = {}
         self.rows: list[int] = []
         self.chain: list[int] = []  # ancestors of the scope shown above it
         self.total = 0  # lines in all
@@ -99,7 +102,7 @@ class CommentLayout:
         """Drop what was built for one row (or all), so it is built again when next used. A
         single row is measured again at the next ``relayout``; all rows go back to
         estimates."""
-        self.generation += 1
+        self._touch(item_id)
         caches = (self._head_texts, self._body_texts, self._heads, self._bodies, self._heights)
         for cache in caches:
             if item_id is None:
@@ -111,9 +114,22 @@ class CommentLayout:
         else:
             self._remeasure.add(item_id)
 
+    def _touch(self, item_id: int | None) -> None:
+        self._stamp += 1
+        if item_id is None:
+            self._epoch = self._stamp
+            self._row_stamps.clear()
+        else:
+            self._row_stamps[item_id] = self._stamp
+
+    def drawn_version(self, item_id: int) -> tuple[int, int]:
+        """Changes whenever the lines drawn for this row may have (the row was forgotten,
+        or every row was); moving rows around, as a collapse does, leaves it alone."""
+        return self._epoch, self._row_stamps.get(item_id, 0)
+
     def forget_head(self, item_id: int) -> None:
         """The header changed (reply count, collapse marker): rebuild it, keep the body."""
-        self.generation += 1
+        self._touch(item_id)
         self._head_texts.pop(item_id, None)
         self._heads.pop(item_id, None)
         self._heights.pop(item_id, None)
@@ -125,7 +141,6 @@ class CommentLayout:
 
         Rows measured before keep their height, rows forgotten one by one are measured
         again, and rows never measured at this width get an estimate."""
-        self.generation += 1
         thread = self.thread
         if thread is not None and self.scope is not None and self.scope not in thread:
             self.scope = None

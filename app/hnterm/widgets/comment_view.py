@@ -212,8 +212,8 @@ class CommentView(ScrollView, can_focus=True):
         self.history = History()
         self._base = Style()
         self._plain: dict[int, str] = {}
-        # Drawn lines by (layout generation, row, line, cursor on it, base style): moving the
-        # cursor or scrolling redraws from here, and any change to the layout misses it.
+        # Drawn lines by (row's drawn version, row, line, cursor on it, base style): moving
+        # the cursor, scrolling or folding redraws from here; a changed row misses it.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_LINES)
 
     # What the pane shows lives in its layout; these read it.
@@ -418,7 +418,7 @@ class CommentView(ScrollView, can_focus=True):
         item_id = layout.rows[layout.row_at(line_no)]
         offset = line_no - layout.top(item_id)
         focused = item_id == self.cursor
-        key = (layout.generation, item_id, offset, focused, self._base)
+        key = (layout.drawn_version(item_id), item_id, offset, focused, self._base)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._draw(item_id, offset, focused, width)
