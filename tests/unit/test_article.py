@@ -19,7 +19,6 @@ from hnterm.hn.article import (
     article_from_json,
     article_to_json,
     extract,
-    plain_text,
     render_article,
 )
 from hnterm.hn.article_fetch import ArticleError, _resolver, check_url, fetch_page
@@ -43,7 +42,7 @@ def pages() -> Iterator[FakePages]:
 def test_each_page_keeps_its_text_and_drops_its_boilerplate(page: str):
     expected = EXPECTED[page]
     article = extract((ARTICLES / page).read_bytes(), f"https://example.com/{page}")
-    text = plain_text(article)
+    text = render_article(article).plain
     body = "\n".join(text.split("\n")[2:])
     assert [s for s in expected["keep"] if s not in text] == []
     assert [s for s in expected["drop"] if s in body] == []
@@ -61,7 +60,7 @@ def test_structure_survives_code_lists_headings_links():
         "https://www.sqlite.org/queryplanner.html",
         "https://www.sqlite.org/eqp.html",
     )
-    text = plain_text(article)
+    text = render_article(article).plain
     assert "query planner[1] explains" in text and "QUERY PLAN[2] lists" in text
     assert "  1. Reproduce it in the shell" in text
     code = next(block for block in article.blocks if block.kind == "code").runs[0][0]
@@ -71,7 +70,7 @@ def test_structure_survives_code_lists_headings_links():
 def test_a_js_only_page_has_nothing_to_read():
     article = extract((ARTICLES / "jsonly.html").read_bytes(), "https://example.com/app")
     assert article.words < MIN_WORDS
-    assert "__INITIAL_STATE__" not in plain_text(article)
+    assert "__INITIAL_STATE__" not in render_article(article).plain
 
 
 def test_nothing_hostile_reaches_the_terminal():

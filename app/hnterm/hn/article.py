@@ -385,11 +385,6 @@ def _run_style(kind: str, flags: int) -> Style | None:
     return Style.combine(styles) if styles else None
 
 
-def plain_text(article: Article) -> str:
-    """The rendered article without styles (for tests and search)."""
-    return render_article(article).plain
-
-
 # --- the cache's form ---------------------------------------------------------------------
 
 

@@ -135,12 +135,11 @@ async def _follow(session: aiohttp.ClientSession, url: str, allow_local: bool) -
             if kind not in HTML_TYPES:
                 what = "a PDF" if kind == "application/pdf" else kind or "no content type"
                 raise ArticleError(f"not a web page ({what})")
-            body = await read_capped(
-                response, lambda size: ArticleError(f"the page is too large ({size})")
-            )
+            body = await read_capped(response, _too_large)
             return Page(str(response.url), body, response.charset)
     raise ArticleError(f"more than {MAX_REDIRECTS} redirects")
 
 
 def _too_large(size: str) -> ArticleError:
+    """What a page over the size cap says (``size`` names the cap)."""
     return ArticleError(f"the page is too large ({size})")
