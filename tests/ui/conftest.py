@@ -29,6 +29,28 @@ def fixed_clock(monkeypatch):
     monkeypatch.setattr(hn_format, "clock", lambda: FIXED_NOW)
 
 
+_NOTICES: dict[int, list[str]] = {}  # id(app) -> what it notified, in order
+
+
+@pytest.fixture(autouse=True)
+def record_notices(monkeypatch):
+    """Record every notification an app raises (a spy: the call goes through as usual), so
+    tests read what the user was told through ``notices(app)``."""
+    _NOTICES.clear()
+    original = HNApp.notify
+
+    def notify(self: HNApp, message, *args, **kwargs):
+        _NOTICES.setdefault(id(self), []).append(str(message))
+        return original(self, message, *args, **kwargs)
+
+    monkeypatch.setattr(HNApp, "notify", notify)
+
+
+def notices(app: HNApp) -> list[str]:
+    """The notifications ``app`` raised so far, oldest first."""
+    return _NOTICES.get(id(app), [])
+
+
 @pytest.fixture
 def make_app(fake_hn, tmp_path) -> Callable[..., HNApp]:
     """Build an HNApp pointed at the fake server with a cache in tmp_path."""

@@ -20,7 +20,7 @@ from textual.widgets import TextArea
 
 from tests.data import IBM, fixture_items
 from tests.fakeweb import FakeWeb
-from tests.ui.conftest import wait_loaded, wait_until
+from tests.ui.conftest import notices, wait_loaded, wait_until
 
 COOKIE = "alice&s3cr3tc00k1e"
 
@@ -348,7 +348,7 @@ async def test_8_without_a_login_says_how(fake_hn, web, tmp_path):
         await pilot.press("8")
         await wait_until(
             pilot,
-            lambda: any("hnterm login" in str(n.message) for n in app._notifications),
+            lambda: any("hnterm login" in notice for notice in notices(app)),
             "the reason",
         )
         await wait_loaded(pilot)

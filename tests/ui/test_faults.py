@@ -14,7 +14,7 @@ from hnterm.widgets.status_line import StatusLine
 
 from tests.data import IBM, fixture_items, subtree
 from tests.fakehn import FakeHN
-from tests.ui.conftest import wait_loaded, wait_until
+from tests.ui.conftest import notices, wait_loaded, wait_until
 
 SIZE = (120, 40)
 IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")
@@ -88,7 +88,7 @@ async def test_unusable_cache_folder_is_reported_and_the_app_works(fake_hn, tmp_
         await wait_loaded(pilot)
         assert app.cache.problem and "cache unavailable" in app.cache.problem
         assert len(app.screen.query_one(CommentView).thread) == len(IBM_ITEMS) - 1
-        assert any("cache unavailable" in str(n.message) for n in app._notifications)
+        assert any("cache unavailable" in notice for notice in notices(app))
 
 
 async def test_full_disk_keeps_the_reader_going(fake_hn, tmp_path):
@@ -153,11 +153,10 @@ async def test_another_process_holding_the_lock_never_freezes_the_ui(fake_hn, tm
                 await pilot.press("j")
                 moved.append(view.cursor != before)
             assert all(moved) and holder.poll() is None  # answered while still locked
-            toasts = app._notifications
             await wait_until(
-                pilot, lambda: any("not saved" in str(n.message) for n in toasts), "a failure"
+                pilot, lambda: any("not saved" in n for n in notices(app)), "a failure"
             )
-            failure = next(str(n.message) for n in toasts if "not saved" in str(n.message))
+            failure = next(n for n in notices(app) if "not saved" in n)
             assert "locked by another hnterm" in failure
             assert not await app.cache.run(Cache.is_saved, IBM)
         finally:

@@ -10,7 +10,7 @@ from hnterm.widgets.status_line import StatusLine
 from hnterm.widgets.story_list import StoryList
 
 from tests.data import BIDEN, IBM
-from tests.ui.conftest import wait_loaded, wait_until
+from tests.ui.conftest import notices, wait_loaded, wait_until
 
 ASK_NO_COMMENTS = 26298314  # an Ask HN with its question in `text` and no replies
 JOB = 43729850
@@ -204,7 +204,7 @@ async def test_a_save_cut_short_by_quit_resumes_at_the_next_start(make_app, fake
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(
             pilot,
-            lambda: any("Resuming 1 save" in str(n.message) for n in app._notifications),
+            lambda: any("Resuming 1 save" in notice for notice in notices(app)),
             "the resume notice",
         )
         await wait_loaded(pilot)

@@ -14,15 +14,15 @@ from hnterm.widgets.story_list import StoryList
 from rich.console import Console
 
 from tests.data import IBM
-from tests.ui.conftest import wait_loaded, wait_until
+from tests.ui.conftest import notices, wait_loaded, wait_until
 
 
 def config_for(fake_hn, tmp_path, **settings) -> Config:
     return Config(api_url=fake_hn.url, cache_dir=tmp_path / "cache", **settings)
 
 
-def notices(app: HNApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+def said(app: HNApp) -> str:
+    return "\n".join(notices(app))
 
 
 async def test_a_theme_chosen_in_the_app_is_there_at_the_next_start(fake_hn, tmp_path):
@@ -68,7 +68,7 @@ async def test_a_theme_of_your_own_is_registered_and_a_bad_one_reported(fake_hn,
     async with app.run_test() as pilot:
         await wait_until(pilot, lambda: app.theme == "mine", "the user's theme")
         assert "broken" not in app.available_themes
-        assert "[themes.broken]: failed to parse 'not-a-colour'" in notices(app)
+        assert "[themes.broken]: failed to parse 'not-a-colour'" in said(app)
         assert not app.current_theme.dark
 
 
@@ -90,7 +90,7 @@ async def test_a_remapped_key_works_and_the_help_and_footer_show_it(fake_hn, tmp
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         console = Console(record=True, width=100)
-        console.print(app.screen._table())
+        console.print(app.screen.key_table())
         text = console.export_text()
         lines = text[text.index("Comments") :].splitlines()  # the comment pane's keys
         assert any(line.split() == ["ctrl+n", "Next"] for line in lines)
@@ -102,14 +102,14 @@ async def test_conflicts_and_unknown_ids_are_reported_at_start(fake_hn, tmp_path
     keys = {"comments.cursor_down": "k", "comments.jump_around": "x", "app.help": "f1"}
     app = HNApp(config_for(fake_hn, tmp_path, keys=keys))
     async with app.run_test() as pilot:
-        await wait_until(pilot, lambda: len(app._notifications) >= 2, "the notices")
-        said = notices(app)
+        await wait_until(pilot, lambda: len(notices(app)) >= 2, "the notices")
+        told = said(app)
         assert (
             "[keys] comments.cursor_down and comments.cursor_up are both on 'k' in the comments"
-            in said
+            in told
         )
-        assert "[keys] comments.jump_around: no key has this id" in said
-        assert "app.help" not in said  # a good remapping is not a problem
+        assert "[keys] comments.jump_around: no key has this id" in told
+        assert "app.help" not in told  # a good remapping is not a problem
 
 
 async def test_a_bad_config_file_is_a_notice_and_the_rest_applies(fake_hn, tmp_path):
@@ -120,8 +120,8 @@ async def test_a_bad_config_file_is_a_notice_and_the_rest_applies(fake_hn, tmp_p
     app = HNApp(config)
     async with app.run_test() as pilot:
         await wait_until(pilot, lambda: app.theme == "nord", "the file's theme")
-        await wait_until(pilot, lambda: "list_width" in notices(app), "the notice")
-        assert f"config file {path}: line 2, list_width: must be a whole number" in notices(app)
+        await wait_until(pilot, lambda: "list_width" in said(app), "the notice")
+        assert f"config file {path}: line 2, list_width: must be a whole number" in said(app)
 
 
 async def test_the_story_list_width_is_set_with_braces_and_remembered(fake_hn, tmp_path):
@@ -143,7 +143,7 @@ async def test_the_story_list_width_is_set_with_braces_and_remembered(fake_hn, t
         await wait_until(pilot, lambda: stories.outer_size.width == 54, "narrower")
         await pilot.press("question_mark")
         console = Console(record=True, width=100)
-        console.print(again.screen._table())
+        console.print(again.screen.key_table())
         lines = console.export_text().splitlines()
         assert any(line.split()[:2] == ["}", "Wider"] for line in lines)
 

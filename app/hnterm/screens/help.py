@@ -25,9 +25,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static(self._table(), id="help-table")
+            yield Static(self.key_table(), id="help-table")
 
-    def _table(self) -> Table:
+    def key_table(self) -> Table:
+        """Every key, grouped by where it works, as the keymap has it now."""
         table = Table(box=None, show_header=False, expand=True, padding=(0, 2))
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what it does")
