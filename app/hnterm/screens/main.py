@@ -226,7 +226,8 @@ class MainScreen(AccountActions, Screen[None]):
     async def _load_thread(self, item_id: int, force: bool) -> None:
         view = self.query_one(CommentView)
         started = time.perf_counter()
-        gc.unfreeze()  # let the previous thread's objects be collected again
+        # The previous thread's objects stay frozen: most are freed by reference counting
+        # as it is replaced, the rest by HNApp.collect_when_idle once this one is built.
         self.status.show(f"Opening {item_id}…")
         try:
             root_id = await self.source.resolve_root(item_id)
@@ -274,16 +275,7 @@ class MainScreen(AccountActions, Screen[None]):
         if item_id != root_id and not force and (note := view.context_note(item_id)):
             self.status.show(f"{note} · u shows the whole thread")  # a deep link landed
         await self._remember_read(thread)
-        gc.freeze()  # see _thread_built
-
-    @on(CommentView.Measured)
-    def _thread_built(self) -> None:
-        """A thread's thousands of objects (items, and the pane's texts and heights, built
-        between frames after it is shown) live as long as it is open: take them out of the
-        garbage collector's passes, which otherwise stall a key press now and then (~40-100
-        ms full passes measured in a 3,000-comment thread; 2-5 ms frozen)."""
-        if not self.thread_loading:
-            gc.freeze()
+        gc.freeze()  # out of the collector's passes; see HNApp.collect_when_idle
 
     def _merge(self, thread: Thread, update: ThreadUpdate) -> None:
         """Add a load's items to the open thread and redraw only what they touched."""
