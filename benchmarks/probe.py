@@ -333,8 +333,8 @@ async def navigate(args: dict[str, Any]) -> dict[str, Any]:
         await app.workers.wait_for_complete()
         frames.hook_screen()
         screen.open_item(root)
+        view.focus()  # as Enter on the story list does
         await shown_in_full(screen, view, frames, root)
-        view.focus()
         # Keys pressed at once, while the pane still measures rows' heights between frames
         # (estimates until then), then keys once every height is measured.
         since = len(collections.passes)
