@@ -46,6 +46,9 @@ CONTEXT_LINES = 4  # lines of the parent kept above a comment too tall to show w
 INLINE_REPLIES = "inline_replies"  # settings key: replies lines under each comment
 STRIP_CACHE_LINES = 128  # drawn lines kept: a few screens, so moving around redraws nothing
 MEASURE_SLICE_S = 0.002  # estimated heights measured per turn of the event loop: a key waits ≤ 2 ms
+# and the loop left free between slices: a key travels through several message queues, and
+# with a slice ready at every turn it waited behind one at each (40-60 ms in all).
+MEASURE_REST_S = 0.004
 # While a load feeds the thread, measuring waits for a pause this long: done meanwhile, it
 # holds the GIL the network thread needs and made a 3,000-comment load ~10% slower.
 MEASURE_QUIET_S = 0.15
@@ -360,7 +363,7 @@ class CommentView(ScrollView, can_focus=True):
                     if self._keep_context is not None and self._keep_context == self.cursor:
                         self._scroll_to_context(self._keep_context)
                     self.refresh()
-                await asyncio.sleep(0)
+                await asyncio.sleep(MEASURE_REST_S)
         finally:
             self._measuring = False
         self.post_message(self.Measured())
