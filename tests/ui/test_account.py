@@ -67,6 +67,14 @@ async def first_comment(pilot) -> int:
     return view.cursor
 
 
+async def reply_dialog(pilot) -> TextArea:
+    """Press ``e`` on the comment under the cursor and wait for the reply's text box."""
+    await pilot.press("e")
+    app = pilot.app
+    await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
+    return app.screen.query_one(TextArea)
+
+
 async def test_the_title_names_the_user_and_v_votes_then_unvotes(fake_hn, web, tmp_path):
     logged_in(tmp_path)
     app = build(fake_hn, tmp_path)
@@ -119,9 +127,7 @@ async def test_a_reply_is_posted_and_appears_in_the_thread_as_yours(fake_hn, web
     app = build(fake_hn, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         target = await first_comment(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
-        app.screen.query_one(TextArea).insert("Well put.\n\nAnd <b>more</b>")
+        (await reply_dialog(pilot)).insert("Well put.\n\nAnd <b>more</b>")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen.thread.mine, "the reply")
         thread = app.screen.thread
@@ -141,9 +147,7 @@ async def test_a_refused_reply_is_said_sanitised_and_its_draft_survives_a_restar
     app = build(fake_hn, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         target = await first_comment(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
-        app.screen.query_one(TextArea).insert("A thought I must not lose")
+        (await reply_dialog(pilot)).insert("A thought I must not lose")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "posting too fast" in status(app), "the refusal")
         assert "\x1b" not in status(app) and "[/red]" in status(app)  # shown as text
@@ -151,9 +155,7 @@ async def test_a_refused_reply_is_said_sanitised_and_its_draft_survives_a_restar
     app = build(fake_hn, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         assert await first_comment(pilot) == target
-        await pilot.press("e")
-        await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
-        assert app.screen.query_one(TextArea).text == "A thought I must not lose"
+        assert (await reply_dialog(pilot)).text == "A thought I must not lose"
         await pilot.press("escape")
     assert cli.run(["drafts", "--cache-dir", str(tmp_path / "cache")]) == 0
     out = capsys.readouterr().out
@@ -166,9 +168,7 @@ async def test_a_draft_is_written_as_it_is_typed(fake_hn, web, tmp_path):
     app = build(fake_hn, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         target = await first_comment(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
-        app.screen.query_one(TextArea).insert("half a sen")
+        (await reply_dialog(pilot)).insert("half a sen")
         cache = app.cache
 
         async def stored() -> str | None:
@@ -199,9 +199,7 @@ async def test_offline_votes_and_replies_are_refused_and_the_reply_kept(fake_hn,
         assert await first_comment(pilot) == target
         await pilot.press("v")
         assert status(app) == "Offline: Voting needs the network; nothing was sent"
-        await pilot.press("e")
-        await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
-        app.screen.query_one(TextArea).insert("written on a plane")
+        (await reply_dialog(pilot)).insert("written on a plane")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "Offline" in status(app), "the refusal")
         await wait_until(pilot, lambda: app.workers.__len__() == 0, "the draft written")
@@ -236,15 +234,11 @@ async def test_the_cookie_is_written_nowhere_but_its_0600_file(
         await first_comment(pilot)
         await pilot.press("v")
         await wait_until(pilot, lambda: "Upvoted" in status(app), "the vote")
-        await pilot.press("e")
-        await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
-        app.screen.query_one(TextArea).insert("posted")
+        (await reply_dialog(pilot)).insert("posted")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen.thread.mine, "the reply")
         web.state.refusal = "Duplicate."
-        await pilot.press("e")
-        await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
-        app.screen.query_one(TextArea).insert("again")
+        (await reply_dialog(pilot)).insert("again")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "Duplicate" in status(app), "the refusal")
         app.save_screenshot("shot.svg", str(tmp_path))
