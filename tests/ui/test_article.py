@@ -34,6 +34,13 @@ def article_shown(app) -> bool:
     return isinstance(app.screen, ArticleScreen) and app.screen.result is not None
 
 
+async def read_article(pilot) -> None:
+    """Once the thread is loaded, ``A``: wait for the story's article to be shown."""
+    await wait_loaded(pilot)
+    await pilot.press("A")
+    await wait_until(pilot, lambda: article_shown(pilot.app), "the article")
+
+
 def body(app) -> str:
     return str(app.screen.query_one("#article-text", Static).render())
 
@@ -46,9 +53,7 @@ async def test_A_reads_the_article_and_o_opens_its_numbered_links(fake_hn, make_
     fake_hn.items[IBM]["url"] = pages.url("redirect")  # a 302 to the blog post
     app = make_app(IBM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("A")
-        await wait_until(pilot, lambda: article_shown(app), "the article")
+        await read_article(pilot)
         text = body(app)
         assert text.startswith("Debugging a slow SQLite query with EXPLAIN QUERY PLAN\n")
         assert "Jonas Berg · 2025-03-02" in text
@@ -76,9 +81,7 @@ async def test_a_read_article_opens_offline_with_every_server_gone(
     fake_hn.items[IBM]["url"] = pages.url("news.html")
     app = make_app(IBM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("A")
-        await wait_until(pilot, lambda: article_shown(app), "the article")
+        await read_article(pilot)
     pages.stop()
     fake_hn.stop()
     offline = make_app(IBM, offline=True)
@@ -123,9 +126,7 @@ async def test_a_hostile_page_reaches_the_screen_only_as_plain_text(fake_hn, mak
     fake_hn.items[IBM]["url"] = pages.url("hostile.html")
     app = make_app(IBM)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("A")
-        await wait_until(pilot, lambda: article_shown(app), "the article")
+        await read_article(pilot)
         text = body(app)
         assert "[bold]not bold[/bold]" in text and "[@click=app.quit]click to quit[/]" in text
         assert not any(c in text for c in "\x1b\x07\x9b\u202e\u200b")

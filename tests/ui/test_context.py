@@ -71,6 +71,13 @@ async def open_thread(pilot, view: CommentView, target: int) -> None:
     assert view.cursor == target
 
 
+async def open_context(pilot) -> None:
+    """``a``: the context view of the comment under the cursor."""
+    await pilot.press("a")
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen), "the context view")
+
+
 # -- the context view ---------------------------------------------------------------------
 @pytest.mark.parametrize(("root", "target"), CASES)
 async def test_context_view_of_the_deepest_comment_holds_every_ancestor_in_full(
@@ -80,8 +87,7 @@ async def test_context_view_of_the_deepest_comment_holds_every_ancestor_in_full(
     async with app.run_test(size=SIZE) as pilot:
         view = app.screen.query_one(CommentView)
         await open_thread(pilot, view, target)
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen), "the context view")
+        await open_context(pilot)
         screen = app.screen
         entries = list(screen.query(ChainEntry))
         thread = view.thread
@@ -120,13 +126,11 @@ async def test_context_view_jumps_into_the_chain_and_b_comes_back(make_app):
         await open_thread(pilot, view, IBM_DEEPEST)
         chain = view.thread.chain(IBM_DEEPEST)
         scroll_before = view.scroll_y
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen), "the context view")
+        await open_context(pilot)
         await pilot.press("escape")  # back, nothing moved
         await wait_until(pilot, lambda: not isinstance(app.screen, ContextScreen), "closing")
         assert view.cursor == IBM_DEEPEST and view.scroll_y == scroll_before
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen), "the context view")
+        await open_context(pilot)
         await pilot.press("k", "k", "enter")
         await wait_until(pilot, lambda: view.cursor == chain[-3], "the grandparent")
         assert isinstance(app.screen.query_one(CommentView), CommentView)
@@ -143,8 +147,7 @@ async def test_context_view_opens_a_reply_of_a_comment_in_the_chain(make_app):
         chain = thread.chain(IBM_DEEPEST)
         # the deepest ancestor with two replies: the chain follows one, ">" 2 opens the other
         fork = next(i for i in reversed(chain[1:]) if len(thread.children(i)) == 2)
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen), "the context view")
+        await open_context(pilot)
         await pilot.press(*["k"] * (len(chain) - 1 - chain.index(fork)))
         assert app.screen.focused.item_id == fork
         await pilot.press("greater_than_sign", "2")
@@ -160,8 +163,7 @@ async def test_context_view_shows_markup_and_escapes_as_plain_text(make_app, fak
     async with app.run_test(size=SIZE) as pilot:
         view = app.screen.query_one(CommentView)
         await open_thread(pilot, view, IBM_DEEPEST)
-        await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen), "the context view")
+        await open_context(pilot)
         entry = next(e for e in app.screen.query(ChainEntry) if e.item_id == parent)
         plain = entry.text.plain
         assert "[bold red]not markup[/]" in plain and "[link=x]y[/link]" in plain
