@@ -5,8 +5,6 @@ the cache and offline rules of ``load_article``."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,20 +108,6 @@ def test_the_cache_form_round_trips_and_refuses_damage():
     data = json.loads(article_to_json(article))
     data["links"][0] = "javascript:alert(1)"
     assert article_from_json(json.dumps(data)) is None
-
-
-def test_article_modules_never_import_textual():
-    code = (
-        "import sys, hnterm.hn.article, hnterm.hn.article_fetch, hnterm.articles, "
-        "hnterm.storage.articles\n"
-        "print([m for m in sys.modules if m.split('.')[0] == 'textual'])"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
-
-
-# --- fetching -----------------------------------------------------------------------------
 
 
 async def test_fetch_follows_redirects_to_the_page(pages: FakePages):

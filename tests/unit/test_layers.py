@@ -10,7 +10,15 @@ import sys
 import hnterm
 
 PURE = ("hnterm.hn", "hnterm.storage")
-PURE_MODULES = ("hnterm.source", "hnterm.export", "hnterm.config", "hnterm.network_thread")
+PURE_MODULES = (
+    "hnterm.source",
+    "hnterm.export",
+    "hnterm.config",
+    "hnterm.network_thread",
+    "hnterm.profiles",
+    "hnterm.articles",
+    "hnterm.commands.user",
+)
 
 
 def pure_modules() -> list[str]:

@@ -8,8 +8,6 @@ ids in the fixture threads, so submissions resolve to real stories and comments.
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 
 from hnterm.cli import run as hnterm
 from hnterm.hn.client import HNClient
@@ -144,16 +142,6 @@ def test_a_version_3_cache_gains_the_users_table_and_keeps_its_items(tmp_path):
     again.put_user(User("pg", karma=5))
     assert again.get_user("PG").user == User("pg", karma=5)  # names match in any case
     again.close()
-
-
-def test_profile_modules_stay_free_of_textual():
-    code = (
-        "import sys, hnterm.profiles, hnterm.hn.users, hnterm.storage.profiles, "
-        "hnterm.commands.user\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
 
 
 def test_limit_zero_shows_no_submissions(fake_hn, tmp_path, capsys):
