@@ -110,6 +110,9 @@ def test_the_cache_form_round_trips_and_refuses_damage():
     assert article_from_json(json.dumps(data)) is None
 
 
+# --- fetching -----------------------------------------------------------------------------
+
+
 async def test_fetch_follows_redirects_to_the_page(pages: FakePages):
     page = await fetch_page(pages.url("redirect-chain"))
     assert page.url == pages.url("blog.html")
