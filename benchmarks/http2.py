@@ -33,7 +33,6 @@ import os
 import platform
 import ssl
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ from urllib.parse import urlsplit
 from hnterm.hn.models import parse_item
 
 from benchmarks.network import GENERATED_ROOT, IN_FLIGHT, RUN_TIMEOUT
-from benchmarks.server import ROOT, _first_line, ca_file
+from benchmarks.server import ROOT, ca_file, spawned
 from tests.fakehn import generate_thread
 
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "http2.json"
@@ -153,36 +152,10 @@ class Server:
 @contextmanager
 def _server(module: str, delay: float, tls_dir: Path, extra: list[str]) -> Iterator[Server]:
     """``python -m module`` in its own process; it prints its base URL first."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            module,
-            "--delay",
-            str(delay),
-            "--connect-delay",
-            str(2 * delay),
-            "--tls-dir",
-            str(tls_dir),
-            *extra,
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        url = _first_line(process)
-        if not url.startswith("https://127.0.0.1:"):
-            raise RuntimeError(f"{module} did not start (said {url!r})")
-        yield Server(url, process.pid, ca_file(tls_dir))
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    args = [module, "--delay", str(delay), "--connect-delay", str(2 * delay)]
+    args += ["--tls-dir", str(tls_dir), *extra]
+    with spawned(args, ("https://127.0.0.1:",)) as (url, pid):
+        yield Server(url, pid, ca_file(tls_dir))
 
 
 def _start(kind: str, delay: float, tls_dir: Path) -> Any:

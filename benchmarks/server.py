@@ -22,22 +22,18 @@ def fake_server(
     With ``tls_dir`` it serves HTTPS, and the CA to trust is ``tls_dir/hnterm-test-ca.pem``
     (see ``ca_file``); ``connect_delay`` is added to each new connection's first answer."""
     tls = ["--tls-dir", str(tls_dir)] if tls_dir is not None else []
+    args = ["tests.fakehn", "--host", "127.0.0.1", "--port", "0", "--delay", str(delay)]
+    args += ["--connect-delay", str(connect_delay), "--generated", *tls]
+    with spawned(args, ("http://127.0.0.1:", "https://127.0.0.1:")) as (url, _):
+        yield url
+
+
+@contextmanager
+def spawned(args: list[str], url_prefixes: tuple[str, ...]) -> Iterator[tuple[str, int]]:
+    """``python -m *args`` in its own process, a server that prints its base URL first;
+    yields that URL and the process id, and stops the process after."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakehn",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--delay",
-            str(delay),
-            "--connect-delay",
-            str(connect_delay),
-            "--generated",
-            *tls,
-        ],
+        [sys.executable, "-m", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -45,9 +41,9 @@ def fake_server(
     )
     try:
         url = _first_line(process)
-        if not url.startswith(("http://127.0.0.1:", "https://127.0.0.1:")):
-            raise RuntimeError(f"fake server did not start (said {url!r})")
-        yield url
+        if not url.startswith(url_prefixes):
+            raise RuntimeError(f"{args[0]} did not start (said {url!r})")
+        yield url, process.pid
     finally:
         process.terminate()
         try:
