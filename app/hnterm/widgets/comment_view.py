@@ -237,11 +237,6 @@ class CommentView(ScrollView, can_focus=True):
     def inline_replies(self) -> bool:
         return self.comment_layout.inline_replies
 
-    @property
-    def story_note(self) -> str | None:
-        """Said under the story: "No comments yet", "88 comments not in the cache"..."""
-        return self.comment_layout.story_note
-
     # -- feeding the view -----------------------------------------------------------------
     def show_thread(self, thread: Thread, focus: int | None = None) -> None:
         """Replace the thread shown; the cursor starts on ``focus`` or the story. A comment
@@ -285,8 +280,7 @@ class CommentView(ScrollView, can_focus=True):
         self._relayout(anchor)
         if self.cursor is None and self.comment_layout.rows:
             self.cursor = self.comment_layout.rows[0]
-        if self._keep_context is not None and self._keep_context == self.cursor:
-            self._scroll_to_context(self._keep_context)
+        self._keep_landing_in_view()
         self.refresh()
 
     def _restore_anchor(self, anchor: tuple[int, int] | None) -> None:
@@ -297,7 +291,7 @@ class CommentView(ScrollView, can_focus=True):
 
     def set_story_note(self, note: str | None) -> None:
         """A line under the story about its comments (none yet, not cached, loading)."""
-        if note == self.story_note or self.thread is None:
+        if note == self.comment_layout.story_note or self.thread is None:
             return
         self.comment_layout.story_note = note
         self.thread_changed(replied_to=[self.thread.root_id])
@@ -360,8 +354,7 @@ class CommentView(ScrollView, can_focus=True):
                 if layout.measure(MEASURE_SLICE_S):
                     self._sync_size()
                     self._restore_anchor(anchor)
-                    if self._keep_context is not None and self._keep_context == self.cursor:
-                        self._scroll_to_context(self._keep_context)
+                    self._keep_landing_in_view()
                     self.refresh()
                 await asyncio.sleep(MEASURE_REST_S)
         finally:
@@ -372,8 +365,7 @@ class CommentView(ScrollView, can_focus=True):
         if self.thread is not None:
             self.thread_changed()
             self.scroll_to_cursor()
-            if self._keep_context is not None and self._keep_context == self.cursor:
-                self._scroll_to_context(self._keep_context)
+            self._keep_landing_in_view()
 
     def on_mount(self) -> None:
         self._restore_inline_replies()
@@ -470,6 +462,12 @@ class CommentView(ScrollView, can_focus=True):
         top, height = layout.top(self.cursor), layout.height(self.cursor)
         region = Region(0, top, layout.width, min(height, self.scrollable_content_region.height))
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
+
+    def _keep_landing_in_view(self) -> None:
+        """A deep link landed on and not moved from: keep its ancestors in view while rows
+        above it arrive or change height."""
+        if self._keep_context is not None and self._keep_context == self.cursor:
+            self._scroll_to_context(self._keep_context)
 
     def _scroll_to_context(self, item_id: int) -> None:
         """Show a comment with as much of what is above it (its ancestors, in a subthread)
