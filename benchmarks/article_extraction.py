@@ -1,7 +1,7 @@
 """Which extraction library reads articles best: the measurement behind docs/article-extraction.md.
 
 Runs each candidate on the pages in tests/fixtures/articles/ and renders its output through the
-same walker (``hnterm.hn.article.from_tree``), so only the extraction differs. Quality is what
+same walker (``hnterm.render.article.from_tree``), so only the extraction differs. Quality is what
 ``expectations.json`` says about each page: the share of the strings that must be kept
 (paragraphs, headings, code) that are, and of the boilerplate strings that must be dropped
 (navigation, ads, footers) that are. Also: the median time per page (5 runs, after a warm-up),
@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from hnterm.hn.article import Article, extract, from_tree, plain_text
+from hnterm.render.article import Article, extract, from_tree, plain_text
 
 PAGES = Path(__file__).parent.parent / "tests" / "fixtures" / "articles"
 URL = "https://example.com/"

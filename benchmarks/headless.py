@@ -17,9 +17,9 @@ import time
 from contextlib import aclosing
 from pathlib import Path
 
-from hnterm.hn.client import HNClient
-from hnterm.hn.loader import stream_items
-from hnterm.source import Source
+from hnterm.net.client import HNClient
+from hnterm.net.loader import stream_items
+from hnterm.services.source import Source
 from hnterm.storage.worker import CacheWorker
 
 

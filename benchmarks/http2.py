@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from hnterm.hn.models import parse_item
+from hnterm.model.items import parse_item
 
 from benchmarks.network import GENERATED_ROOT, IN_FLIGHT, RUN_TIMEOUT
 from benchmarks.server import ROOT, ca_file, spawned

@@ -13,8 +13,8 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from hnterm.hn.client import HNClient
-from hnterm.hn.loader import stream_items
+from hnterm.net.client import HNClient
+from hnterm.net.loader import stream_items
 
 from tests.data import fixture_raw
 from tests.fakehn import generate_thread, thread_stats

@@ -31,11 +31,11 @@ DEADLINE = 60.0  # no single wait in a probe may take longer
 
 _T0 = float(os.environ.get("HNTERM_BENCH_T0", "0") or 0)  # time.time() when spawned
 
-from hnterm.app import HNApp  # noqa: E402
 from hnterm.config import Config  # noqa: E402
-from hnterm.screens.main import MainScreen  # noqa: E402
-from hnterm.widgets.comment_view import CommentView  # noqa: E402
-from hnterm.widgets.story_list import StoryList  # noqa: E402
+from hnterm.ui.app import HNApp  # noqa: E402
+from hnterm.ui.screens.main import MainScreen  # noqa: E402
+from hnterm.ui.widgets.comment_view import CommentView  # noqa: E402
+from hnterm.ui.widgets.story_list import StoryList  # noqa: E402
 from textual import events  # noqa: E402  (imports are part of what startup measures)
 
 _IMPORTED = time.time()

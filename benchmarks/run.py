@@ -27,9 +27,9 @@ from contextlib import aclosing
 from pathlib import Path
 from typing import Any
 
-from hnterm.hn.client import HNClient
-from hnterm.hn.models import parse_item
-from hnterm.source import Source
+from hnterm.model.items import parse_item
+from hnterm.net.client import HNClient
+from hnterm.services.source import Source
 from hnterm.storage.cache import Cache
 from hnterm.storage.worker import CacheWorker
 

@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from hnterm.hn.loader import priority, stream_items
-from hnterm.hn.models import Item, parse_item
+from hnterm.model.items import Item, parse_item
+from hnterm.net.loader import priority, stream_items
 
 from benchmarks.network import IN_FLIGHT, THREADS, lower_bound, thread_items
 from tests.fakehn import thread_stats

@@ -1,6 +1,6 @@
 """Other ways to make the client's requests, timed the same way (``run --compare``).
 
-These are the designs measured before choosing the one in app/hnterm/hn/client.py: httpx as the
+These are the designs measured before choosing the one in app/hnterm/net/client.py: httpx as the
 client used it before (8 pools of 8 connections, round robin), httpx with one connection per
 pool handed out from a free list, httpx over the ``httpx-aiohttp`` transport and aiohttp on its
 own (the last two only if installed; neither is a dependency of hnterm).
@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from hnterm.hn.models import parse_item
+from hnterm.model.items import parse_item
 
 from benchmarks.network import GENERATED_ROOT, IN_FLIGHT, RUN_TIMEOUT
 from tests.fakehn import generate_thread

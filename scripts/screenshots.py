@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hnterm.app import HNApp
 from hnterm.config import Config
-from hnterm.hn import format as hn_format
+from hnterm.model import format as hn_format
+from hnterm.ui.app import HNApp
 
 from tests.data import BIDEN, IBM
 from tests.fakehn import FakeHN

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hnterm.hn.models import Item, parse_item
+from hnterm.model.items import Item, parse_item
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BIDEN = 25015967

@@ -1,10 +1,10 @@
-"""``hnterm`` and ``python -m hnterm``: see ``hnterm.cli``."""
+"""``hnterm`` and ``python -m hnterm``: see ``hnterm.cli.main``."""
 
 from __future__ import annotations
 
 import sys
 
-from hnterm.cli import run
+from hnterm.cli.main import run
 
 
 def main(argv: list[str] | None = None) -> int:

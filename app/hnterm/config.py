@@ -20,7 +20,7 @@ from typing import Any
 
 from platformdirs import user_config_path
 
-from hnterm.hn.client import DEFAULT_API_URL, DEFAULT_SEARCH_URL
+from hnterm.net.client import DEFAULT_API_URL, DEFAULT_SEARCH_URL
 from hnterm.storage.paths import CACHE_ENV, cache_dir
 
 API_ENV = "HNTERM_API_URL"

@@ -8,9 +8,9 @@ from contextlib import suppress
 
 import pytest
 import textual._wait
-from hnterm.app import HNApp
 from hnterm.config import Config
-from hnterm.hn import format as hn_format
+from hnterm.model import format as hn_format
+from hnterm.ui.app import HNApp
 from textual.worker import WorkerCancelled
 
 # Pilot waits for the app to go idle after each key by sleeping in steps until a step passes

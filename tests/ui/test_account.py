@@ -8,14 +8,14 @@ import io
 from pathlib import Path
 
 import pytest
-from hnterm import cli
-from hnterm.app import HNApp
+from hnterm.cli import main as cli
 from hnterm.config import Config
-from hnterm.hn.comment_text import comment_header
+from hnterm.render.comment_text import comment_header
 from hnterm.storage.cache import DB_NAME, Cache
-from hnterm.web.session import SessionStore
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.status_line import StatusLine
+from hnterm.storage.session import SessionStore
+from hnterm.ui.app import HNApp
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
 from textual.widgets import TextArea
 
 from tests.data import IBM, fixture_items
@@ -265,7 +265,7 @@ class _NoHighlight:
 async def test_p_submits_a_story_and_checks_it_first(fake_hn, web, tmp_path):
     """P opens the submit dialog; a story without a title or with a javascript: link is
     refused before anything is sent; a good one goes through HN's form (fnid and all)."""
-    from hnterm.screens.submit import SubmitScreen
+    from hnterm.ui.screens.submit import SubmitScreen
     from textual.widgets import Input, Label
 
     logged_in(tmp_path)
@@ -293,7 +293,7 @@ async def test_p_submits_a_story_and_checks_it_first(fake_hn, web, tmp_path):
 
 
 async def test_a_refused_submission_says_why(fake_hn, web, tmp_path):
-    from hnterm.screens.submit import SubmitScreen
+    from hnterm.ui.screens.submit import SubmitScreen
     from textual.widgets import Input, TextArea
 
     logged_in(tmp_path)
@@ -313,7 +313,7 @@ async def test_a_refused_submission_says_why(fake_hn, web, tmp_path):
 async def test_8_lists_your_hn_favourites(fake_hn, web, tmp_path):
     """The favourites list (8) is read from HN's favorites page; without a login it says
     how to get one."""
-    from hnterm.widgets.story_list import StoryList
+    from hnterm.ui.widgets.story_list import StoryList
 
     biden = 25015967
     web.state.faves |= {("alice", IBM), ("alice", biden), ("bob", 1)}
@@ -332,7 +332,7 @@ async def test_8_lists_your_hn_favourites(fake_hn, web, tmp_path):
 
 
 async def test_8_without_a_login_says_how(fake_hn, web, tmp_path):
-    from hnterm.widgets.story_list import StoryList
+    from hnterm.ui.widgets.story_list import StoryList
 
     app = build(fake_hn, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from hnterm.app import HNApp
 from hnterm.config import Config
-from hnterm.screens.article import ArticleScreen
-from hnterm.screens.main import MainScreen
 from hnterm.storage.cache import Cache
-from hnterm.widgets.status_line import StatusLine
+from hnterm.ui.app import HNApp
+from hnterm.ui.screens.article import ArticleScreen
+from hnterm.ui.screens.main import MainScreen
+from hnterm.ui.widgets.status_line import StatusLine
 from textual.widgets import Label, Static
 
 from tests.data import IBM

@@ -11,12 +11,12 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from hnterm.hn.text import html_to_plain
-from hnterm.hn.thread import Thread
-from hnterm.screens.context import ChainEntry, ContextScreen
+from hnterm.model.thread import Thread
+from hnterm.render.text import html_to_plain
 from hnterm.storage.cache import Cache
-from hnterm.widgets.comment_view import INLINE_REPLIES, CommentView
-from hnterm.widgets.status_line import StatusLine
+from hnterm.ui.screens.context import ChainEntry, ContextScreen
+from hnterm.ui.widgets.comment_view import INLINE_REPLIES, CommentView
+from hnterm.ui.widgets.status_line import StatusLine
 from textual.containers import VerticalScroll
 
 from tests.data import IBM, SPEED, fixture_items

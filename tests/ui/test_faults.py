@@ -6,11 +6,11 @@ import sqlite3
 import subprocess
 import sys
 
-from hnterm.app import HNApp
 from hnterm.config import Config
 from hnterm.storage.cache import DB_NAME, Cache
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.status_line import StatusLine
+from hnterm.ui.app import HNApp
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
 
 from tests.data import IBM, fixture_items, subtree
 from tests.fakehn import FakeHN

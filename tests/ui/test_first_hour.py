@@ -3,11 +3,11 @@ stories without comments, opening items from inside, links, narrow screens, visi
 
 from __future__ import annotations
 
-from hnterm.screens.open_item import OpenItemScreen
 from hnterm.storage.cache import Cache
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.status_line import StatusLine
-from hnterm.widgets.story_list import StoryList
+from hnterm.ui.screens.open_item import OpenItemScreen
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
+from hnterm.ui.widgets.story_list import StoryList
 
 from tests.data import BIDEN, IBM
 from tests.ui.conftest import notices, wait_loaded, wait_until

@@ -5,11 +5,11 @@ to the cache with its note."""
 from __future__ import annotations
 
 import pytest
-from hnterm.app import HNApp
 from hnterm.config import Config
-from hnterm.screens.hn_search import HNSearchScreen
-from hnterm.screens.main import MainScreen
-from hnterm.widgets.comment_view import CommentView
+from hnterm.ui.app import HNApp
+from hnterm.ui.screens.hn_search import HNSearchScreen
+from hnterm.ui.screens.main import MainScreen
+from hnterm.ui.widgets.comment_view import CommentView
 from textual.widgets import Label, OptionList
 
 from tests.data import IBM

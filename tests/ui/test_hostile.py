@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hnterm.widgets.comment_view import CommentView
+from hnterm.ui.widgets.comment_view import CommentView
 
 from tests.fakehn import FakeHN
 from tests.hostile import ROOT, hostile_thread
@@ -23,8 +23,8 @@ def hostile_server():
 
 @pytest.fixture
 def hostile_app(hostile_server, tmp_path):
-    from hnterm.app import HNApp
     from hnterm.config import Config
+    from hnterm.ui.app import HNApp
 
     return HNApp(Config(api_url=hostile_server.url, cache_dir=tmp_path, item=ROOT))
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from hnterm.app import HNApp
 from hnterm.config import Config
-from hnterm.hn.client import HNClient
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.status_line import StatusLine
+from hnterm.net.client import HNClient
+from hnterm.ui.app import HNApp
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
 
 from tests.data import IBM, fixture_items, subtree
 from tests.fakehn import FakeHN

@@ -3,11 +3,11 @@ new-comment marks, and search of everything cached."""
 
 from __future__ import annotations
 
-from hnterm.screens.cache_search import CacheSearchScreen
 from hnterm.storage.cache import Cache
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.status_line import StatusLine
-from hnterm.widgets.story_list import StoryList
+from hnterm.ui.screens.cache_search import CacheSearchScreen
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
+from hnterm.ui.widgets.story_list import StoryList
 
 from tests.data import BIDEN, IBM, fixture_items
 from tests.ui.conftest import wait_loaded, wait_until

@@ -3,11 +3,11 @@ marked new and counted, and the line being read stays where it was on screen."""
 
 from __future__ import annotations
 
-from hnterm.app import HNApp
 from hnterm.config import Config
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.status_line import StatusLine
-from hnterm.widgets.story_list import StoryList
+from hnterm.ui.app import HNApp
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
+from hnterm.ui.widgets.story_list import StoryList
 
 from tests.data import IBM
 from tests.ui.conftest import FIXED_NOW, wait_loaded, wait_until

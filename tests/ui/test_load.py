@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 
-from hnterm.widgets.comment_view import CommentView
+from hnterm.ui.widgets.comment_view import CommentView
 from textual import events
 
 from tests.fakehn import FakeHN, generate_thread
@@ -60,8 +60,8 @@ async def test_rapid_switching_between_threads_leaks_nothing(make_app, fake_hn):
 
 
 async def test_keys_are_answered_while_3000_comments_stream_in(tmp_path):
-    from hnterm.app import HNApp
     from hnterm.config import Config
+    from hnterm.ui.app import HNApp
 
     with FakeHN(generate_thread(), delay=0.05) as server:
         app = HNApp(Config(api_url=server.url, cache_dir=tmp_path, item=GENERATED))

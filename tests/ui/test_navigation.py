@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hnterm.app import HNApp
 from hnterm.config import Config
-from hnterm.screens.pick import PickScreen
 from hnterm.storage.cache import Cache
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.status_line import StatusLine
+from hnterm.ui.app import HNApp
+from hnterm.ui.screens.pick import PickScreen
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
 from rich.console import Console
 
 from tests.data import IBM, fixture_items
@@ -264,6 +264,6 @@ def test_no_key_is_bound_twice_in_one_place():
 
 
 def _plain(view: CommentView) -> str:
-    from hnterm.hn.text import html_to_plain
+    from hnterm.render.text import html_to_plain
 
     return html_to_plain(view.thread.items[view.cursor].text)

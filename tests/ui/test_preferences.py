@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from hnterm.app import HNApp
 from hnterm.config import Config, load_file
-from hnterm.screens.help import HelpScreen
 from hnterm.storage.cache import Cache
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.story_list import StoryList
+from hnterm.ui.app import HNApp
+from hnterm.ui.screens.help import HelpScreen
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.story_list import StoryList
 from rich.console import Console
 
 from tests.data import IBM
@@ -151,9 +151,9 @@ async def test_the_story_list_width_is_set_with_braces_and_remembered(fake_hn, t
 async def test_comment_text_keeps_a_readable_measure_on_a_wide_terminal(fake_hn, tmp_path):
     """Wrap width 100 by default: on a 240-column terminal a comment's lines stay within 100
     columns; 0 gives the whole pane back."""
-    from hnterm.app import HNApp
     from hnterm.config import Config
-    from hnterm.widgets.comment_view import CommentView
+    from hnterm.ui.app import HNApp
+    from hnterm.ui.widgets.comment_view import CommentView
 
     from tests.data import IBM
     from tests.ui.conftest import wait_loaded

@@ -6,10 +6,10 @@ The profiles are made up for the tests (the fixtures hold no user records); thei
 
 from __future__ import annotations
 
-from hnterm.screens.main import MainScreen
-from hnterm.screens.profile import ProfileScreen
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.story_list import StoryList
+from hnterm.ui.screens.main import MainScreen
+from hnterm.ui.screens.profile import ProfileScreen
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.story_list import StoryList
 from textual.widgets import Label, OptionList
 
 from tests.data import IBM

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.status_line import StatusLine
-from hnterm.widgets.story_list import StoryList
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
+from hnterm.ui.widgets.story_list import StoryList
 from rich.console import Console
 
 from tests.data import BIDEN, IBM, fixture_items

@@ -48,7 +48,7 @@ IBM_DEEPEST = 43732616  # 17 levels down
 
 async def at_the_deepest_comment(pilot) -> None:
     """The IBM thread loaded, the cursor on its deepest comment (a jump, not a deep link)."""
-    from hnterm.widgets.comment_view import CommentView
+    from hnterm.ui.widgets.comment_view import CommentView
 
     await wait_loaded(pilot)
     pilot.app.screen.query_one(CommentView).jump(IBM_DEEPEST)

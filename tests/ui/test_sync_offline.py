@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from hnterm.cli import run as hnterm
-from hnterm.widgets.comment_view import CommentView
-from hnterm.widgets.story_list import StoryList
+from hnterm.cli.main import run as hnterm
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.story_list import StoryList
 
 from tests.data import IBM, fixture_items
 from tests.ui.conftest import wait_loaded, wait_until

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hnterm.articles import MIN_WORDS, load_article
-from hnterm.hn.article import (
+from hnterm.net.article_fetch import ArticleError, _resolver, check_url, fetch_page
+from hnterm.render.article import (
     STYLES,
     Article,
     Block,
@@ -19,8 +19,8 @@ from hnterm.hn.article import (
     extract,
     render_article,
 )
-from hnterm.hn.article_fetch import ArticleError, _resolver, check_url, fetch_page
-from hnterm.source import Source
+from hnterm.services.articles import MIN_WORDS, load_article
+from hnterm.services.source import Source
 from hnterm.storage.cache import Cache
 from hnterm.storage.worker import CacheWorker
 
@@ -176,7 +176,7 @@ async def test_the_resolver_refuses_names_that_resolve_to_loopback():
 
 
 async def test_an_article_is_kept_and_read_offline(pages: FakePages, tmp_path: Path):
-    from hnterm.hn.client import HNClient
+    from hnterm.net.client import HNClient
 
     cache = CacheWorker(tmp_path / "cache")
     client = HNClient("http://127.0.0.1:9/v0/", deadline=5.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hnterm.cli import run as hnterm
+from hnterm.cli.main import run as hnterm
 from hnterm.storage.cache import Cache
 
 from tests.data import IBM

@@ -7,9 +7,9 @@ import sqlite3
 import time
 
 import pytest
-from hnterm.hn.client import HNClient
-from hnterm.hn.models import Item, item_to_json
-from hnterm.source import Source
+from hnterm.model.items import Item, item_to_json
+from hnterm.net.client import HNClient
+from hnterm.services.source import Source
 from hnterm.storage.cache import DB_NAME, SCHEMA_VERSION, Cache, CacheError
 from hnterm.storage.worker import CacheWorker
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from hnterm.__main__ import main as hnterm_main
-from hnterm.commands.cache import human_size, parse_duration, parse_size
-from hnterm.commands.search import join_query
-from hnterm.hn.format import short_age
+from hnterm.cli.cache import human_size, parse_duration, parse_size
+from hnterm.cli.search import join_query
+from hnterm.model.format import short_age
 from hnterm.storage.cache import DB_NAME, Cache
 
 from tests.data import BIDEN, IBM, fixture_items

@@ -20,7 +20,7 @@ ROOT_DIR = Path(__file__).resolve().parents[2]
 WRITER = """
 import sys
 from pathlib import Path
-from hnterm.hn.models import Item
+from hnterm.model.items import Item
 from hnterm.storage.cache import Cache
 
 cache = Cache(Path(sys.argv[1]))
@@ -41,7 +41,7 @@ while True:
 TIMED_WRITER = """
 import sys, time
 from pathlib import Path
-from hnterm.hn.models import Item
+from hnterm.model.items import Item
 from hnterm.storage.cache import Cache
 
 directory, base, seconds = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])

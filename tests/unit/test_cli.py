@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from hnterm.cli import build_parser, config_of, with_command
-from hnterm.commands import parse_item
+from hnterm.cli.common import parse_item
+from hnterm.cli.main import build_parser, config_of, with_command
 
 
 @pytest.mark.parametrize(

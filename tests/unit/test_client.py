@@ -4,8 +4,8 @@ import asyncio
 import time
 
 import pytest
-from hnterm.hn.client import APIError, HNClient, NetworkError
-from hnterm.hn.loader import stream_items
+from hnterm.net.client import APIError, HNClient, NetworkError
+from hnterm.net.loader import stream_items
 
 from tests.data import BIDEN, IBM, fixture_items
 

@@ -9,8 +9,8 @@ reader is looking at.
 from __future__ import annotations
 
 import pytest
-from hnterm.hn.comment_layout import MARKER_WIDTH, CommentLayout
-from hnterm.hn.thread import Thread
+from hnterm.model.thread import Thread
+from hnterm.render.comment_layout import MARKER_WIDTH, CommentLayout
 from rich.cells import cell_len
 from rich.style import Style
 

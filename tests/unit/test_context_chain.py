@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from hnterm.hn.comment_text import (
+from hnterm.model.items import Item
+from hnterm.model.thread import Thread
+from hnterm.render.comment_text import (
     Highlight,
     chain_header,
     chain_line,
@@ -13,8 +15,6 @@ from hnterm.hn.comment_text import (
     depth_marker,
     replies_line,
 )
-from hnterm.hn.models import Item
-from hnterm.hn.thread import Thread
 from rich.style import Style
 
 from tests.data import IBM, fixture_items

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from hnterm.export import escape, text_blocks, to_markdown
-from hnterm.hn.models import parse_item
-from hnterm.hn.text import html_to_plain
-from hnterm.hn.thread import Thread
+from hnterm.model.items import parse_item
+from hnterm.model.thread import Thread
+from hnterm.render.export import escape, text_blocks, to_markdown
+from hnterm.render.text import html_to_plain
 
 from tests.data import BIDEN, IBM, fixture_items
 from tests.fakehn import FakeHN, generate_thread
@@ -206,7 +206,7 @@ def test_json_says_when_replies_are_missing(missing: bool):
     thread = Thread(IBM)
     lost = items[IBM].kids[0]
     thread.add(item for item in items.values() if not (missing and item.id == lost))
-    from hnterm.export import thread_to_dict
+    from hnterm.render.export import thread_to_dict
 
     data = thread_to_dict(thread)
     assert data["complete"] is not missing
@@ -219,7 +219,7 @@ LESS_SLOW = 43727743  # 88 comments
 def test_an_incomplete_thread_offline_is_partial_and_says_so(fake_hn: FakeHN, tmp_path: Path):
     """The story is cached (a list page fetched it) but none of its comments are: the dump
     is written, with the count missing on stderr and a non-zero exit unless --partial."""
-    from hnterm.hn.models import parse_item as parse
+    from hnterm.model.items import parse_item as parse
     from hnterm.storage.cache import Cache
 
     cache = Cache(tmp_path)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from hnterm.hn.client import HNClient
-from hnterm.source import Source, ThreadUpdate
+from hnterm.net.client import HNClient
+from hnterm.services.source import Source, ThreadUpdate
 from hnterm.storage.freshness import DAY, HOUR, MINUTE, WEEK, is_fresh, max_age
 from hnterm.storage.worker import CacheWorker
 

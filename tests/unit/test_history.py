@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hnterm.hn.history import History, Place
+from hnterm.model.history import History, Place
 
 
 def test_back_and_forward_trade_places():

@@ -23,13 +23,13 @@ from typing import Any
 
 import pytest
 from hnterm.__main__ import main as hnterm_main
-from hnterm.export import encode, json_string, thread_to_dict, to_json, to_markdown
-from hnterm.hn.client import APIError, HNClient
-from hnterm.hn.models import item_to_json, parse_item
-from hnterm.hn.query import MAX_TERMS, parse_query
-from hnterm.hn.text import sanitize
-from hnterm.hn.thread import Thread
-from hnterm.source import Source, ThreadUpdate
+from hnterm.model.items import item_to_json, parse_item
+from hnterm.model.query import MAX_TERMS, parse_query
+from hnterm.model.thread import Thread
+from hnterm.net.client import APIError, HNClient
+from hnterm.render.export import encode, json_string, thread_to_dict, to_json, to_markdown
+from hnterm.render.text import sanitize
+from hnterm.services.source import Source, ThreadUpdate
 from hnterm.storage.cache import DB_NAME, Cache
 from hnterm.storage.worker import CacheWorker
 

@@ -9,16 +9,14 @@ import sys
 
 import hnterm
 
-PURE = ("hnterm.hn", "hnterm.storage")
-PURE_MODULES = (
-    "hnterm.source",
-    "hnterm.export",
-    "hnterm.config",
-    "hnterm.network_thread",
-    "hnterm.profiles",
-    "hnterm.articles",
-    "hnterm.commands.user",
+PURE = (
+    "hnterm.model",
+    "hnterm.render",
+    "hnterm.net",
+    "hnterm.storage",
+    "hnterm.services",
 )
+PURE_MODULES = ("hnterm.config",)
 
 
 def pure_modules() -> list[str]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hnterm.hn.measure import line_count
-from hnterm.hn.text import html_to_plain, sanitize
+from hnterm.render.measure import line_count
+from hnterm.render.text import html_to_plain, sanitize
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console

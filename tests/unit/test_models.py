@@ -1,6 +1,6 @@
 """Parsing Firebase JSON into Items: the API's looseness and hostile shapes."""
 
-from hnterm.hn.models import Item, item_to_json, parse_item
+from hnterm.model.items import Item, item_to_json, parse_item
 
 
 def test_parses_a_real_comment():

@@ -8,10 +8,10 @@ import asyncio
 import json
 
 import pytest
-from hnterm.cli import run as hnterm
-from hnterm.commands.search import HEADER
-from hnterm.hn.algolia import SearchClient, SearchQuery, parse_hit, parse_page, parse_search
-from hnterm.hn.client import APIError, HNError
+from hnterm.cli.main import run as hnterm
+from hnterm.cli.search import HEADER
+from hnterm.net.algolia import SearchClient, SearchQuery, parse_hit, parse_page, parse_search
+from hnterm.net.client import APIError, HNError
 from hnterm.storage.cache import Cache
 
 from tests.data import IBM, fixture_items

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 
-from hnterm.cli import run as hnterm
-from hnterm.hn.client import HNClient
-from hnterm.hn.users import User, is_username, parse_user, user_to_json
-from hnterm.profiles import load_profile, load_submissions, submission_lines
-from hnterm.source import Source
+from hnterm.cli.main import run as hnterm
+from hnterm.model.users import User, is_username, parse_user, user_to_json
+from hnterm.net.client import HNClient
+from hnterm.services.profiles import load_profile, load_submissions, submission_lines
+from hnterm.services.source import Source
 from hnterm.storage.cache import Cache
 from hnterm.storage.worker import CacheWorker
 

@@ -4,9 +4,9 @@ query finds the same comments either way."""
 from __future__ import annotations
 
 import pytest
-from hnterm.hn.query import matcher, parse_query
-from hnterm.hn.text import html_to_plain
-from hnterm.hn.thread import Thread
+from hnterm.model.query import matcher, parse_query
+from hnterm.model.thread import Thread
+from hnterm.render.text import html_to_plain
 from hnterm.storage.cache import Cache
 
 from tests.data import IBM, fixture_items

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hnterm.hn.models import Item
+from hnterm.model.items import Item
 from hnterm.storage.cache import Cache
 from hnterm.storage.readstate import (
     ReadMark,

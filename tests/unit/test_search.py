@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from hnterm.hn.models import Item
-from hnterm.hn.query import parse_query
-from hnterm.hn.text import html_to_plain
+from hnterm.model.items import Item
+from hnterm.model.query import parse_query
+from hnterm.render.text import html_to_plain
 from hnterm.storage.cache import Cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -14,8 +14,8 @@ from contextlib import aclosing
 from pathlib import Path
 
 import pytest
-from hnterm.cli import run as hnterm
-from hnterm.source import Source
+from hnterm.cli.main import run as hnterm
+from hnterm.services.source import Source
 from hnterm.storage.cache import Cache
 from hnterm.storage.worker import CacheWorker
 

@@ -8,7 +8,7 @@ import re
 import time
 
 import pytest
-from hnterm.hn.text import STYLES, Rendered, html_to_plain, is_safe_url, render_html, sanitize
+from hnterm.render.text import STYLES, Rendered, html_to_plain, is_safe_url, render_html, sanitize
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text

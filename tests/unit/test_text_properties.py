@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hnterm.hn.text import STYLES, html_to_plain, is_safe_url, render_html, sanitize
+from hnterm.render.text import STYLES, html_to_plain, is_safe_url, render_html, sanitize
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -2,8 +2,8 @@
 
 import random
 
-from hnterm.hn.models import Item
-from hnterm.hn.thread import Thread
+from hnterm.model.items import Item
+from hnterm.model.thread import Thread
 
 from tests.data import BIDEN, IBM, fixture_items
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hnterm.hn.models import Item, parse_item
-from hnterm.hn.thread import Thread
+from hnterm.model.items import Item, parse_item
+from hnterm.model.thread import Thread
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

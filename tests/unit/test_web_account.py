@@ -8,10 +8,10 @@ import stat
 from pathlib import Path
 
 import pytest
-from hnterm import cli
-from hnterm.web.client import WebClient, WebError, check_web_url
-from hnterm.web.pages import login_failure, page_text, parse_form, parse_item_page
-from hnterm.web.session import SessionStore
+from hnterm.cli import main as cli
+from hnterm.net.web_forms import WebClient, WebError, check_web_url
+from hnterm.net.web_pages import login_failure, page_text, parse_form, parse_item_page
+from hnterm.storage.session import SessionStore
 
 from tests.fakeweb import FakeWeb
 
@@ -79,7 +79,7 @@ def test_the_cookie_never_goes_over_plain_http_elsewhere_nor_follows_foreign_lin
         check_web_url("http://news.ycombinator.com")
     check_web_url("http://127.0.0.1:8080")
     check_web_url("https://news.ycombinator.com")
-    from hnterm.web.client import relative
+    from hnterm.net.web_forms import relative
 
     with pytest.raises(WebError):
         relative("https://evil.example/vote?id=1&how=up&auth=x")
@@ -203,12 +203,12 @@ def test_the_web_modules_and_the_account_commands_never_import_textual():
     import sys
 
     modules = [
-        "hnterm.web.pages",
-        "hnterm.web.client",
-        "hnterm.web.session",
+        "hnterm.net.web_pages",
+        "hnterm.net.web_forms",
+        "hnterm.storage.session",
         "hnterm.storage.drafts",
-        "hnterm.commands.account",
-        "hnterm.commands.drafts",
+        "hnterm.cli.account",
+        "hnterm.cli.drafts",
     ]
     code = "".join(f"import {m}\n" for m in modules) + (
         "import sys\nprint(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'))"

@@ -1,6 +1,6 @@
 """Articles in the cache: a story's linked page as extracted, with its fetch time, so a saved
 thread carries its article offline (the ``articles`` table of schema step 6). The row holds our
-own JSON form of the text (``hnterm.hn.article``), never the page's HTML. Pruning a thread
+own JSON form of the text (``hnterm.render.article``), never the page's HTML. Pruning a thread
 removes its article (``Housekeeping._remove_threads``)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from hnterm.storage.repository import Repository
 
 if TYPE_CHECKING:  # the extraction module loads when an article is first read, not at start
-    from hnterm.hn.article import Article
+    from hnterm.render.article import Article
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Articles(Repository):
 
 
 def _json_form() -> ModuleType:
-    """``hnterm.hn.article`` (our JSON form of an article), imported on first use."""
-    from hnterm.hn import article
+    """``hnterm.render.article`` (our JSON form of an article), imported on first use."""
+    from hnterm.render import article
 
     return article

@@ -7,7 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from hnterm.hn.users import User, parse_user, user_to_json
+from hnterm.model.users import User, parse_user, user_to_json
 from hnterm.storage.repository import Repository
 
 

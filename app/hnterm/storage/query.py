@@ -1,8 +1,8 @@
-"""The search grammar (``hnterm.hn.query``) as an SQLite FTS5 MATCH expression."""
+"""The search grammar (``hnterm.model.query``) as an SQLite FTS5 MATCH expression."""
 
 from __future__ import annotations
 
-from hnterm.hn.query import SearchQuery
+from hnterm.model.query import SearchQuery
 
 
 def fts_expression(query: SearchQuery) -> str:

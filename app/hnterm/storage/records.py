@@ -9,8 +9,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from hnterm.hn.models import Item, item_to_json, parse_item
-from hnterm.hn.text import html_to_plain, sanitize
+from hnterm.model.items import Item, item_to_json, parse_item
+from hnterm.render.text import html_to_plain, sanitize
 
 CHUNK = 500  # ids per IN (...) list, well under SQLite's variable limit
 

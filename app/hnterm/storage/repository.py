@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterable
 
-from hnterm.hn.models import Item
+from hnterm.model.items import Item
 from hnterm.storage.connection import Connection
 from hnterm.storage.readstate import ReadMark, ReadState, decode_ids, encode_ids
 from hnterm.storage.records import Cached, decode, put_rows

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from hnterm.hn.models import Item
-from hnterm.hn.query import parse_query
-from hnterm.hn.text import one_line, sanitize
+from hnterm.model.items import Item
+from hnterm.model.query import parse_query
+from hnterm.render.text import one_line, sanitize
 from hnterm.storage.query import fts_expression
 from hnterm.storage.records import decode
 from hnterm.storage.repository import Repository

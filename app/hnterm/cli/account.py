@@ -1,0 +1,126 @@
+"""``hnterm login``, ``logout`` and ``whoami``: the HN session the reader votes and replies with.
+
+Only the session cookie is kept (keyring, else a 0600 file: ``hnterm.storage.session``); the
+password is read without echo (or from stdin with ``--password-stdin``) and forgotten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hnterm.config import Config
+from hnterm.net.client import HNError
+from hnterm.net.web_forms import WEB_ENV, WebClient, web_url
+from hnterm.storage.session import SessionStore, user_of
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand as ``cli.command`` wants it: configure(parser), run(args, config)."""
+
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Config], int]
+
+
+def _web_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--web-url",
+        metavar="URL",
+        help=f"HN's web site (default https://news.ycombinator.com; also ${WEB_ENV}); "
+        "plain http only to 127.0.0.1",
+    )
+
+
+def _configure_login(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Log in to Hacker News. Only the session cookie is kept (the system keyring, else a "
+        "file readable by you alone); the password never is."
+    )
+    parser.add_argument("username", nargs="?", help="asked for when not given")
+    parser.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (scripts)"
+    )
+    _web_option(parser)
+
+
+def _say(error: str) -> int:
+    print(f"hnterm: {error}", file=sys.stderr)
+    return 1
+
+
+def _run_login(args: argparse.Namespace, config: Config) -> int:
+    try:
+        base = web_url(args.web_url)
+        user = (args.username or input("Username: ")).strip()
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = getpass.getpass("Password: ")
+    except (EOFError, KeyboardInterrupt):
+        return _say("login cancelled")
+    except HNError as exc:
+        return _say(str(exc))
+    if not user or not password:
+        return _say("login needs a username and a password")
+
+    async def login() -> str:
+        async with WebClient(base, deadline=config.deadline) as client:
+            return await client.login(user, password)
+
+    try:
+        cookie = asyncio.run(login())
+    except HNError as exc:
+        return _say(f"not logged in: {exc}")
+    where = SessionStore().save(cookie)
+    print(f"Logged in as {user_of(cookie)}; the session is kept in {where}")
+    return 0
+
+
+def _configure_logout(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Forget the HN session kept by hnterm login."
+
+
+def _run_logout(args: argparse.Namespace, config: Config) -> int:
+    store = SessionStore()
+    cookie = store.load()
+    if not store.forget():
+        print("Not logged in")
+        return 0
+    print(f"Logged out {user_of(cookie) or ''}; the session is forgotten".replace("  ", " "))
+    return 0
+
+
+def _configure_whoami(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Say who is logged in, checked with HN (unless --offline)."
+    _web_option(parser)
+
+
+def _run_whoami(args: argparse.Namespace, config: Config) -> int:
+    cookie = SessionStore().load()
+    if cookie is None:
+        print("Not logged in (hnterm login logs in)")
+        return 1
+    if config.offline:
+        print(f"{user_of(cookie)} (not checked: --offline)")
+        return 0
+
+    async def check() -> str:
+        async with WebClient(web_url(args.web_url), cookie, deadline=config.deadline) as client:
+            return await client.whoami()
+
+    try:
+        user = asyncio.run(check())
+    except HNError as exc:
+        return _say(str(exc))
+    print(user)
+    return 0
+
+
+login = Command(_configure_login, _run_login)
+logout = Command(_configure_logout, _run_logout)
+whoami = Command(_configure_whoami, _run_whoami)

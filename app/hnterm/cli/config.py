@@ -1,0 +1,71 @@
+"""``hnterm config``: where the config file is, and every effective setting with its origin.
+
+    hnterm config            path, then ``key = value  # origin`` lines (TOML, so it can be
+                             pasted into the file)
+    hnterm config --json     the same as JSON
+
+Origins are ``default``, ``file``, ``environment`` and ``flag`` (flag > environment > file >
+default). Problems with the file are printed on stderr by ``hnterm.cli.main`` before this runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from hnterm.config import Config, config_path
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Print the config file's path and the effective settings, each with where it came "
+        "from: default, file, environment or flag (which win in the reverse order)."
+    )
+    parser.add_argument("--json", action="store_true", help="print them as JSON")
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    path = config.path or config_path()
+    if args.json:
+        print(json.dumps(_as_json(config, path), indent=2))
+        return 0
+    state = "" if path.is_file() else "  (not there: every setting has its default)"
+    print(f"# config file: {path}{state}")
+    rows = [
+        (f"# {key} (unset)" if value is None else f"{key} = {_toml(value)}", origin)
+        for key, value, origin in config.shown()
+    ]
+    width = max(len(line) for line, _ in rows)
+    for line, origin in rows:
+        print(f"{line:<{width}}  # {origin}")
+    if config.keys:
+        print("\n[keys]  # file")
+        for binding_id, keys in config.keys.items():
+            print(f"{_toml(binding_id)} = {_toml(keys)}")
+    for name in config.themes:
+        print(f"\n[themes.{_toml(name)}]  # file")
+    return 0
+
+
+def _as_json(config: Config, path: Path) -> dict[str, Any]:
+    return {
+        "path": str(path),
+        "settings": {
+            key: {"value": str(value) if isinstance(value, Path) else value, "origin": origin}
+            for key, value, origin in config.shown()
+        },
+        "keys": dict(config.keys),
+        "themes": sorted(config.themes),
+        "problems": list(config.problems),
+    }
+
+
+def _toml(value: object) -> str:
+    """A value as TOML writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)

@@ -1,0 +1,210 @@
+"""``hnterm dump ITEM``: a whole thread written out as JSON or Markdown, without the TUI.
+
+The thread is loaded exactly as the app loads it (``Source.thread``: the cached copy, then the
+network when that copy is stale), so a dump also fills the cache, and ``--offline`` dumps what
+was read before. An ITEM that is a comment dumps its story's thread.
+
+Exit status: 0 when a whole thread was written; 3 when replies are missing (written anyway,
+said on stderr and in the JSON's ``complete``; ``--partial`` makes that 0); 1 when there was
+nothing to write or it could not be written (a full disk, a closed file: one line says why);
+2 for a bad command line. ``-o FILE`` is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import errno
+import os
+import secrets
+import stat
+import sys
+from contextlib import aclosing
+from pathlib import Path
+
+from hnterm.cli.common import command_cache, parse_item
+from hnterm.config import API_ENV, Config
+from hnterm.model.format import plural
+from hnterm.model.thread import Thread
+from hnterm.net.client import HNClient, HNError
+from hnterm.render.export import to_json, to_markdown
+from hnterm.services.source import Source
+from hnterm.storage.paths import CACHE_ENV
+
+FORMATS = ("json", "markdown")
+PARTIAL = 3  # exit status: written, but replies are missing (not cached, failed)
+
+
+class DumpError(Exception):
+    """Nothing could be dumped; the message is the one line the user sees."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``hnterm dump`` (global options come from the main parser)."""
+    parser.description = (
+        "Write a Hacker News thread out as JSON (the API's item form, plus the reply tree) "
+        "or Markdown."
+    )
+    parser.epilog = f"environment: {API_ENV} (like --api-url), {CACHE_ENV} (like --cache-dir)"
+    parser.add_argument(
+        "item", type=parse_item, metavar="ITEM", help="story or comment id, or its HN URL"
+    )
+    parser.add_argument(
+        "-f", "--format", choices=FORMATS, default="json", help="output format (default json)"
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout"
+    )
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help=f"exit 0 for a thread with replies missing (else {PARTIAL}; it is written anyway)",
+    )
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    try:
+        thread, warning = asyncio.run(load(config, args.item))
+        if args.format == "markdown":
+            text = to_markdown(thread)
+        else:
+            text = to_json(thread, requested=args.item) + "\n"
+        write(text, args.output)
+    except DumpError as exc:
+        print(f"hnterm dump: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    missing = thread.missing_kids()
+    if missing:
+        reason = f" ({warning})" if warning else ""
+        print(
+            f"hnterm dump: incomplete: {plural(len(missing), 'reply', 'replies')} "
+            f"of {thread.root_id} not loaded{reason}"
+            + ("" if args.partial else "; --partial accepts that"),
+            file=sys.stderr,
+        )
+        return 0 if args.partial else PARTIAL
+    if warning:
+        print(f"hnterm dump: warning: {warning}", file=sys.stderr)
+    return 0
+
+
+async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
+    """The thread holding ``item_id`` as the app would show it, and a warning if partial."""
+    client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
+    progress = sys.stderr.isatty()
+    async with command_cache(config, "dump") as cache:
+        source = Source(client, cache)
+        try:
+            try:
+                root_id = await source.resolve_root(item_id)
+            except HNError as exc:
+                raise DumpError(f"cannot load item {item_id}: {exc}") from None
+            thread = Thread(root_id)
+            warning = None
+            async with aclosing(source.thread(root_id)) as updates:
+                async for update in updates:
+                    thread.add(update.items)
+                    warning = update.error
+                    if progress and not update.done:
+                        print(f"\rloading: {len(thread)} comments", end="", file=sys.stderr)
+            if progress:
+                print("\r\033[K", end="", file=sys.stderr)
+        finally:
+            if client is not None:
+                await client.aclose()
+    if thread.root is None:
+        if config.offline:
+            raise DumpError(f"item {item_id} is not in the cache (offline mode)")
+        if warning:
+            raise DumpError(f"item {item_id}: {warning}")
+        raise DumpError(f"item {item_id} does not exist")
+    return thread, warning
+
+
+def write(text: str, output: Path | None) -> None:
+    """Write to ``output`` (replacing it whole) or stdout; a failure is a ``DumpError``
+    saying why, never a traceback."""
+    if output is None:
+        _write_stdout(text)
+    else:
+        _write_file(text, output)
+
+
+def _write_stdout(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `hnterm dump ... | head`: the reader has had enough
+        _silence_stdout()
+    except OSError as exc:  # `> /dev/full` (ENOSPC), EIO, a quota...
+        _silence_stdout()
+        raise DumpError(f"cannot write to stdout: {exc.strerror or exc}") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush of what is still
+    buffered neither fails again nor prints 'Exception ignored'."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+def _write_file(text: str, output: Path) -> None:
+    """Atomically: into a temporary file next to ``output``, synced, then renamed over it,
+    so a reader sees the old file or the new one, and a failed write (full disk, size limit,
+    a kill) leaves the old file whole. A target that is not a regular file (/dev/stdout, a
+    pipe, /dev/null) is written directly: renaming over it would replace the device."""
+    target = Path(os.path.realpath(output))  # through a symlink: replace what it points at
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise DumpError(f"cannot write {output}: {exc.strerror or exc}") from None
+    data = text.encode("utf-8")
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        try:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        except OSError as exc:
+            raise DumpError(f"cannot write {output}: {exc.strerror or exc}") from None
+        return
+    temporary: Path | None = None
+    try:
+        fd, name = _create_temporary(target)
+        temporary = Path(name)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if info is not None:  # keep the old file's permissions
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        raise DumpError(
+            f"cannot write {output}: {exc.strerror or exc}"
+            + ("; the old file is unchanged" if info is not None else "")
+        ) from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def _create_temporary(target: Path) -> tuple[int, str]:
+    """A new hidden file beside ``target``, created with the mode a plain ``open`` would
+    give it (0o666 less the umask; ``mkstemp`` would make it 0o600)."""
+    for _ in range(100):
+        name = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        except FileExistsError:
+            continue
+        return fd, str(name)
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))

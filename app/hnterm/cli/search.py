@@ -1,0 +1,126 @@
+"""``hnterm search QUERY``: full-text search of everything in the cache, without the TUI.
+
+Reads the cache only (never the network), so it works offline and is as quick as SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from hnterm.cli import search_online
+from hnterm.config import Config
+from hnterm.model.format import plural, short_age
+from hnterm.model.query import parse_query
+from hnterm.storage.cache import DB_NAME, Cache, SearchHit
+
+SYNTAX = """\
+query syntax:
+  words          every word must appear (title, text or author); case and accents ignored
+  "a phrase"     the words in this order
+  word*          words starting with 'word'
+  -word          leave out items with this word
+  by:NAME        only items by NAME (also author:NAME); several mean any of them
+
+Quote a phrase for the shell too: hnterm search '"return to office"' by:pg
+A single argument with spaces is taken as a phrase: hnterm search "return to office"."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Full-text search of every story and comment in the local cache."
+    parser.epilog = f"{SYNTAX}\n\n{search_online.ONLINE_SYNTAX}"
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("query", nargs="+", metavar="QUERY", help="what to look for")
+    parser.add_argument(
+        "--limit", type=_positive, default=20, metavar="N", help="show at most N hits (20)"
+    )
+    parser.add_argument("--json", action="store_true", help="print hits as a JSON array")
+    search_online.configure(parser)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    """Print the hits; 0 even when there are none, 2 for a bad command line."""
+    query = join_query(args.query)
+    if args.online:
+        return search_online.run(args, config, query)
+    parsed = parse_query(query)
+    if parsed.empty:
+        print(f"hnterm search: nothing to search for in {query!r}", file=sys.stderr)
+        return 2
+    if parsed.dropped:  # a pasted page of text: searched by its first words, and said so
+        print(
+            f"hnterm search: kept the first {plural(parsed.kept, 'term')}; "
+            f"{parsed.dropped} dropped",
+            file=sys.stderr,
+        )
+    hits = _search(config.cache_dir, query, args.limit)
+    if args.json:
+        print(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False))
+    elif not hits:
+        print("no matches")
+    else:
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        now = time.time()
+        print(HEADER)
+        for hit in hits:
+            print(format_hit(hit, now, width))
+    return 0
+
+
+def _search(directory: Path, query: str, limit: int) -> list[SearchHit]:
+    """Search the cache in ``directory``, without creating one where there is none."""
+    if not (directory / DB_NAME).exists():
+        return []
+    cache = Cache(directory)
+    said: set[str] = set()
+    try:
+        report_problem(cache, said, "hnterm search")  # from opening: damage, read-only
+        hits = cache.search(query, limit=limit)
+        report_problem(cache, said, "hnterm search")  # from the search itself
+        return hits
+    finally:
+        cache.close()
+
+
+def report_problem(cache: Cache, said: set[str], prefix: str) -> None:
+    """Print the cache's problem on stderr, in its one sentence, unless already said."""
+    problem = cache.problem
+    if problem and problem not in said:
+        said.add(problem)
+        print(f"{prefix}: {problem}", file=sys.stderr)
+
+
+def join_query(parts: list[str]) -> str:
+    """The arguments as one query; an argument with spaces (the shell ate its quotes) is a
+    phrase."""
+    return " ".join(
+        f'"{part}"' if len(part.split()) > 1 and '"' not in part else part for part in parts
+    )
+
+
+HEADER = f"{'ITEM':>9}  {'AGE':>4}  {'AUTHOR':<16}  STORY, then the matching text"
+
+
+def format_hit(hit: SearchHit, now: float, width: int | None = None) -> str:
+    """Two lines: item id, age, author and the title of the hit's story; then the matching
+    text, indented (each cut to ``width`` columns if given)."""
+    title = hit.title or (f"thread {hit.root}" if hit.root is not None else "(story unknown)")
+    lines = [
+        f"{hit.item_id:>9}  {short_age(hit.time, now):>4}  {(hit.by or '[deleted]')[:16]:<16}"
+        f"  {title}",
+        f"{'':>9}  {hit.snippet}",
+    ]
+    if width:
+        lines = [line[: max(width - 1, 0)] + "…" if len(line) > width else line for line in lines]
+    return "\n".join(lines)
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {value!r}")
+    return int(value)

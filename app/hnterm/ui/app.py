@@ -1,0 +1,235 @@
+"""HNApp: owns the client, the cache and the app-wide keys and commands."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from collections.abc import Iterable
+from contextlib import suppress
+from functools import partial
+from pathlib import Path
+
+from textual import events, on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from hnterm.config import Config
+from hnterm.net.client import HNClient
+from hnterm.services.network_loop import ThreadedSource
+from hnterm.services.source import Source
+from hnterm.storage.cache import BUSY_TIMEOUT, Cache, CacheError
+from hnterm.storage.worker import CacheWorker
+from hnterm.ui.screens.cache_search import CacheSearchScreen
+from hnterm.ui.screens.help import HelpScreen
+from hnterm.ui.screens.main import MainScreen
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.story_list import LIST_TITLES, StoryList
+
+
+def styles_dir() -> Path:
+    """``hnterm/styles`` in an installed wheel, ``styles/`` beside ``app/`` in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "styles"
+    return installed if installed.is_dir() else package.parent.parent / "styles"
+
+
+IDLE_BEFORE_COLLECT_S = 1.0  # no input for this long: a full garbage collection may run
+
+
+class HNApp(App[None]):
+    """The hnterm application."""
+
+    TITLE = "hnterm"
+    SUB_TITLE = "Hacker News"
+    CSS_PATH = [styles_dir() / "app.tcss"]
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("F", "search_hn", "Search all of HN", show=False, id="app.search_hn"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        client: HNClient | None = None,
+        busy_timeout: float = BUSY_TIMEOUT,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.cache = CacheWorker(
+            config.cache_dir, busy_timeout=busy_timeout, on_problem=self.cache_problem
+        )
+        if config.offline:
+            client = None
+        elif client is None:
+            client = HNClient(config.api_url, deadline=config.deadline)
+        self.source = ThreadedSource(Source(client, self.cache))
+        self.unfinished_saves: list[int] = []  # at exit: saves that resume at the next start
+        self._ui_loop: asyncio.AbstractEventLoop | None = None
+        self.last_input = 0.0  # monotonic time of the last key or mouse input
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    @on(CommentView.Measured)
+    def collect_when_idle(self) -> None:
+        """Once a thread is built (every row measured), collect what the previous one left
+        in reference cycles and freeze everything alive out of the garbage collector's
+        passes, so later passes see only new objects: 2-9 ms, where full passes over the
+        whole heap (40-100 ms in a 3,000-comment thread) stalled key presses. That one full
+        pass (~45 ms) waits until no key or mouse input came for a moment."""
+        if time.monotonic() - self.last_input < IDLE_BEFORE_COLLECT_S:
+            self.set_timer(IDLE_BEFORE_COLLECT_S, self.collect_when_idle)
+            return
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.source, self.config.item)
+
+    def on_mount(self) -> None:
+        self._ui_loop = asyncio.get_running_loop()
+        # What is alive now (modules, Textual, the first screen) lives as long as the app:
+        # out of the collector's passes, which then scan only what reading builds.
+        gc.freeze()
+        if self.config.cache_max_bytes:
+            self.enforce_cache_cap(self.config.cache_max_bytes)
+        self.apply_preferences()
+
+    @work(group="preferences")
+    async def apply_preferences(self) -> None:
+        """The config's keys and themes, the theme last chosen; what was wrong, said."""
+        from hnterm.ui import preferences  # kept here: app.py is shared
+
+        groups = {title.lower(): bindings for title, bindings in self.binding_groups()}
+        problems = [*self.config.problems, *preferences.apply(self, groups)]
+        for problem in problems:
+            self.notify(problem, title="Config", severity="warning", markup=False, timeout=15)
+        await preferences.restore_theme(self)
+
+    def binding_groups(self) -> list[tuple[str, list[Binding]]]:
+        """Every place's keys, as the help screen lists them (before any remapping)."""
+        return [
+            ("Everywhere", list(self.BINDINGS)),
+            ("Reading view", list(MainScreen.BINDINGS)),
+            ("Story list", list(StoryList.BINDINGS)),
+            ("Comments", list(CommentView.BINDINGS)),
+        ]
+
+    def cache_problem(self, problem: str) -> None:
+        """A cache problem, said once when it first appears (the reader goes on). Called
+        from the UI or the network loop, so the notice is handed to the UI's loop."""
+        notice = partial(
+            self.notify, problem, title="Cache", severity="warning", markup=False, timeout=8
+        )
+        loop = self._ui_loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            notice()
+        else:
+            loop.call_soon_threadsafe(notice)
+
+    @work(thread=True, exclusive=True, group="cache-cap")
+    def enforce_cache_cap(self, max_bytes: int) -> None:
+        """Prune the cache to its size cap off the UI thread, on a connection of its own
+        (SQLite lets the two share the file); pruning can take a second or two."""
+        cache = Cache(self.config.cache_dir)
+        try:
+            if cache.path is None:  # unusable folder: the main cache says so
+                return
+            removed = cache.enforce_cap(max_bytes)
+        except CacheError:
+            return  # locked by another hnterm, or a full disk: pruning waits for next start
+        finally:
+            cache.close()
+        if removed:
+            self.call_from_thread(
+                self.notify, f"Cache over its size cap: pruned {removed} items", markup=False
+            )
+
+    async def on_unmount(self) -> None:
+        with suppress(CacheError):
+            self.unfinished_saves = await self.cache.run(Cache.pending_saves)
+        await self.source.aclose()
+        await self.cache.aclose()
+
+    def action_show_list(self, kind: str) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen) and kind in LIST_TITLES:
+            screen.show_list(kind)
+            screen.query_one(StoryList).focus()
+
+    def action_help(self) -> None:
+        from hnterm.ui.preferences import remapped
+
+        keymap = self.config.keys
+        groups = [(title, remapped(keys, keymap)) for title, keys in self.binding_groups()]
+        self.push_screen(HelpScreen(groups))
+
+    def action_search_cache(self) -> None:
+        """Search everything cached; the chosen item opens in its thread."""
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+
+        def chosen(item_id: int | None) -> None:
+            if item_id is not None:
+                screen.open_item(item_id)
+                screen.query_one(CommentView).focus()
+
+        self.push_screen(CacheSearchScreen(self.cache.search), chosen)
+
+    def action_search_hn(self) -> None:
+        """Search all of HN (Algolia); the chosen item opens here, and ``b`` comes back."""
+        from hnterm.ui.screens.hn_search import HNSearchScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return
+
+        def chosen(item_id: int | None) -> None:
+            if item_id is not None:
+                screen.open_item(item_id, remember=True)
+                screen.query_one(CommentView).focus()
+
+        config = self.config
+        search = HNSearchScreen(self.source, config.search_url, deadline=config.deadline)
+        self.push_screen(search, chosen)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # Textual's "Keys" panel would sit beside our own help, and its "Screenshot" writes
+        # into whatever folder hnterm was started from, failing silently where it cannot.
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Keys", "Screenshot"):
+                yield command
+        if isinstance(screen, MainScreen):
+            yield SystemCommand(
+                "Open item…", "Open a story or comment by id or HN link", screen.action_open_prompt
+            )
+            yield SystemCommand(
+                "Hide/show the story list", "Full-width reading", screen.action_toggle_list
+            )
+        for kind, title in LIST_TITLES.items():
+            yield SystemCommand(
+                f"{title} stories",
+                f"Show the {title} list",
+                lambda k=kind: self.action_show_list(k),
+            )
+        yield SystemCommand(
+            "Search cache", "Full-text search of everything read", self.action_search_cache
+        )
+        yield SystemCommand(
+            "Search all of HN", "hn.algolia.com, as you type", self.action_search_hn
+        )
+        yield SystemCommand("Help: every key", "What each key does", self.action_help)

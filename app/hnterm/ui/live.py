@@ -1,0 +1,77 @@
+"""Live threads: the open thread is polled while it is read, and what arrives is merged in;
+the story list's scores and comment counts are fetched again at the same pace.
+
+Each tick asks the network side (``Source.poll_thread``) for what changed since the items on
+screen; the answer goes through the screen's ``_merge``, the path a reload takes, so the
+reader's place stays put. Comments that arrive are marked new (like those that arrived since
+the last visit), counted in the status line ("+3 new"), and ``.`` walks to them. A tick is a
+short worker of its own, so nothing runs between polls.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hnterm.model.thread import Thread
+from hnterm.net.client import HNError
+from hnterm.storage.cache import CacheError
+
+if TYPE_CHECKING:
+    from hnterm.ui.screens.main import MainScreen
+
+
+class LiveThread:
+    """Polls the open thread of ``screen`` every ``interval`` seconds."""
+
+    def __init__(self, screen: MainScreen, interval: float) -> None:
+        self.screen = screen
+        self.root: int | None = None  # the thread the count is about
+        self.new_count = 0  # comments that arrived while it was open
+        self.busy = False
+        self.timer = screen.set_interval(interval, self.tick)
+
+    def tick(self) -> None:
+        screen = self.screen
+        screen.refresh_stories()  # scores and comment counts of the list on screen
+        thread = screen.thread
+        if thread is None or thread.root is None or screen.thread_loading or self.busy:
+            return
+        if thread.root_id != self.root:
+            self.root, self.new_count = thread.root_id, 0
+        self.busy = True
+        screen.run_worker(self.poll(thread), group="live", exclusive=True)
+
+    async def poll(self, thread: Thread) -> None:
+        screen = self.screen
+        try:
+            update = await screen.source.poll_thread(thread.root_id, dict(thread.items))
+        except (HNError, CacheError):
+            return  # the next tick tries again; the header says when the network is down
+        finally:
+            self.busy = False
+        if screen.thread is not thread or not update.items or screen.thread_loading:
+            return
+        before = set(thread.items)
+        if thread.seen is None:  # a first visit: what was there until now is not new
+            thread.seen = frozenset(before)
+        screen._merge(thread, update)
+        arrived = [i.id for i in update.items if i.id not in before and i.id in thread]
+        if not arrived:
+            return
+        self.new_count += len(arrived)
+        screen.status.show(f"{self.summary()} · . jumps to them")
+        await screen._remember_read(thread)
+
+    def summary(self, root: int | None = None) -> str:
+        """'+3 new' for the status line: comments that arrived while reading (``root``)."""
+        if not self.new_count or (root is not None and root != self.root):
+            return ""
+        return f"+{self.new_count} new"
+
+
+def start(screen: MainScreen) -> LiveThread | None:
+    """Live updates for ``screen`` if the config wants them and there is a network."""
+    config = getattr(screen.app, "config", None)
+    if config is None or not config.live or screen.source.offline:
+        return None
+    return LiveThread(screen, config.live_interval)

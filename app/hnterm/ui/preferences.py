@@ -1,0 +1,135 @@
+"""The config's ``[keys]`` and ``[themes]`` applied to the app, and what was wrong with them.
+
+Keys go through Textual's keymap (bindings with ids), so the footer and the key handling follow
+them without hnterm's widgets knowing; the help screen asks ``remapped`` for the keys to show.
+Conflicts are checked here at start because Textual only reports a clash when the key is
+pressed, and silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+from textual.color import ColorParseError
+from textual.keys import _normalize_key_list
+from textual.signal import SignalError
+from textual.theme import Theme
+
+from hnterm.storage.cache import Cache, CacheError
+
+if TYPE_CHECKING:
+    from hnterm.ui.app import HNApp
+
+BindingGroups = Mapping[str, Iterable[Binding]]  # a place (a widget, the screen) -> its keys
+
+
+def normalized(keymap: Mapping[str, str]) -> dict[str, str]:
+    """Keys as Textual stores them ("?" -> "question_mark"), spaces dropped."""
+    return {
+        binding_id: _normalize_key_list(keys.replace(" ", ""))
+        for binding_id, keys in keymap.items()
+    }
+
+
+def keymap_problems(groups: BindingGroups, keymap: Mapping[str, str]) -> list[str]:
+    """Unknown binding ids, and two actions on one key in one place once remapped."""
+    keymap = normalized(keymap)
+    known = {b.id for bindings in groups.values() for b in bindings if b.id}
+    problems = [
+        f"[keys] {binding_id}: no key has this id; ignored (docs/configuration.md lists them)"
+        for binding_id in keymap
+        if binding_id not in known
+    ]
+    for place, bindings in groups.items():
+        problems += _clashes(place, list(bindings), keymap)
+    return problems
+
+
+def _clashes(place: str, bindings: list[Binding], keymap: Mapping[str, str]) -> list[str]:
+    """Keys of ``place`` that more than one of its bindings claim, one at least remapped."""
+    owners: dict[str, list[Binding]] = {}
+    for binding in bindings:
+        for key in _keys(binding, keymap):
+            owners.setdefault(key, []).append(binding)
+    problems = []
+    for key, claimants in owners.items():
+        if len(claimants) > 1 and any(b.id in keymap for b in claimants):
+            ids = " and ".join(b.id or b.action for b in claimants)
+            problems.append(f"[keys] {ids} are both on {key!r} in the {place}; change one")
+    return problems
+
+
+def _keys(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
+    keys = keymap.get(binding.id or "", binding.key)
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def remapped(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> list[Binding]:
+    """``bindings`` with the keys the keymap gives them (for the help screen)."""
+    keymap = normalized(keymap)
+    return [
+        replace(b, key=keymap[b.id], key_display=None) if b.id in keymap else b for b in bindings
+    ]
+
+
+def user_themes(themes: Mapping[str, Mapping[str, Any]]) -> tuple[list[Theme], list[str]]:
+    """Textual themes from the config's ``[themes.NAME]`` tables, and the ones that failed."""
+    built, problems = [], []
+    for name, fields in themes.items():
+        try:
+            theme = Theme(name=name, **fields)
+            theme.to_color_system()  # parses every colour: a bad one fails here, not later
+        except (TypeError, ValueError, ColorParseError) as exc:
+            problems.append(f"[themes.{name}]: {exc}; not registered")
+        else:
+            built.append(theme)
+    return built, problems
+
+
+THEME_SETTING = "theme"  # settings key: the theme last chosen (palette or config)
+
+
+def apply(app: HNApp, groups: BindingGroups) -> list[str]:
+    """Register the config's themes and keymap on ``app``; the problems found."""
+    config = app.config
+    themes, problems = user_themes(config.themes)
+    for theme in themes:
+        app.register_theme(theme)
+    problems += keymap_problems(groups, config.keys)
+    if config.keys:
+        app.set_keymap(normalized(config.keys))
+    return problems
+
+
+async def restore_theme(app: HNApp) -> None:
+    """The config's theme, else the one last chosen; from then on each change is kept."""
+    config = app.config
+    stored = None
+    with suppress(CacheError):  # not remembered: the cache's own notice says why
+        stored = await app.cache.run(Cache.setting, THEME_SETTING)
+    wanted = config.theme or stored
+    if wanted and wanted in app.available_themes:
+        app.theme = wanted
+    elif config.theme:
+        names = ", ".join(sorted(app.available_themes))
+        where = f"config file {config.path}" if config.origins.get("theme") == "file" else "theme"
+        app.notify(
+            f"{where}: theme {config.theme!r} is not one of: {names}",
+            title="Config",
+            severity="warning",
+            markup=False,
+            timeout=15,
+        )
+    last = [app.theme]
+
+    def keep(theme: Theme) -> None:
+        if theme.name != last[0]:  # a failed write reaches the cache's problem notice
+            last[0] = theme.name
+            app.cache.submit(Cache.set_setting, THEME_SETTING, theme.name)
+
+    with suppress(SignalError):  # the app closed while the stored theme was read: nothing to keep
+        app.theme_changed_signal.subscribe(app, keep)

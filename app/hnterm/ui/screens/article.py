@@ -1,0 +1,160 @@
+"""The story's linked page as reading text (``A``): title, byline, the text, numbered links.
+
+The article comes from ``hnterm.services.articles`` on the network loop (cache first, so a
+saved thread reads offline); what is shown is only our own sanitised ``Text``
+(``hnterm.render.article``). A failure says why in one line and gives the URL, and ``O``
+sends it to the browser. ``o`` picks
+a numbered link (``o 2``); the screen returns it, and the main screen opens it as it opens a
+comment's links (an HN item in hnterm, anything else in the browser).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from hnterm.model.format import age
+from hnterm.model.items import Item
+from hnterm.render.text import sanitize
+from hnterm.services.articles import ArticleResult, load_article
+from hnterm.services.network_loop import ThreadedSource
+from hnterm.ui.screens.pick import PickScreen
+
+
+class ArticleScreen(Screen[str | None]):
+    """Returns a link to open (one of the article's, or its own URL), or None."""
+
+    BINDINGS = [
+        Binding("escape,b,q", "close", "Back", id="article.close"),
+        Binding("o", "links", "Links", id="article.links"),
+        Binding("O", "open_page", "Open in browser", id="article.open_page"),
+        Binding("r", "reload", "Fetch again", show=False, id="article.reload"),
+        Binding("j,down", "scroll(1)", "Down", show=False, id="article.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="article.up"),
+        Binding("space,pagedown", "page(1)", "Page down", show=False, id="article.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="article.page_up"),
+        Binding("g,home", "edge(0)", "Top", show=False, id="article.top"),
+        Binding("G,end", "edge(1)", "Bottom", show=False, id="article.bottom"),
+    ]
+
+    def __init__(self, source: ThreadedSource, story: int, url: str | None) -> None:
+        super().__init__()
+        self.source = source
+        self.story = story
+        self.url = url
+        self.result: ArticleResult | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(f"Reading {sanitize(self.url or '')}…"), id="article-head")
+            with VerticalScroll(id="article-scroll"):
+                yield Static(id="article-text")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#article-scroll").focus()
+        self.load()
+
+    @work(exclusive=True, group="article")
+    async def load(self, refresh: bool = False) -> None:
+        source = self.source
+        result = await source.network.call(
+            load_article(source.source, self.story, self.url, refresh=refresh)
+        )
+        self.result = result
+        self.query_one("#article-head", Label).update(head_line(result))
+        body = self.query_one("#article-text", Static)
+        if result.article is None:
+            body.update(failure_text(result))
+        else:
+            from hnterm.render.article import render_article
+
+            body.update(render_article(result.article))
+
+    @property
+    def links(self) -> tuple[str, ...]:
+        article = self.result.article if self.result else None
+        return article.links if article is not None else ()
+
+    def action_links(self) -> None:
+        if not self.links:
+            self.notify("No links in this article", markup=False)
+            return
+        choices = [(url, Text(sanitize(url))) for url in self.links]
+
+        def chosen(url: str | None) -> None:
+            if url is not None:
+                self.dismiss(url)
+
+        self.app.push_screen(PickScreen("Open a link", choices), chosen)
+
+    def action_open_page(self) -> None:
+        if self.url:
+            self.dismiss(self.url)
+
+    def action_reload(self) -> None:
+        self.load(refresh=True)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#article-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        scroll = self.query_one("#article-scroll", VerticalScroll)
+        if direction > 0:
+            scroll.scroll_page_down(animate=False)
+        else:
+            scroll.scroll_page_up(animate=False)
+
+    def action_edge(self, end: int) -> None:
+        scroll = self.query_one("#article-scroll", VerticalScroll)
+        if end:
+            scroll.scroll_end(animate=False)
+        else:
+            scroll.scroll_home(animate=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def head_line(result: ArticleResult) -> Text:
+    """'Article · 1,234 words · cached 3 days ago', or 'Cannot read the article'."""
+    if result.article is None:
+        return Text("Cannot read the article")
+    text = Text(f"Article · {result.article.words:,} words")
+    if result.from_cache and result.fetched:
+        text.append(f" · cached {age(int(result.fetched))}")
+    if result.error:
+        text.append(f" · {sanitize(result.error)}", "dim")
+    text.append(" · o links · O browser · b back", "dim")
+    return text
+
+
+def failure_text(result: ArticleResult) -> Text:
+    """The reason in one line, then the URL to open in the browser instead."""
+    text = Text()
+    text.append(sanitize(result.error or "nothing to read"), "bold")
+    if result.url:
+        text.append("\nOpen it in the browser (O): ")
+        text.append(sanitize(result.url), "underline")
+    return text
+
+
+def story_for_article(screen: object) -> Item | None:
+    """The story whose article ``A`` reads: the one highlighted in the list when the list has
+    focus, else the open thread's."""
+    from hnterm.ui.screens.main import MainScreen
+    from hnterm.ui.widgets.story_list import StoryList
+
+    if not isinstance(screen, MainScreen):
+        return None
+    stories = screen.query_one(StoryList)
+    if screen.focused is stories and stories.highlighted is not None:
+        option = stories.get_option_at_index(stories.highlighted)
+        return stories.items.get(int(option.id)) if option.id else None
+    thread = screen.thread
+    return thread.root if thread is not None else None

@@ -1,0 +1,223 @@
+"""The thread-list pane: one story list (top, new, ...), filled a page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from hnterm.model.format import domain, plural, short_age
+from hnterm.model.items import Item
+from hnterm.render.text import sanitize
+from hnterm.storage.readstate import ReadMark
+
+LIST_TITLES = {
+    "top": "Top",
+    "new": "New",
+    "best": "Best",
+    "ask": "Ask HN",
+    "show": "Show HN",
+    "job": "Jobs",
+    "saved": "Saved",
+    "faves": "HN favourites",
+}
+MORE_THRESHOLD = 5
+StyleOf = Callable[[str], Style]
+EMPTY_HINTS = {
+    "saved": "Nothing saved yet. In a thread, s keeps it for offline reading.",
+    "faves": "No HN favourites yet: m on a story or comment adds one (needs hnterm login).",
+}
+EMPTY_HINT = "No stories in this list (offline and never fetched?). r retries."
+
+
+class StoryList(OptionList):
+    """Stories as two-line entries; asks for the next page as the cursor nears the end."""
+
+    COMPONENT_CLASSES = {
+        "story-list--title",
+        "story-list--meta",
+        "story-list--new",
+        "story-list--gone",
+        "story-list--read",
+        "story-list--open",
+    }
+
+    BINDINGS = [
+        Binding("enter", "select", "Open", id="list.select"),
+        Binding(
+            "slash", "app.search_cache", "Search cache", key_display="/", id="list.search_cache"
+        ),
+        Binding("U", "screen.mark_unread", "Mark unread", show=False, id="list.mark_unread"),
+        Binding("j", "cursor_down", "Down", show=False, id="list.cursor_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="list.cursor_up"),
+        *(
+            Binding(
+                str(n),
+                f"app.show_list('{kind}')",
+                f"{title} stories",
+                show=False,
+                id=f"list.{kind}",
+            )
+            for n, (kind, title) in enumerate(LIST_TITLES.items(), start=1)
+        ),
+    ]
+
+    class NeedMore(Message):
+        """The cursor is near the last loaded story and more ids are waiting."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kind = "top"
+        self.ids: list[int] = []
+        self.items: dict[int, Item] = {}
+        self.marks: dict[int, ReadMark] = {}
+        self.asked_more = False
+        self.open_id: int | None = None  # the story open in the thread pane, marked
+
+    def set_ids(self, kind: str, ids: list[int]) -> None:
+        """Start showing a new list; entries appear as ``add_items`` brings them."""
+        self.kind = kind
+        self.ids = ids
+        self.items = {}
+        self.marks = {}
+        self.asked_more = True  # the first page is on its way
+        self._show_title()
+        self.clear_options()
+
+    def add_items(self, items: list[Item], marks: dict[int, ReadMark] | None = None) -> None:
+        """Show (or update) stories and their read marks, in the list's order."""
+        updated = {item.id for item in items} | set(marks or ())
+        self.marks.update(marks or {})
+        for item in items:
+            self.items[item.id] = item
+        shown = self.option_count
+        ready = 0
+        while ready < len(self.ids) and self.ids[ready] in self.items:
+            ready += 1
+        for index in range(min(shown, ready)):
+            story = self.items[self.ids[index]]
+            if story.id in updated:
+                self.replace_option_prompt_at_index(index, self._prompt(index, story))
+        new = [
+            Option(self._prompt(index, self.items[i]), id=str(i))
+            for index, i in enumerate(self.ids[shown:ready], start=shown)
+        ]
+        if new:
+            self.add_options(new)
+            if self.highlighted is None:
+                self.highlighted = 0
+
+    def _prompt(self, index: int, story: Item) -> Text:
+        return story_prompt(
+            index + 1,
+            story,
+            self._style,
+            self.marks.get(story.id),
+            is_open=story.id == self.open_id,
+        )
+
+    def _style(self, name: str) -> Style:
+        """A theme colour; none yet before the stylesheet reaches the widget (entries are
+        rebuilt then, in ``notify_style_update``)."""
+        try:
+            return self.get_component_rich_style(f"story-list--{name}", partial=True)
+        except KeyError:
+            return Style.null()
+
+    def notify_style_update(self) -> None:
+        """The theme changed: entries built with the old colours are built again."""
+        super().notify_style_update()
+        for index, item_id in enumerate(self.ids[: self.option_count]):
+            if item_id in self.items:
+                self.replace_option_prompt_at_index(index, self._prompt(index, self.items[item_id]))
+
+    def mark_open(self, story_id: int | None) -> None:
+        """Mark the story shown in the thread pane (and unmark the one before)."""
+        previous, self.open_id = self.open_id, story_id
+        for index, item_id in enumerate(self.ids[: self.option_count]):
+            if item_id in (previous, story_id) and item_id in self.items:
+                self.replace_option_prompt_at_index(index, self._prompt(index, self.items[item_id]))
+
+    def show_empty(self) -> None:
+        """An empty list says what would fill it, instead of a blank pane."""
+        if not self.ids and not self.option_count:
+            hint = EMPTY_HINTS.get(self.kind, EMPTY_HINT)
+            self.add_option(Option(Text(hint, self._style("gone")), disabled=True))
+
+    def forget_mark(self, story_id: int) -> None:
+        """Show a story as never read."""
+        if self.marks.pop(story_id, None) is not None:
+            self.add_items([self.items[story_id]])
+
+    def _show_title(self) -> None:
+        self.border_title = (
+            f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)} · 1-8 switch"
+        )
+
+    def page_done(self, asked: list[int]) -> None:
+        """A page load ended: forget ids that were asked for and did not come (deleted,
+        null, not cached), so one missing story never stalls the list, and allow the next."""
+        self.asked_more = False
+        missing = {i for i in asked if i not in self.items}
+        if missing:
+            self.ids = [i for i in self.ids if i not in missing]
+            self._show_title()
+            self.add_items([])
+        if self.highlighted is not None:
+            self._maybe_more(self.highlighted)
+
+    @property
+    def wanted(self) -> list[int]:
+        """Ids whose items have not arrived, in list order."""
+        return [i for i in self.ids if i not in self.items]
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._maybe_more(event.option_index)
+
+    def _maybe_more(self, index: int) -> None:
+        if (
+            not self.asked_more
+            and index >= self.option_count - MORE_THRESHOLD
+            and self.option_count < len(self.ids)
+        ):
+            self.asked_more = True
+            self.post_message(self.NeedMore())
+
+
+def story_prompt(
+    rank: int,
+    story: Item,
+    style: StyleOf,
+    mark: ReadMark | None = None,
+    *,
+    is_open: bool = False,
+) -> Text:
+    """Two tidy lines whatever the width: the title (with domain), cut with an ellipsis,
+    then rank, score, comments, age and author. A story read before is dimmed and says how
+    many comments arrived since ("+3 new", before the author so a narrow pane keeps it);
+    the story open in the thread pane is marked. Colours come from ``style`` (the theme)."""
+    text = Text(style=style("read") if mark is not None else "", no_wrap=True)
+    text.overflow = "ellipsis"
+    if is_open:
+        text.append("▶ ", style("open"))
+    if story.deleted or story.dead:
+        text.append("[deleted] " if story.deleted else "[dead] ", style("gone"))
+    text.append(sanitize(story.title or f"item {story.id}"), style("title"))
+    site = domain(story.url)
+    if site:
+        text.append(f" ({sanitize(site)})", style("meta"))
+    meta = [f"#{rank}"]
+    if story.type != "job":
+        meta += [f"{story.score or 0} pts", plural(story.descendants or 0, "comment")]
+    text.append("\n" + " · ".join(meta), style("meta"))
+    new = mark.new_since(story.descendants) if mark is not None else 0
+    if new:
+        text.append(f" +{new} new", style("new"))
+    rest = [short_age(story.time), *([sanitize(story.by)] if story.by else [])]
+    text.append(" · " + " · ".join(rest), style("meta"))
+    return text
