@@ -10,7 +10,7 @@ import json
 import pytest
 from hnterm.cli.main import run as hnterm
 from hnterm.cli.search import HEADER
-from hnterm.net.algolia import SearchClient, SearchQuery, parse_hit, parse_page, parse_search
+from hnterm.net.algolia import OnlineQuery, SearchClient, parse_hit, parse_page, parse_search
 from hnterm.net.client import APIError, HNError
 from hnterm.storage.cache import Cache
 
@@ -28,7 +28,7 @@ def fake_search():
 
 def test_query_grammar_turns_filters_into_api_parameters():
     query = parse_search("return to office by:rayiner type:comment points:x", by_date=True)
-    assert query == SearchQuery(
+    assert query == OnlineQuery(
         text="return to office points:x", kind="comment", author="rayiner", by_date=True
     )
     assert query.params() == {
@@ -53,7 +53,7 @@ def test_hits_are_parsed_defensively():
     assert hit is not None and (hit.kind, hit.story_id, hit.text) == ("comment", 3, "<p>hi")
 
 
-def search(url: str, query: SearchQuery):
+def search(url: str, query: OnlineQuery):
     async def go():
         client = SearchClient(url)
         try:

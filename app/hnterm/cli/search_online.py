@@ -17,7 +17,7 @@ from dataclasses import asdict
 
 from hnterm.cli.common import command_cache
 from hnterm.config import SEARCH_ENV, Config
-from hnterm.net.algolia import KINDS, SearchClient, SearchQuery, parse_search
+from hnterm.net.algolia import KINDS, OnlineQuery, SearchClient, parse_search
 from hnterm.services.online_search import SearchResult, search_everywhere
 
 ONLINE_SYNTAX = f"""\
@@ -48,11 +48,11 @@ def run(args: argparse.Namespace, config: Config, query_text: str) -> int:
         per_page=args.limit,
     )
     if args.kind:
-        query = SearchQuery(**{**asdict(query), "kind": args.kind})
+        query = OnlineQuery(**{**asdict(query), "kind": args.kind})
     if args.points is not None:
-        query = SearchQuery(**{**asdict(query), "min_points": max(0, args.points)})
+        query = OnlineQuery(**{**asdict(query), "min_points": max(0, args.points)})
     if args.since is not None:
-        query = SearchQuery(**{**asdict(query), "since": int(time.time() - args.since)})
+        query = OnlineQuery(**{**asdict(query), "since": int(time.time() - args.since)})
     if query.empty:
         print(f"hnterm search: nothing to search for in {query_text!r}", file=sys.stderr)
         return 2
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace, config: Config, query_text: str) -> int:
     return 0
 
 
-async def _search(config: Config, url: str, query: SearchQuery) -> SearchResult:
+async def _search(config: Config, url: str, query: OnlineQuery) -> SearchResult:
     client = None if config.offline else SearchClient(url, deadline=config.deadline)
     async with command_cache(config, "search") as cache:
         try:

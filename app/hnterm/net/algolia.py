@@ -29,7 +29,7 @@ MAX_QUERY = 500  # characters sent; a pasted page of text is cut
 
 
 @dataclass(frozen=True)
-class SearchQuery:
+class OnlineQuery:
     """What to ask the search API; ``since`` is epoch seconds (``created_at_i``)."""
 
     text: str = ""
@@ -65,11 +65,11 @@ class SearchQuery:
         return params
 
 
-def parse_search(text: str, **options: Any) -> SearchQuery:
+def parse_search(text: str, **options: Any) -> OnlineQuery:
     """A query from what the user typed: ``by:``, ``type:`` and ``points:`` words become
     filters (a malformed one stays a plain word); ``options`` set the rest."""
     words: list[str] = []
-    query = SearchQuery(**options)
+    query = OnlineQuery(**options)
     for word in text.split():
         key, sep, value = word.partition(":")
         key = key.lower()
@@ -115,7 +115,7 @@ class SearchClient:
     def __init__(self, base_url: str = DEFAULT_SEARCH_URL, *, deadline: float = 15.0) -> None:
         self.http = HNClient(base_url, deadline=deadline, retries=2, connections=4)
 
-    async def search(self, query: SearchQuery) -> SearchPage:
+    async def search(self, query: OnlineQuery) -> SearchPage:
         """One page of hits; raises ``HNError`` (``NetworkError`` when unreachable)."""
         endpoint = "search_by_date" if query.by_date else "search"
         data = await self.http.get_json(f"{endpoint}?{urlencode(query.params())}")

@@ -4,7 +4,7 @@ A thread load is thousands of small responses to parse and hand on, and the UI s
 laying out each batch that arrives. On one event loop each of those layouts held up every
 response behind it (a 3,000-comment load took 1.38x its bound in the app against 1.19x headless,
 measured); on two, the UI's work only delays the network by the interpreter's switch interval.
-So ``ThreadedSource`` runs a ``Source`` (client and loader) on a loop in a daemon thread and
+So ``BackgroundSource`` runs a ``Source`` (client and loader) on a loop in a daemon thread and
 gives the UI the same methods, bridged: coroutines are awaited across, async generators are
 pumped across through a queue, and cancelling on the UI side (a newer load replacing an older
 one) cancels the work on the network side.
@@ -100,7 +100,7 @@ class NetworkLoop:
             self.loop.close()  # its self-pipe is two sockets
 
 
-class ThreadedSource:
+class BackgroundSource:
     """``Source``'s interface for the UI, with the work done on the network loop."""
 
     def __init__(self, source: Source) -> None:

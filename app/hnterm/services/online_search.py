@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hnterm.net.algolia import Hit, SearchClient, SearchQuery
+from hnterm.net.algolia import Hit, OnlineQuery, SearchClient
 from hnterm.net.client import HNError
 from hnterm.render.text import html_to_plain, one_line, sanitize
 from hnterm.storage.search import SearchHit
@@ -25,7 +25,7 @@ class SearchResult:
 
 
 async def search_everywhere(
-    client: SearchClient | None, cache: CacheWorker, query: SearchQuery
+    client: SearchClient | None, cache: CacheWorker, query: OnlineQuery
 ) -> SearchResult:
     """All of HN through ``client``; the local index when there is none or it fails."""
     reason = "offline mode"
@@ -48,7 +48,7 @@ async def search_everywhere(
     return SearchResult(hits, online=False, total=len(hits), note=note)
 
 
-def local_query(query: SearchQuery) -> str:
+def local_query(query: OnlineQuery) -> str:
     """The query in the cache search's grammar (words, then ``by:NAME``)."""
     return " ".join(part for part in (query.text, query.author and f"by:{query.author}") if part)
 

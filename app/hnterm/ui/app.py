@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from hnterm.config import Config
 from hnterm.net.client import HNClient
-from hnterm.services.network_loop import ThreadedSource
+from hnterm.services.network_loop import BackgroundSource
 from hnterm.services.source import Source
 from hnterm.storage.cache import BUSY_TIMEOUT, Cache, CacheError
 from hnterm.storage.worker import CacheWorker
@@ -66,7 +66,7 @@ class HNApp(App[None]):
             client = None
         elif client is None:
             client = HNClient(config.api_url, deadline=config.deadline)
-        self.source = ThreadedSource(Source(client, self.cache))
+        self.source = BackgroundSource(Source(client, self.cache))
         self.unfinished_saves: list[int] = []  # at exit: saves that resume at the next start
         self._ui_loop: asyncio.AbstractEventLoop | None = None
         self.last_input = 0.0  # monotonic time of the last key or mouse input

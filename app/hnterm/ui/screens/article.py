@@ -22,7 +22,7 @@ from hnterm.model.format import age
 from hnterm.model.items import Item
 from hnterm.render.text import sanitize
 from hnterm.services.articles import ArticleResult, load_article
-from hnterm.services.network_loop import ThreadedSource
+from hnterm.services.network_loop import BackgroundSource
 from hnterm.ui.screens.pick import PickScreen
 
 
@@ -42,7 +42,7 @@ class ArticleScreen(Screen[str | None]):
         Binding("G,end", "edge(1)", "Bottom", show=False, id="article.bottom"),
     ]
 
-    def __init__(self, source: ThreadedSource, story: int, url: str | None) -> None:
+    def __init__(self, source: BackgroundSource, story: int, url: str | None) -> None:
         super().__init__()
         self.source = source
         self.story = story

@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 
 from hnterm.net.algolia import SearchClient, parse_search
-from hnterm.services.network_loop import ThreadedSource
+from hnterm.services.network_loop import BackgroundSource
 from hnterm.services.online_search import search_everywhere
 from hnterm.ui.screens.cache_search import DEBOUNCE, SearchDialog, hit_option
 
@@ -26,7 +26,7 @@ TITLE = "Search all of HN: words, by:author, type:story|comment, points:N"
 class HNSearchScreen(SearchDialog):
     """All of HN through the Algolia API; returns the chosen story's or comment's id."""
 
-    def __init__(self, source: ThreadedSource, search_url: str, *, deadline: float = 15.0):
+    def __init__(self, source: BackgroundSource, search_url: str, *, deadline: float = 15.0):
         super().__init__()
         self.source = source
         self.client = None if source.offline else SearchClient(search_url, deadline=deadline)

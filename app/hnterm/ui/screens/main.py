@@ -26,7 +26,7 @@ from hnterm.model.thread import Thread
 from hnterm.net.client import HNError
 from hnterm.render.comment_text import links_of, preview
 from hnterm.render.text import html_to_plain, is_safe_url, sanitize
-from hnterm.services.network_loop import ThreadedSource
+from hnterm.services.network_loop import BackgroundSource
 from hnterm.services.source import PAGE_SIZE, StoryIds, ThreadUpdate
 from hnterm.storage.cache import Cache, CacheError
 from hnterm.ui import list_width, live
@@ -75,7 +75,7 @@ class MainScreen(AccountActions, Screen[None]):
 
     NETWORK_RETRY_SECONDS = 20.0
 
-    def __init__(self, source: ThreadedSource, start_item: int | None = None) -> None:
+    def __init__(self, source: BackgroundSource, start_item: int | None = None) -> None:
         super().__init__()
         self.source = source
         self.start_item = start_item

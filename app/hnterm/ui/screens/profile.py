@@ -2,7 +2,7 @@
 
 Submissions load a page at a time from the profile's ``submitted`` ids as the cursor nears the
 end; enter on one returns its id, and the caller opens it in its thread. The loads run on the
-network loop (``ThreadedSource.network``), like every other network call of the app.
+network loop (``BackgroundSource.network``), like every other network call of the app.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from hnterm.model.format import age, short_age
 from hnterm.render.text import render_html, sanitize
-from hnterm.services.network_loop import ThreadedSource
+from hnterm.services.network_loop import BackgroundSource
 from hnterm.services.profiles import (
     SUBMISSIONS_PAGE,
     Profile,
@@ -34,7 +34,7 @@ class ProfileScreen(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape,q", "cancel", "Close")]
 
-    def __init__(self, source: ThreadedSource, name: str) -> None:
+    def __init__(self, source: BackgroundSource, name: str) -> None:
         super().__init__()
         self.source = source
         self.name_asked = name
