@@ -52,9 +52,13 @@ HOSTILE_TEXTS: dict[str, str] = {
 }
 
 
+# The comment that carries each hostile text, by its name in HOSTILE_TEXTS.
+HOSTILE_IDS: dict[str, int] = {name: ROOT + 1 + n for n, name in enumerate(HOSTILE_TEXTS)}
+
+
 def hostile_thread() -> dict[int, dict]:
     """A story plus one comment per hostile text, a 100 KB comment and a nested chain."""
-    kids = list(range(ROOT + 1, ROOT + 1 + len(HOSTILE_TEXTS)))
+    kids = list(HOSTILE_IDS.values())
     items: dict[int, dict] = {
         ROOT: {
             "id": ROOT,
