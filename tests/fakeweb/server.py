@@ -5,6 +5,11 @@ Pages are written in the shape HN serves (see tests/fixtures/hn-web-item.html): 
 link, ``athing comtr`` rows with ``hnuser`` links, ``up_``/``un_`` vote links with ``auth``
 tokens, fave links, a ``morelink`` after ``page_size`` comments, the reply form with ``hmac``,
 and HN's refusal pages. Every request is logged with the cookie it carried.
+
+Hostile modes (issue 21), off by default: ``markup`` is written raw into every page (odd markup:
+``<![foo[``, ``id="²"``, ``vote?id=¹``); ``shown_name`` is the name in the ``me`` link, raw
+(escape sequences); ``login_cookie`` is the ``user`` cookie a login sets, as a raw
+``Set-Cookie`` header (C1 characters).
 """
 
 from __future__ import annotations
@@ -51,6 +56,9 @@ class State:
     submitted: list[tuple[str, str, str, str]] = field(
         default_factory=list
     )  # user, title, url, text
+    markup: str = ""  # written raw into every page
+    shown_name: str | None = None  # the logged-in name the top bar shows, raw
+    login_cookie: str | None = None  # the cookie a login sets instead of NAME&HASH
 
 
 def auth(user: str, item_id: int) -> str:
@@ -117,15 +125,16 @@ class FakeWeb:
         return self.state.sessions.get(cookie) if cookie else None
 
     def _page(self, user: str | None, body: str) -> web.Response:
+        shown = self.state.shown_name or user
         top = (
-            f'<a id="me" href="user?id={user}">{user}</a> | <a href="logout?auth=z">logout</a>'
+            f'<a id="me" href="user?id={user}">{shown}</a> | <a href="logout?auth=z">logout</a>'
             if user
             else '<a href="login?goto=news">login</a>'
         )
         return web.Response(
             text=f"<html><head><title>Hacker News</title></head><body><center>"
             f'<table id="hnmain"><tr><td><span class="pagetop">{top}</span></td></tr>'
-            f"{body}</table></center></body></html>",
+            f"{body}{self.state.markup}</table></center></body></html>",
             content_type="text/html",
         )
 
@@ -170,10 +179,13 @@ class FakeWeb:
             )
         if self.state.passwords.get(user) != password or not password:
             return self._page(None, "<tr><td>Bad login.</td></tr>")
-        cookie = f"{user}&{secrets.token_hex(8)}"
+        cookie = self.state.login_cookie or f"{user}&{secrets.token_hex(8)}"
         self.state.sessions[cookie] = user
         response = web.HTTPFound(f"/{form.get('goto', 'news')}")
-        response.set_cookie("user", cookie, path="/")
+        if self.state.login_cookie is None:
+            response.set_cookie("user", cookie, path="/")
+        else:  # raw, as a hostile server would send it (set_cookie would quote it)
+            response.headers["Set-Cookie"] = f"user={cookie}; Path=/"
         raise response
 
     async def news(self, request: web.Request) -> web.Response:

@@ -171,21 +171,12 @@ async def test_a_draft_is_written_as_it_is_typed(fake_hn, web, tmp_path):
         (await reply_dialog(pilot)).insert("half a sen")
         cache = app.cache
 
-        async def stored() -> str | None:
+        async def stored() -> bool:
             draft = await cache.run(Cache.draft, target)
-            return draft.text if draft else None
+            return draft is not None and draft.text == "half a sen"
 
-        found: list[str | None] = []
-
-        async def check() -> None:
-            found.append(await stored())
-
-        for _ in range(100):  # the debounced write lands without closing the dialog
-            await check()
-            if found[-1] == "half a sen":
-                break
-            await pilot.pause(0.05)
-        assert found[-1] == "half a sen"
+        # The debounced write lands without closing the dialog.
+        await wait_until(pilot, stored, "the draft to be written")
 
 
 async def test_offline_votes_and_replies_are_refused_and_the_reply_kept(fake_hn, web, tmp_path):

@@ -57,7 +57,8 @@ async def test_every_kind_of_bad_answer_at_once(make_app, fake_hn):
         assert kids[3] in view.thread  # wrong types tolerated (its kids are lost)
         for lost in (kids[0], kids[1], kids[2], kids[4], kids[6]):
             assert lost not in view.thread
-        assert app.is_running
+        status = app.screen.query_one(StatusLine)
+        assert status.error and "could not be loaded" in status.message, status.message
         gone = (kids[0], kids[1], kids[2], kids[3], kids[4], kids[6])
         lost = set().union(*(subtree(IBM_ITEMS, k) for k in gone))
         expected = set(IBM_ITEMS) - lost | {kids[3]}
@@ -76,8 +77,17 @@ async def test_cycles_and_missing_kids_from_the_server(tmp_path):
             await wait_loaded(pilot)
             view = app.screen.query_one(CommentView)
             assert view.thread.rows() == [1, 2, 3]
-            await pilot.press("G", "a", "escape", "z", "Z")
-            assert app.is_running
+            main = app.screen
+            await pilot.press("G")
+            assert view.cursor == 3
+            await pilot.press("a")  # the context view of the last comment, and back
+            await wait_until(pilot, lambda: app.screen is not main, "the context view")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is main, "the thread again")
+            await pilot.press("z")
+            assert view.thread.rows() == [1, 2]
+            await pilot.press("Z")
+            assert view.thread.rows() == [1, 2, 3]
 
 
 async def test_unusable_cache_folder_is_reported_and_the_app_works(fake_hn, tmp_path):
@@ -99,7 +109,7 @@ async def test_full_disk_keeps_the_reader_going(fake_hn, tmp_path):
         pages = cache.db.execute("PRAGMA page_count").fetchone()[0]
         cache.db.execute(f"PRAGMA max_page_count={pages}")
 
-    app.cache.run_blocking(fill_the_disk)
+    await app.cache.run(fill_the_disk)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert len(app.screen.query_one(CommentView).thread) == len(IBM_ITEMS) - 1
@@ -108,7 +118,7 @@ async def test_full_disk_keeps_the_reader_going(fake_hn, tmp_path):
 
 async def test_a_locked_database_does_not_stop_reading(fake_hn, tmp_path):
     app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path, item=IBM))
-    app.cache.run_blocking(lambda cache: cache.db.execute("PRAGMA busy_timeout=50"))
+    await app.cache.run(lambda cache: cache.db.execute("PRAGMA busy_timeout=50"))
     other = sqlite3.connect(tmp_path / DB_NAME, timeout=0)
     other.execute("BEGIN EXCLUSIVE")
     try:
@@ -122,11 +132,11 @@ async def test_a_locked_database_does_not_stop_reading(fake_hn, tmp_path):
 
 
 HOLD_LOCK = """
-import sqlite3, sys, time
+import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # held until the test lets go
 db.execute("ROLLBACK")
 """
 
@@ -140,7 +150,8 @@ async def test_another_process_holding_the_lock_never_freezes_the_ui(fake_hn, tm
         view = app.screen.query_one(CommentView)
         status = app.screen.query_one(StatusLine)
         holder = subprocess.Popen(
-            [sys.executable, "-c", HOLD_LOCK, str(tmp_path / DB_NAME), "4"],
+            [sys.executable, "-c", HOLD_LOCK, str(tmp_path / DB_NAME)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -160,7 +171,7 @@ async def test_another_process_holding_the_lock_never_freezes_the_ui(fake_hn, tm
             assert "locked by another hnterm" in failure
             assert not await app.cache.run(Cache.is_saved, IBM)
         finally:
-            holder.wait(timeout=30)
+            holder.communicate("\n", timeout=30)  # the lock is let go
         await pilot.press("s")
         await wait_until(pilot, lambda: "Saved for offline" in status.message, "the retry")
         assert await app.cache.run(Cache.is_saved, IBM)

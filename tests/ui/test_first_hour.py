@@ -143,7 +143,11 @@ async def test_hiding_the_list_is_remembered(make_app):
         await pilot.press("w")
         status = app.screen.query_one(StatusLine)
         await wait_until(pilot, lambda: "hidden" in status.message, "the toggle")
-        await pilot.pause(0.2)
+
+        async def kept() -> bool:
+            return await app.cache.run(Cache.setting, "list_hidden") == "1"
+
+        await wait_until(pilot, kept, "the hidden list to be kept")
     app = make_app(IBM)
     async with app.run_test(size=NARROW) as pilot:
         await wait_loaded(pilot)

@@ -31,17 +31,11 @@ async def test_a_theme_chosen_in_the_app_is_there_at_the_next_start(fake_hn, tmp
         await wait_loaded(pilot)
         assert app.theme != "nord"
         app.theme = "nord"  # what the palette's "Change theme" does
-        stored = []
 
-        async def kept() -> None:
-            stored.append(await app.cache.run(Cache.setting, "theme"))
+        async def kept() -> bool:
+            return await app.cache.run(Cache.setting, "theme") == "nord"
 
-        for _ in range(100):
-            await kept()
-            if stored[-1] == "nord":
-                break
-            await pilot.pause(0.02)
-        assert stored[-1] == "nord"
+        await wait_until(pilot, kept, "the theme to be kept")
     again = HNApp(config_for(fake_hn, tmp_path))
     async with again.run_test() as pilot:
         await wait_until(pilot, lambda: again.theme == "nord", "the remembered theme")
@@ -52,7 +46,7 @@ async def test_the_config_theme_wins_over_the_remembered_one(fake_hn, tmp_path):
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
         app.theme = "nord"
-        await wait_until(pilot, lambda: app.cache.run_blocking(Cache.setting, "theme"), "saved")
+        await wait_until(pilot, lambda: app.cache.run(Cache.setting, "theme"), "saved")
     chosen = HNApp(config_for(fake_hn, tmp_path, theme="textual-light"))
     async with chosen.run_test() as pilot:
         await wait_loaded(pilot)
@@ -132,9 +126,11 @@ async def test_the_story_list_width_is_set_with_braces_and_remembered(fake_hn, t
         assert stories.outer_size.width == 48  # the stylesheet's 40%
         await pilot.press("right_curly_bracket", "right_curly_bracket")  # 2 steps of 5%
         await wait_until(pilot, lambda: stories.outer_size.width == 60, "a 50% list")
-        await wait_until(
-            pilot, lambda: app.cache.run_blocking(Cache.setting, "list_width") == "50", "kept"
-        )
+
+        async def kept() -> bool:
+            return await app.cache.run(Cache.setting, "list_width") == "50"
+
+        await wait_until(pilot, kept, "the width to be kept")
     again = HNApp(config_for(fake_hn, tmp_path))
     async with again.run_test(size=(120, 40)) as pilot:
         stories = again.screen.query_one(StoryList)

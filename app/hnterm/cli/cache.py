@@ -17,6 +17,7 @@ import sys
 import time
 from dataclasses import asdict
 
+from hnterm.cli.common import say
 from hnterm.cli.search import report_problem
 from hnterm.config import CACHE_MAX_ENV, DEFAULT_CACHE_MAX_MB, Config
 from hnterm.model.format import age, plural
@@ -89,7 +90,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             return 2
         args.max_size = cap * 1024**2
     if not path.exists():
-        print(f"no cache at {path} yet")
+        say(f"no cache at {path} yet")
         return 0
     cache = Cache(directory)
     said: set[str] = set()
@@ -103,7 +104,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
             return _check(cache)
         return _show(cache.stats(), as_json=args.json)
     except CacheError as exc:
-        print(f"hnterm cache {args.action or ''}: not done: {exc}", file=sys.stderr)
+        say(f"hnterm cache {args.action or ''}: not done: {exc}", file=sys.stderr)
         said.add(f"cache write failed: {exc}")  # the line above said it
         return 1
     finally:
@@ -117,7 +118,7 @@ def _show(stats: CacheStats, *, as_json: bool) -> int:
         data["path"] = str(stats.path) if stats.path else None
         print(json.dumps(data))
         return 0
-    print(format_stats(stats, time.time()))
+    say(format_stats(stats, time.time()))
     return 0
 
 
@@ -164,7 +165,7 @@ def _clear(cache: Cache, *, keep_saved: bool) -> int:
 
 def _check(cache: Cache) -> int:
     result = cache.check()
-    print(result)
+    say(result)
     return 0 if result == "ok" else 1
 
 

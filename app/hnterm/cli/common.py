@@ -1,31 +1,68 @@
 """Headless subcommands of ``hnterm`` (``dump``, ``search``, ``cache``, ...): each has
 ``configure(parser)`` for its arguments and ``run(args, config) -> int``; the one parser that
-holds them, and their one-line help, is in ``hnterm.cli.main``. Shared argument types live here."""
+holds them, and their one-line help, is in ``hnterm.cli.main``. Shared argument types live here,
+and the one way out: every line a command prints goes through ``say`` (or ``terminal_json``), so
+nothing that came from outside (pages, cookies, API fields, config keys, file names) reaches
+the terminal raw."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import urlsplit
 
-from hnterm.model.format import item_id_of
+from hnterm.model.format import HN_HOSTS, item_id_of
 from hnterm.model.items import is_item_id
+from hnterm.render.text import sanitize
 
 if TYPE_CHECKING:
     from hnterm.config import Config
     from hnterm.storage.worker import CacheWorker
 
 
+def say(text: str = "", *, file: TextIO | None = None, end: str = "\n") -> None:
+    """``print(text)`` with nothing a terminal acts on (``sanitize``): escape sequences, C0
+    and C1 controls, bidi and zero-width characters are dropped."""
+    print(sanitize(text), file=file, end=end)
+
+
+def terminal_json(value: Any, indent: int | None = None) -> str:
+    """``json.dumps(value, ensure_ascii=False)`` with each character ``sanitize`` would drop
+    written as ``\\uXXXX`` (as ``dump`` writes JSON): the data whole, the terminal safe. The
+    same escape holds in a TOML basic string."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    if sanitize(text) == text:
+        return text
+    return "".join(c if sanitize(c) == c else f"\\u{ord(c):04x}" for c in text)
+
+
 def parse_item(value: str) -> int:
-    """An item id from '123', 'item?id=123' or a news.ycombinator.com URL."""
-    item_id = item_id_of(value)
+    """An item id from '123', 'item?id=123' or an item URL on news.ycombinator.com (or on
+    the web site ``$HNTERM_WEB_URL`` names); a link to anywhere else is refused."""
+    item_id = item_id_of(value, item_hosts())
     if item_id is None:
-        raise argparse.ArgumentTypeError(f"not an HN item id or URL: {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"not an HN item id or news.ycombinator.com/item?id= URL: {value!r}"
+        )
     if not is_item_id(item_id):
         raise argparse.ArgumentTypeError(f"not an HN item id (out of range): {value.strip()!r}")
     return item_id
+
+
+def item_hosts() -> tuple[str, ...]:
+    """The hosts whose item links are HN's: HN's own, and the configured web site's."""
+    from hnterm.net.web_forms import WEB_ENV  # the web client loads only when it is needed
+
+    try:
+        configured = urlsplit(os.environ.get(WEB_ENV, "")).hostname
+    except ValueError:
+        configured = None
+    return (*HN_HOSTS, configured) if configured else HN_HOSTS
 
 
 @asynccontextmanager
@@ -41,4 +78,4 @@ async def command_cache(config: Config, command: str) -> AsyncIterator[CacheWork
     finally:
         await cache.aclose()
         for problem in problems:
-            print(f"hnterm {command}: cache: {problem}", file=sys.stderr)
+            say(f"hnterm {command}: cache: {problem}", file=sys.stderr)

@@ -13,7 +13,7 @@ import argparse
 import asyncio
 import sys
 
-from hnterm.cli.common import command_cache
+from hnterm.cli.common import command_cache, say
 from hnterm.config import Config
 from hnterm.model.format import plural
 from hnterm.net.client import STORY_LISTS, HNClient
@@ -74,10 +74,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
         asyncio.run(_run(config, args, report, show))
     except KeyboardInterrupt:
         show.finish()
-        print(summary(report, interrupted=True))
+        say(summary(report, interrupted=True))
         return 130
     show.finish()
-    print(summary(report))
+    say(summary(report))
     return 1 if report.of(FAILED) or report.list_errors else 0
 
 
@@ -140,7 +140,7 @@ def thread_line(done: int, progress: Progress) -> str:
     head = f"[{done}/{progress.total}] {result.outcome} {result.root}{title}"
     if result.outcome == FETCHED:
         return f"{head}: {plural(result.items, 'item')} in {result.seconds:.1f} s"
-    return f"{head}: {result.reason}"
+    return f"{head}: {sanitize(str(result.reason))}"
 
 
 def summary(report: SyncReport, *, interrupted: bool = False) -> str:

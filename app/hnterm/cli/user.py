@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from hnterm.cli.common import command_cache
+from hnterm.cli.common import command_cache, say
 from hnterm.config import Config
 from hnterm.model.format import age, short_age
 from hnterm.net.client import HNClient
@@ -51,15 +51,15 @@ def run(args: argparse.Namespace, config: Config) -> int:
     except KeyboardInterrupt:
         return 130
     if profile.user is None:
-        print(f"hnterm user: {profile.note}", file=sys.stderr)
+        say(f"hnterm user: {profile.note}", file=sys.stderr)
         return NOT_FOUND
     if profile.from_cache:
-        print(
+        say(
             f"hnterm user: from the cache, fetched {age(int(profile.fetched or 0))} "
             f"({profile.note})",
             file=sys.stderr,
         )
-    print(format_profile(profile, submissions, time.time()))
+    say(format_profile(profile, submissions, time.time()))
     return 0
 
 

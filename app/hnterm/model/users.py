@@ -34,6 +34,24 @@ def is_username(name: str) -> bool:
     return _USERNAME.fullmatch(name) is not None
 
 
+# The hash half of HN's session cookie: letters and digits (a little looser, and bounded); never
+# a space, ';', ',' or a control, which would end or split the Cookie header it goes out in.
+_COOKIE_HASH = re.compile(r"[A-Za-z0-9_.+/=-]{1,256}")
+
+
+def cookie_problem(cookie: str) -> str | None:
+    """Why ``cookie`` is not HN's ``user`` cookie (``NAME&HASH``, NAME an HN user name), in a
+    few words that never quote it (it is a secret, and may be hostile); None when it is."""
+    name, amp, secret = cookie.partition("&")
+    if not amp:
+        return "it is not NAME&HASH"
+    if not is_username(name):
+        return "its NAME is not an HN user name"
+    if _COOKIE_HASH.fullmatch(secret) is None:
+        return "its HASH holds characters HN's never does"
+    return None
+
+
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 

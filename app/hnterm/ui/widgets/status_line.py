@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from hnterm.render.text import sanitize
+
 
 class StatusLine(Static):
     """Shows progress and errors; errors get the ``-error`` class so CSS can colour them."""
@@ -18,8 +20,8 @@ class StatusLine(Static):
         self.error = error
 
     def watch_message(self, message: str) -> None:
-        # Plain Text, never markup: messages quote server errors and ids.
-        self.update(Text(message))
+        # Plain, sanitised Text, never markup: messages quote server errors and ids.
+        self.update(Text(sanitize(message)))
 
     def watch_error(self, error: bool) -> None:
         self.set_class(error, "-error")
