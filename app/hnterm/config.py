@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_config_path
-
 from hnterm.net.client import DEFAULT_API_URL, DEFAULT_SEARCH_URL
+from hnterm.storage.files import FileRefused, read_text, refusal
 from hnterm.storage.paths import CACHE_ENV, cache_dir
+from hnterm.storage.session import config_dir
 
 API_ENV = "HNTERM_API_URL"
 CACHE_MAX_ENV = "HNTERM_CACHE_MAX_MB"
@@ -230,12 +230,24 @@ def _layered(
 
 # -- the file ------------------------------------------------------------------------------
 def config_path(env: Mapping[str, str] | None = None) -> Path:
-    """``$HNTERM_CONFIG``, else ``config.toml`` in the platform's config folder."""
+    """``$HNTERM_CONFIG``, else ``config.toml`` in the config folder (``$HNTERM_CONFIG_DIR``,
+    else the platform's): the folder the session is kept in too."""
     env = os.environ if env is None else env
     chosen = env.get(CONFIG_ENV)
     if chosen:
         return Path(chosen).expanduser()
-    return user_config_path("hnterm", appauthor=False) / "config.toml"
+    return config_dir(env) / "config.toml"
+
+
+def file_state(path: Path) -> str:
+    """The config file in a few words for ``hnterm config``: "" when it is one to read."""
+    try:
+        reason = refusal(path.stat())
+    except FileNotFoundError:
+        return "not there"
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    return reason or ""
 
 
 @dataclass
@@ -255,11 +267,11 @@ def load_file(path: Path | None = None) -> FileLayer:
     path = config_path() if path is None else path
     layer = FileLayer(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return layer
-    except (OSError, UnicodeDecodeError) as exc:
-        layer.problems.append(f"config file {path}: cannot read it ({exc}); using defaults")
+    except FileRefused as exc:
+        layer.problems.append(f"config file {path} {exc}; using defaults")
         return layer
     layer.exists = True
     try:
@@ -331,9 +343,15 @@ def _theme_file(
     if not path.is_absolute() and layer.path is not None:
         path = layer.path.parent / path
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        _problem(layer, text, section, f"theme file {path}: {exc}; ignored")
+        data = tomllib.loads(read_text(path))
+    except FileNotFoundError:
+        _problem(layer, text, section, f"theme file {path} is not there; ignored")
+        return None
+    except FileRefused as exc:
+        _problem(layer, text, section, f"theme file {path} {exc}; ignored")
+        return None
+    except tomllib.TOMLDecodeError as exc:
+        _problem(layer, text, section, f"theme file {path}: not valid TOML: {exc}; ignored")
         return None
     data.pop("name", None)
     return {**data, **{k: v for k, v in table.items() if k != "file"}}

@@ -3,6 +3,7 @@ bad files or values reported (file, line, key) without stopping anything."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -146,3 +147,38 @@ def test_a_broken_file_is_one_line_on_stderr_and_the_command_still_works(tmp_pat
     (line,) = done.stderr.splitlines()
     assert line.startswith(f"hnterm: config file {path}: not valid TOML") and "line " in line
     assert "cache_max_mb = 500 " in done.stdout
+
+
+def test_hnterm_config_dir_holds_config_toml_as_it_holds_the_session(tmp_path):
+    """``$HNTERM_CONFIG_DIR`` moves the whole config folder: config.toml with the session
+    (before: the session only; config.toml stayed in the platform's folder)."""
+    assert config_path({"HNTERM_CONFIG_DIR": str(tmp_path)}) == tmp_path / "config.toml"
+    assert config_path({"HNTERM_CONFIG_DIR": str(tmp_path), "HNTERM_CONFIG": "/x.toml"}) == Path(
+        "/x.toml"
+    )  # a file named outright still wins
+    path = write(tmp_path, "cache_max_mb = 7\n")
+    done = hnterm("config", env={"HNTERM_CONFIG_DIR": str(tmp_path)})
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.splitlines()[0] == f"# config file: {path}"
+    assert "cache_max_mb = 7 " in done.stdout and "# file" in done.stdout
+
+
+def test_hnterm_config_shows_the_web_url_the_cookie_goes_to(tmp_path):
+    done = hnterm("config", env={"HNTERM_CONFIG": str(tmp_path / "none.toml")})
+    assert done.returncode == 0
+    (web,) = [line for line in done.stdout.splitlines() if "web_url" in line]
+    assert web.startswith('# web_url = "https://news.ycombinator.com"')
+    assert web.endswith("# default: the HN session cookie is sent here only")
+
+    env = {"HNTERM_CONFIG": str(tmp_path / "none.toml"), "HNTERM_WEB_URL": "http://127.0.0.1:9/"}
+    shown = json.loads(hnterm("config", "--json", env=env).stdout)["web_url"]
+    assert shown == {
+        "value": "http://127.0.0.1:9",
+        "origin": "environment (HNTERM_WEB_URL)",
+        "note": "the HN session cookie is sent here only",
+    }
+    flagged = hnterm("config", "--json", "--web-url", "https://hn.example", env=env).stdout
+    assert json.loads(flagged)["web_url"]["origin"] == "flag"
+    env["HNTERM_WEB_URL"] = "http://example.com"  # refused: the cookie goes nowhere
+    shown = json.loads(hnterm("config", "--json", env=env).stdout)["web_url"]
+    assert shown["value"] == "http://example.com" and "refused" in shown["note"]

@@ -159,9 +159,8 @@ def _write_file(text: str, output: Path) -> None:
     so a reader sees the old file or the new one, and a failed write (full disk, size limit,
     a kill) leaves the old file whole. A target that is not a regular file (/dev/stdout, a
     pipe, /dev/null) is written directly: renaming over it would replace the device."""
-    target = Path(os.path.realpath(output))  # through a symlink: replace what it points at
-    try:
-        info = target.stat()
+    try:  # through links, /proc's too: /dev/stdout -> /proc/self/fd/1 -> "pipe:[N]" is a pipe
+        info = output.stat()
     except FileNotFoundError:
         info = None
     except OSError as exc:
@@ -169,11 +168,12 @@ def _write_file(text: str, output: Path) -> None:
     data = text.encode("utf-8")
     if info is not None and not stat.S_ISREG(info.st_mode):
         try:
-            with open(target, "wb") as stream:
+            with open(output, "wb") as stream:
                 stream.write(data)
         except OSError as exc:
             raise DumpError(f"cannot write {output}: {exc.strerror or exc}") from None
         return
+    target = Path(os.path.realpath(output))  # through a symlink: replace what it points at
     temporary: Path | None = None
     try:
         fd, name = _create_temporary(target)

@@ -302,16 +302,18 @@ class Source:
 
         Asks ``updates.json`` which items changed lately and refetches those of the thread
         and the root (which every new comment changes), then every kid not seen yet with its
-        replies. Only items that differ from ``known`` are returned, stored as they come.
+        replies. Only items that differ from ``known`` are returned, stored as they come;
+        ``error`` says why the poll failed when even the root could not be fetched.
         """
         update = ThreadUpdate([], from_cache=False, done=True)
         if self.client is None:
             return update
         changed = {root_id} | await self._changed_lately(known)
-        fetched = await self._fetch(sorted(changed), follow=False)
+        fetched = await self._fetch(sorted(changed), follow=False, failed=update.failed)
         fresh = [item for item in fetched if known.get(item.id) != item]
         kids = {kid for item in fetched for kid in item.kids if kid not in known}
-        replies = await self._fetch(sorted(kids), follow=True) if kids else []
+        replies = await self._fetch(sorted(kids), follow=True, failed=update.failed) if kids else []
+        update.error = update.failed.get(root_id)
         update.items = fresh = fresh + replies
         update.fetched = len(fetched) + len(replies)
         update.offline = self.network_down
@@ -331,7 +333,9 @@ class Source:
             return set()
         return {i for i in ids if isinstance(i, int) and i in known}
 
-    async def _fetch(self, ids: list[int], *, follow: bool) -> list[Item]:
+    async def _fetch(self, ids: list[int], *, follow: bool, failed: dict[int, str]) -> list[Item]:
+        """The items of ``ids`` (their replies too, if ``follow``); those that failed, and why,
+        go to ``failed``."""
         assert self.client is not None
         items: list[Item] = []
         async for batch in stream_items(
@@ -339,6 +343,7 @@ class Source:
         ):
             self._saw(batch)
             items += batch.items
+            failed.update(batch.failed)
         return items
 
     def _saw(self, batch: Batch) -> None:

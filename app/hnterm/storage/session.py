@@ -3,15 +3,21 @@
 Only the ``user`` cookie is kept, never the password (the cookie also names the user: HN's is
 ``NAME&HASH``). The keyring is tried first through the ``keyring`` library; where it has no
 working backend (a server, CI) the cookie goes to ``session`` in the config folder
-(platformdirs' user config dir, or ``$HNTERM_CONFIG_DIR``), created readable by the owner
-alone. ``save`` says which was used so the user knows where their session lives.
+(platformdirs' user config dir, or ``$HNTERM_CONFIG_DIR``, a 0700 folder), created readable
+by the owner alone. ``save`` says which was used so the user knows where their session lives.
+The file is read only if it is what ``save`` makes: a regular file, not a symbolic link, the
+user's own, open to no one else (anything else is refused, and ``problem`` says why).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
+
+from hnterm.storage.files import FileRefused, read_text
+from hnterm.storage.paths import make_private_dir
 
 CONFIG_ENV = "HNTERM_CONFIG_DIR"
 SERVICE = "hnterm"
@@ -19,9 +25,9 @@ KEY = "hn-session"
 FILE_NAME = "session"
 
 
-def config_dir() -> Path:
+def config_dir(env: Mapping[str, str] | None = None) -> Path:
     """``$HNTERM_CONFIG_DIR``, else the platform's config folder for hnterm."""
-    value = os.environ.get(CONFIG_ENV)
+    value = (os.environ if env is None else env).get(CONFIG_ENV)
     if value:
         return Path(value).expanduser()
     from platformdirs import user_config_path
@@ -50,6 +56,7 @@ class SessionStore:
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory if directory is not None else config_dir()
+        self.problem: str | None = None  # why the last ``load`` found no usable session
 
     @property
     def path(self) -> Path:
@@ -66,7 +73,7 @@ class SessionStore:
             else:
                 self._remove_file()
                 return "the system keyring"
-        self.directory.mkdir(parents=True, exist_ok=True)
+        make_private_dir(self.directory)
         # Created 0600 from the start (never briefly readable by others), then replaced.
         temporary = self.path.with_suffix(".tmp")
         with contextlib.suppress(FileNotFoundError):
@@ -85,9 +92,13 @@ class SessionStore:
                 cookie = keyring.get_password(SERVICE, KEY)
                 if cookie:
                     return cookie
+        self.problem = None
         try:
-            cookie = self.path.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError):
+            cookie = read_text(self.path, private=True).strip()
+        except FileNotFoundError:
+            return None
+        except FileRefused as exc:
+            self.problem = f"session file {self.path} {exc}"
             return None
         return cookie or None
 

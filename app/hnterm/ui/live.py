@@ -5,7 +5,8 @@ Each tick asks the network side (``Source.poll_thread``) for what changed since 
 screen; the answer goes through the screen's ``_merge``, the path a reload takes, so the
 reader's place stays put. Comments that arrive are marked new (like those that arrived since
 the last visit), counted in the status line ("+3 new"), and ``.`` walks to them. A tick is a
-short worker of its own, so nothing runs between polls.
+short worker of its own, so nothing runs between polls. A poll that fails is said once in the
+status line (the next ticks keep trying), and so is the first one that works again.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class LiveThread:
         self.root: int | None = None  # the thread the count is about
         self.new_count = 0  # comments that arrived while it was open
         self.busy = False
+        self.failing = False  # the last poll failed: the next that works says so
+        self.interval = interval
         self.timer = screen.set_interval(interval, self.tick)
 
     def tick(self) -> None:
@@ -45,10 +48,12 @@ class LiveThread:
         screen = self.screen
         try:
             update = await screen.source.poll_thread(thread.root_id, dict(thread.items))
-        except (HNError, CacheError):
-            return  # the next tick tries again; the header says when the network is down
+        except (HNError, CacheError) as exc:
+            self.report(str(exc))
+            return
         finally:
             self.busy = False
+        self.report(update.error)
         if screen.thread is not thread or not update.items or screen.thread_loading:
             return
         before = set(thread.items)
@@ -61,6 +66,15 @@ class LiveThread:
         self.new_count += len(arrived)
         screen.status.show(f"{self.summary()} · . jumps to them")
         await screen._remember_read(thread)
+
+    def report(self, problem: str | None) -> None:
+        """Say once that polls fail (the next ticks keep trying quietly), once that they work."""
+        if problem and not self.failing:
+            again = f"trying again every {self.interval:g} s"
+            self.screen.status.show(f"Live updates failed: {problem}; {again}", error=True)
+        elif not problem and self.failing:
+            self.screen.status.show("Live updates work again")
+        self.failing = bool(problem)
 
     def summary(self, root: int | None = None) -> str:
         """'+3 new' for the status line: comments that arrived while reading (``root``)."""
