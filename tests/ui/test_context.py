@@ -13,9 +13,10 @@ from itertools import pairwise
 import pytest
 from hnterm.model.thread import Thread
 from hnterm.render.text import html_to_plain
+from hnterm.services.settings import INLINE_REPLIES
 from hnterm.storage.cache import Cache
 from hnterm.ui.screens.context import ChainEntry, ContextScreen
-from hnterm.ui.widgets.comment_view import INLINE_REPLIES, CommentView
+from hnterm.ui.widgets.comment_view import CommentView
 from hnterm.ui.widgets.status_line import StatusLine
 from textual.containers import VerticalScroll
 
@@ -232,7 +233,7 @@ async def test_inline_replies_are_remembered_across_runs(make_app):
         await wait_loaded(pilot)
         await pilot.press("i")
         await wait_until(pilot, lambda: not app.workers, "the setting to be written")
-        assert await app.cache.run(Cache.setting, INLINE_REPLIES) == "1"
+        assert await app.gateway.cache.run(Cache.setting, INLINE_REPLIES) == "1"
     app = make_app(IBM)
     async with app.run_test(size=SIZE) as pilot:
         view = app.screen.query_one(CommentView)

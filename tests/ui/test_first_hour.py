@@ -56,7 +56,7 @@ async def test_offline_story_without_cached_comments_says_so_and_stays_unread(ma
         row = story_row(app.screen.query_one(CommentView))
         assert "Less Slow C++" in row
         assert "88 comments not in the cache (offline): r loads them when online." in row
-        assert await app.cache.run(Cache.story_read, LESS_SLOW) is None
+        assert await app.gateway.cache.run(Cache.story_read, LESS_SLOW) is None
 
 
 async def test_colon_opens_an_id_or_a_link_and_b_comes_back(make_app):
@@ -145,7 +145,7 @@ async def test_hiding_the_list_is_remembered(make_app):
         await wait_until(pilot, lambda: "hidden" in status.message, "the toggle")
 
         async def kept() -> bool:
-            return await app.cache.run(Cache.setting, "list_hidden") == "1"
+            return await app.gateway.cache.run(Cache.setting, "list_hidden") == "1"
 
         await wait_until(pilot, kept, "the hidden list to be kept")
     app = make_app(IBM)
@@ -213,8 +213,8 @@ async def test_a_save_cut_short_by_quit_resumes_at_the_next_start(make_app, fake
         )
         await wait_loaded(pilot)
         await wait_until(pilot, lambda: app.screen.saving is None, "the save", limit=30)
-        assert await app.cache.run(Cache.is_saved, BIDEN)
-        assert await app.cache.run(Cache.pending_saves) == []
+        assert await app.gateway.cache.run(Cache.is_saved, BIDEN)
+        assert await app.gateway.cache.run(Cache.pending_saves) == []
 
 
 async def test_the_palette_has_no_duplicates_and_nothing_that_cannot_work(make_app):

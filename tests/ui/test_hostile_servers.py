@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hnterm.config import Config
 from hnterm.net.client import HNClient
+from hnterm.services.gateway import Gateway
 from hnterm.ui.app import HNApp
 from hnterm.ui.widgets.comment_view import CommentView
 from hnterm.ui.widgets.status_line import StatusLine
@@ -28,7 +29,8 @@ async def test_keys_are_answered_while_a_request_trickles(fake_hn: FakeHN, tmp_p
     slow = IBM_ITEMS[IBM].kids[0]
     fake_hn.fault("trickle", ids=[slow], interval=0.05)
     client = HNClient(fake_hn.url, deadline=2.0, retries=0)
-    app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path, item=IBM), client=client)
+    config = Config(api_url=fake_hn.url, cache_dir=tmp_path, item=IBM)
+    app = HNApp(config, gateway=Gateway(config, client=client))
     async with app.run_test(size=SIZE) as pilot:
         view = app.screen.query_one(CommentView)
         status = app.screen.query_one(StatusLine)

@@ -24,7 +24,7 @@ async def test_save_for_offline_then_read_it_with_the_server_gone(make_app, fake
         await pilot.press("s")
         await wait_loaded(pilot)
         assert "Saved for offline" in app.screen.query_one(StatusLine).message
-        assert await app.cache.run(Cache.is_saved, IBM)
+        assert await app.gateway.cache.run(Cache.is_saved, IBM)
     fake_hn.stop()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -110,7 +110,7 @@ async def test_unsave_and_mark_unread(make_app, fake_hn):
         await wait_loaded(pilot)
         await pilot.press("s")
         await wait_loaded(pilot)
-        assert await app.cache.run(Cache.is_saved, IBM)
+        assert await app.gateway.cache.run(Cache.is_saved, IBM)
         view = app.screen.query_one(CommentView)
         assert (
             "saved for offline" in view.comment_layout.header_text(IBM).plain
@@ -118,13 +118,13 @@ async def test_unsave_and_mark_unread(make_app, fake_hn):
         await pilot.press("s")  # a second s never unsaves
         status = app.screen.query_one(StatusLine)
         await wait_until(pilot, lambda: "Already saved" in status.message, "the answer")
-        assert await app.cache.run(Cache.is_saved, IBM)
+        assert await app.gateway.cache.run(Cache.is_saved, IBM)
         await pilot.press("S")
         await wait_until(pilot, lambda: "Removed from the Saved" in status.message, "unsave")
-        assert not await app.cache.run(Cache.is_saved, IBM)
+        assert not await app.gateway.cache.run(Cache.is_saved, IBM)
         stories = app.screen.query_one(StoryList)
         assert IBM in stories.marks
         stories.focus()
         await pilot.press("U")
         await wait_until(pilot, lambda: IBM not in stories.marks, "mark unread")
-        assert await app.cache.run(Cache.story_read, IBM) is None
+        assert await app.gateway.cache.run(Cache.story_read, IBM) is None

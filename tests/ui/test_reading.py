@@ -104,7 +104,7 @@ async def test_thread_reopens_from_cache_when_the_server_is_gone(make_app, fake_
         await wait_loaded(pilot)
         view = app.screen.query_one(CommentView)
         assert len(view.thread) == loaded
-        assert app.source.network_down
+        assert app.gateway.network_down
         assert "offline" in app.sub_title
         await pilot.press("r")  # a forced refresh meets the dead network, keeps the thread
         await wait_loaded(pilot)

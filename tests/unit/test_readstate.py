@@ -6,13 +6,9 @@ import time
 
 import pytest
 from hnterm.model.items import Item
+from hnterm.model.readstate import ReadMark, ReadState
 from hnterm.storage.cache import Cache
-from hnterm.storage.readstate import (
-    ReadMark,
-    ReadState,
-    decode_ids,
-    encode_ids,
-)
+from hnterm.storage.readstate import decode_ids, encode_ids
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -21,6 +21,7 @@ import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from hnterm.model.errors import HNError, NetworkError
 from hnterm.model.items import Item, is_item_id, parse_item
 from hnterm.model.users import User, is_username, parse_user
 
@@ -33,14 +34,6 @@ STORY_LISTS = ("top", "new", "best", "ask", "show", "job")
 MAX_BODY = 4 * 1024 * 1024
 READ_CHUNK = 64 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-class HNError(Exception):
-    """A request that failed for good; the message is written for the user."""
-
-
-class NetworkError(HNError):
-    """The API could not be reached at all (offline, DNS, refused)."""
 
 
 class APIError(HNError):

@@ -15,10 +15,10 @@ import os
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+from hnterm.model.errors import WebError
 from hnterm.net.client import (
     RETRY_STATUSES,
     APIError,
-    HNError,
     NetworkError,
     _retry_after,
     _Retryable,
@@ -41,10 +41,6 @@ if TYPE_CHECKING:
 DEFAULT_WEB_URL = "https://news.ycombinator.com"
 WEB_ENV = "HNTERM_WEB_URL"
 MAX_PAGES = 10  # "more" pages read for one thread's votes (HN shows ~200 comments a page)
-
-
-class WebError(HNError):
-    """An action on HN that did not happen; the message is one sentence for the user."""
 
 
 class LoginFailed(WebError):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import aclosing, suppress
 from typing import Any, TypeVar
 
@@ -46,7 +46,7 @@ class NetworkLoop:
         self,
         source: AsyncIterator[T],
         merge: Callable[[T, T], T] | None = None,
-    ) -> AsyncIterator[T]:
+    ) -> AsyncGenerator[T, None]:
         """Iterate ``source`` on the network loop, yielding its values here. Values that
         piled up while this side was busy are combined with ``merge`` (one redraw, not
         five). Closing this generator early stops ``source``."""
@@ -129,10 +129,10 @@ class BackgroundSource:
     async def poll_thread(self, root_id: int, known: dict[int, Item]) -> ThreadUpdate:
         return await self.network.call(self.source.poll_thread(root_id, known))
 
-    def stories(self, ids: list[int]) -> AsyncIterator[list[Any]]:
+    def stories(self, ids: list[int]) -> AsyncGenerator[list[Item], None]:
         return self.network.stream(self.source.stories(ids), merge=lambda a, b: [*a, *b])
 
-    def thread(self, root_id: int, *, force: bool = False) -> AsyncIterator[ThreadUpdate]:
+    def thread(self, root_id: int, *, force: bool = False) -> AsyncGenerator[ThreadUpdate, None]:
         return self.network.stream(self.source.thread(root_id, force=force), merge=merged)
 
     def save_thread(self, root_id: int) -> AsyncIterator[ThreadUpdate]:

@@ -1,7 +1,7 @@
 """Searching all of HN, falling back to the local cache when the search API cannot be used.
 
-Hits from either place come out as the cache search's ``SearchHit`` (plain, sanitised, one
-line each), so ``hnterm search`` and the app show both the same way. The fallback is said in
+Hits from either place come out as the model's ``SearchHit`` (plain, sanitised, one line
+each), so ``hnterm search`` and the app show both the same way. The fallback is said in
 ``note``: a reader offline still gets what the cache knows, and knows that it is only that.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hnterm.model.hits import SearchHit
 from hnterm.net.algolia import Hit, OnlineQuery, SearchClient
 from hnterm.net.client import HNError
 from hnterm.render.text import html_to_plain, one_line, sanitize
-from hnterm.storage.search import SearchHit
 from hnterm.storage.worker import CacheWorker
 
 

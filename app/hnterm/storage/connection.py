@@ -22,6 +22,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
+from hnterm.model.errors import CacheError
 from hnterm.storage.migrations import migrate
 from hnterm.storage.records import CHUNK
 
@@ -30,10 +31,6 @@ T = TypeVar("T")
 DB_NAME = "hnterm.sqlite3"
 BUSY_TIMEOUT = 5.0  # seconds a writer waits for another hnterm process's transaction
 WAL_LIMIT = 16 * 1024 * 1024  # bytes the WAL file is cut back to after a checkpoint
-
-
-class CacheError(Exception):
-    """A cache write that did not happen; the message is the reason, for the user."""
 
 
 def write_failure(exc: sqlite3.Error) -> str:

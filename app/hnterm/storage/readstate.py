@@ -1,8 +1,8 @@
-"""What the reader has seen of a story: when it was opened, and which comments were on screen.
+"""How the cache keeps the comments a reader has seen (the values: ``hnterm.model.readstate``).
 
-Values and pure helpers only; the cache stores them. Seen ids are kept as one compact blob per
-story (sorted, delta-encoded, zlib-compressed: a 3,000-comment thread is a few kilobytes), so
-reading or writing a story's state is one row, not thousands.
+Seen ids are kept as one compact blob per story (sorted, delta-encoded, zlib-compressed: a
+3,000-comment thread is a few kilobytes), so reading or writing a story's state is one row,
+not thousands.
 """
 
 from __future__ import annotations
@@ -11,30 +11,9 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import accumulate
 
 _FORMAT = b"\x01"  # blob format version, so the encoding can change without a migration
-
-
-@dataclass(frozen=True)
-class ReadMark:
-    """The light part of a story's read state, for dimming and '+N new' in the story list."""
-
-    root: int
-    opened_at: float
-    comment_count_then: int
-
-    def new_since(self, descendants: int | None) -> int:
-        """Comments added since the story was last opened (never negative: HN deletes)."""
-        return max(0, (descendants or 0) - self.comment_count_then)
-
-
-@dataclass(frozen=True)
-class ReadState(ReadMark):
-    """A story's full read state, with every comment id seen so far."""
-
-    seen: frozenset[int] = frozenset()
 
 
 def encode_ids(ids: Iterable[int]) -> bytes:

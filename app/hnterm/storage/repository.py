@@ -9,8 +9,9 @@ import time
 from collections.abc import Iterable
 
 from hnterm.model.items import Item
+from hnterm.model.readstate import ReadMark, ReadState
 from hnterm.storage.connection import Connection
-from hnterm.storage.readstate import ReadMark, ReadState, decode_ids, encode_ids
+from hnterm.storage.readstate import decode_ids, encode_ids
 from hnterm.storage.records import Cached, decode, put_rows
 
 

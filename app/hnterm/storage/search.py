@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from dataclasses import dataclass
 from typing import Any
 
+from hnterm.model.hits import SearchHit
 from hnterm.model.items import Item
 from hnterm.model.query import parse_query
 from hnterm.render.text import one_line, sanitize
@@ -21,20 +21,6 @@ from hnterm.storage.repository import Repository
 # bm25 weights for (title, body, author): a title hit outranks a mention deep in a comment.
 _BM25 = "bm25(search_text, 10.0, 1.0, 5.0)"
 _SNIPPET = "snippet(search_text, -1, '', '', '…', 24)"
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """One search result: plain, sanitized, one-line text ready for a terminal."""
-
-    item_id: int
-    root: int | None  # the thread's story, when known
-    by: str | None
-    time: int | None
-    type: str
-    title: str | None  # the story title of the hit's thread (its own title for a story)
-    snippet: str  # the matching text around the match, or the title
-    rank: float  # bm25: lower is better; 0.0 for author-only searches (newest first)
 
 
 class Search(Repository):

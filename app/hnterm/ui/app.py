@@ -1,4 +1,5 @@
-"""HNApp: owns the client, the cache and the app-wide keys and commands."""
+"""HNApp: owns the gateway to the data (``hnterm.services.gateway``), the app-wide keys and
+commands."""
 
 from __future__ import annotations
 
@@ -16,11 +17,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from hnterm.config import Config
-from hnterm.net.client import HNClient
-from hnterm.services.network_loop import BackgroundSource
-from hnterm.services.source import Source
-from hnterm.storage.cache import BUSY_TIMEOUT, Cache, CacheError
-from hnterm.storage.worker import CacheWorker
+from hnterm.model.errors import CacheError
+from hnterm.services.gateway import Gateway
 from hnterm.ui.screens.cache_search import CacheSearchScreen
 from hnterm.ui.screens.help import HelpScreen
 from hnterm.ui.screens.main import MainScreen
@@ -50,23 +48,11 @@ class HNApp(App[None]):
         Binding("F", "search_hn", "Search all of HN", show=False, id="app.search_hn"),
     ]
 
-    def __init__(
-        self,
-        config: Config,
-        *,
-        client: HNClient | None = None,
-        busy_timeout: float = BUSY_TIMEOUT,
-    ) -> None:
+    def __init__(self, config: Config, *, gateway: Gateway | None = None) -> None:
         super().__init__()
         self.config = config
-        self.cache = CacheWorker(
-            config.cache_dir, busy_timeout=busy_timeout, on_problem=self.cache_problem
-        )
-        if config.offline:
-            client = None
-        elif client is None:
-            client = HNClient(config.api_url, deadline=config.deadline)
-        self.source = BackgroundSource(Source(client, self.cache))
+        self.gateway = gateway if gateway is not None else Gateway(config)
+        self.gateway.report_problems(self.cache_problem)
         self.unfinished_saves: list[int] = []  # at exit: saves that resume at the next start
         self._ui_loop: asyncio.AbstractEventLoop | None = None
         self.last_input = 0.0  # monotonic time of the last key or mouse input
@@ -91,7 +77,7 @@ class HNApp(App[None]):
         gc.freeze()
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.source, self.config.item)
+        return MainScreen(self.gateway, self.config.item)
 
     def on_mount(self) -> None:
         self._ui_loop = asyncio.get_running_loop()
@@ -142,17 +128,8 @@ class HNApp(App[None]):
 
     @work(thread=True, exclusive=True, group="cache-cap")
     def enforce_cache_cap(self, max_bytes: int) -> None:
-        """Prune the cache to its size cap off the UI thread, on a connection of its own
-        (SQLite lets the two share the file); pruning can take a second or two."""
-        cache = Cache(self.config.cache_dir)
-        try:
-            if cache.path is None:  # unusable folder: the main cache says so
-                return
-            removed = cache.enforce_cap(max_bytes)
-        except CacheError:
-            return  # locked by another hnterm, or a full disk: pruning waits for next start
-        finally:
-            cache.close()
+        """Prune the cache to its size cap off the UI thread (it can take a second or two)."""
+        removed = self.gateway.prune_to_cap(max_bytes)
         if removed:
             self.call_from_thread(
                 self.notify, f"Cache over its size cap: pruned {removed} items", markup=False
@@ -160,9 +137,8 @@ class HNApp(App[None]):
 
     async def on_unmount(self) -> None:
         with suppress(CacheError):
-            self.unfinished_saves = await self.cache.run(Cache.pending_saves)
-        await self.source.aclose()
-        await self.cache.aclose()
+            self.unfinished_saves = await self.gateway.pending_saves()
+        await self.gateway.aclose()
 
     def action_show_list(self, kind: str) -> None:
         screen = self.screen
@@ -188,7 +164,7 @@ class HNApp(App[None]):
                 screen.open_item(item_id)
                 screen.query_one(CommentView).focus()
 
-        self.push_screen(CacheSearchScreen(self.cache.search), chosen)
+        self.push_screen(CacheSearchScreen(self.gateway.search_cache), chosen)
 
     def action_search_hn(self) -> None:
         """Search all of HN (Algolia); the chosen item opens here, and ``b`` comes back."""
@@ -203,9 +179,7 @@ class HNApp(App[None]):
                 screen.open_item(item_id, remember=True)
                 screen.query_one(CommentView).focus()
 
-        config = self.config
-        search = HNSearchScreen(self.source, config.search_url, deadline=config.deadline)
-        self.push_screen(search, chosen)
+        self.push_screen(HNSearchScreen(self.gateway.online_search()), chosen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Keys" panel would sit beside our own help, and its "Screenshot" writes

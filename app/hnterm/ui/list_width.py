@@ -1,19 +1,16 @@
 """Layout preferences of the reading view: the story list's width, set with ``{`` / ``}``
-and remembered in the cache's settings (the config's ``list_width`` wins when set)."""
+and remembered (``hnterm.services.settings``; the config's ``list_width`` wins when set)."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from hnterm.config import DEFAULT_LIST_WIDTH
-from hnterm.storage.cache import Cache, CacheError
 from hnterm.ui.widgets.story_list import StoryList
 
 if TYPE_CHECKING:
     from hnterm.ui.screens.main import MainScreen
 
-LIST_WIDTH = "list_width"  # settings key: the story list's width, percent of the window
 STEP = 5
 NARROWEST, WIDEST = 15, 85
 
@@ -34,11 +31,10 @@ def show_list_width(screen: MainScreen, percent: int) -> None:
 
 async def restore(screen: MainScreen) -> None:
     """The config's width, else the one last set, else the stylesheet's."""
-    config = getattr(screen.app, "config", None)
-    wanted: int | None = config.list_width if config is not None else None
+    settings = screen.gateway.settings
+    wanted = settings.config.list_width
     if wanted is None:
-        with suppress(CacheError, ValueError, TypeError):
-            wanted = int(await screen.source.cache.run(Cache.setting, LIST_WIDTH) or "")
+        wanted = (await settings.recall()).list_width
     if wanted is not None and NARROWEST <= wanted <= WIDEST:
         show_list_width(screen, wanted)
 
@@ -48,5 +44,4 @@ async def resize(screen: MainScreen, step: int) -> None:
     percent = max(NARROWEST, min(WIDEST, list_width(screen) + step * STEP))
     show_list_width(screen, percent)
     screen.status.show(f"Story list: {percent}% of the window ({{ narrower, }} wider)")
-    with suppress(CacheError):  # not remembered: the cache's problem notice says why
-        await screen.source.cache.run(Cache.set_setting, LIST_WIDTH, str(percent))
+    await screen.gateway.settings.remember_list_width(percent)

@@ -1,9 +1,9 @@
 """Live threads: the open thread is polled while it is read, and what arrives is merged in;
 the story list's scores and comment counts are fetched again at the same pace.
 
-Each tick asks the network side (``Source.poll_thread``) for what changed since the items on
-screen; the answer goes through the screen's ``_merge``, the path a reload takes, so the
-reader's place stays put. Comments that arrive are marked new (like those that arrived since
+Each tick asks the gateway (``Gateway.poll``) for what changed since the items on screen; the
+answer is merged as a reload's is (``hnterm.services.reading``), so the reader's place stays
+put. Comments that arrive are marked new (like those that arrived since
 the last visit), counted in the status line ("+3 new"), and ``.`` walks to them. A tick is a
 short worker of its own, so nothing runs between polls. A poll that fails is said once in the
 status line (the next ticks keep trying), and so is the first one that works again.
@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from hnterm.model.errors import CacheError, HNError
 from hnterm.model.thread import Thread
-from hnterm.net.client import HNError
-from hnterm.storage.cache import CacheError
+from hnterm.services.reading import merge_arrivals
 
 if TYPE_CHECKING:
     from hnterm.ui.screens.main import MainScreen
@@ -47,7 +47,7 @@ class LiveThread:
     async def poll(self, thread: Thread) -> None:
         screen = self.screen
         try:
-            update = await screen.source.poll_thread(thread.root_id, dict(thread.items))
+            update = await screen.gateway.poll(thread)
         except (HNError, CacheError) as exc:
             self.report(str(exc))
             return
@@ -56,11 +56,8 @@ class LiveThread:
         self.report(update.error)
         if screen.thread is not thread or not update.items or screen.thread_loading:
             return
-        before = set(thread.items)
-        if thread.seen is None:  # a first visit: what was there until now is not new
-            thread.seen = frozenset(before)
-        screen._merge(thread, update)
-        arrived = [i.id for i in update.items if i.id not in before and i.id in thread]
+        change, arrived = merge_arrivals(thread, update)
+        screen.show_change(change)
         if not arrived:
             return
         self.new_count += len(arrived)
@@ -85,7 +82,7 @@ class LiveThread:
 
 def start(screen: MainScreen) -> LiveThread | None:
     """Live updates for ``screen`` if the config wants them and there is a network."""
-    config = getattr(screen.app, "config", None)
-    if config is None or not config.live or screen.source.offline:
+    config = screen.gateway.settings.config
+    if not config.live or screen.gateway.offline:
         return None
     return LiveThread(screen, config.live_interval)

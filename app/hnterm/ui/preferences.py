@@ -19,8 +19,6 @@ from textual.keys import _normalize_key_list
 from textual.signal import SignalError
 from textual.theme import Theme
 
-from hnterm.storage.cache import Cache, CacheError
-
 if TYPE_CHECKING:
     from hnterm.ui.app import HNApp
 
@@ -90,9 +88,6 @@ def user_themes(themes: Mapping[str, Mapping[str, Any]]) -> tuple[list[Theme], l
     return built, problems
 
 
-THEME_SETTING = "theme"  # settings key: the theme last chosen (palette or config)
-
-
 def apply(app: HNApp, groups: BindingGroups) -> list[str]:
     """Register the config's themes and keymap on ``app``; the problems found."""
     config = app.config
@@ -108,9 +103,8 @@ def apply(app: HNApp, groups: BindingGroups) -> list[str]:
 async def restore_theme(app: HNApp) -> None:
     """The config's theme, else the one last chosen; from then on each change is kept."""
     config = app.config
-    stored = None
-    with suppress(CacheError):  # not remembered: the cache's own notice says why
-        stored = await app.cache.run(Cache.setting, THEME_SETTING)
+    settings = app.gateway.settings
+    stored = (await settings.recall()).theme
     wanted = config.theme or stored
     if wanted and wanted in app.available_themes:
         app.theme = wanted
@@ -129,7 +123,7 @@ async def restore_theme(app: HNApp) -> None:
     def keep(theme: Theme) -> None:
         if theme.name != last[0]:  # a failed write reaches the cache's problem notice
             last[0] = theme.name
-            app.cache.submit(Cache.set_setting, THEME_SETTING, theme.name)
+            settings.remember_theme(theme.name)
 
     with suppress(SignalError):  # the app closed while the stored theme was read: nothing to keep
         app.theme_changed_signal.subscribe(app, keep)

@@ -1,37 +1,34 @@
-"""Your HN account in the reading view: vote (``v``), favourite (``m``), reply (``e``).
+"""Your HN account in the reading view: vote (``v``), favourite (``m``), reply (``e``), submit
+(``P``), and the logged-in user in the title.
 
-A mixin of ``MainScreen`` (kept here so main.py only names it): Textual dispatches ``on_mount``
-and ``on_comment_view_cursor_moved`` to every class of the screen's MRO, so these run beside
-the screen's own handlers. Requests go to HN's web site through ``hnterm.net.web_forms`` on the UI
-loop (they are few and small); the session comes from ``hnterm login``. Offline, nothing is
-sent and the reader is told why; a reply's text is kept as a draft whatever happens.
+``AccountController`` is an object the reading view holds: the screen's actions call it, and
+it acts on the open thread through the thread pane. What is sent to HN, and the drafts, go
+through ``hnterm.services.account``; offline, nothing is sent and the reader is told why; a
+reply's text is kept as a draft whatever happens. Every worker here runs through ``_soft``:
+whatever it meets is one status line, never the app's end.
 """
 
 from __future__ import annotations
 
-import asyncio
-import html
-import time
-from contextlib import suppress
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Protocol
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.screen import Screen
 
+from hnterm.model.errors import CacheError, HNError
 from hnterm.model.format import age
 from hnterm.model.items import Item
 from hnterm.model.thread import Thread
-from hnterm.net.client import HNError
-from hnterm.net.web_forms import WebClient, WebError, web_url
-from hnterm.render.text import html_to_plain, sanitize
-from hnterm.storage.cache import Cache, CacheError
-from hnterm.storage.session import SessionStore, user_of
-from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.render.text import html_to_plain, one_line, sanitize
+from hnterm.services.account import Account
+from hnterm.services.reading import Change, add_reply, set_vote, set_votes
+from hnterm.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from hnterm.ui.screens.main import MainScreen
     from hnterm.ui.screens.reply import ReplyScreen
+    from hnterm.ui.screens.submit import Submission
 
 ACCOUNT_BINDINGS = [
     Binding("v", "vote", "Vote / unvote on HN", show=False, id="account.vote"),
@@ -42,10 +39,20 @@ ACCOUNT_BINDINGS = [
 QUOTE_LINES = 12
 
 
-def reply_html(text: str) -> str:
-    """What HN stores for a plain-text reply: escaped, paragraphs joined by ``<p>``."""
-    paragraphs = [" ".join(part.split("\n")) for part in text.strip().split("\n\n")]
-    return "<p>".join(html.escape(part, quote=False) for part in paragraphs if part.strip())
+class ReadingPane(Protocol):
+    """What the account acts on: the open thread and the comment under the cursor."""
+
+    @property
+    def thread(self) -> Thread | None: ...
+
+    @property
+    def thread_loading(self) -> bool: ...
+
+    def focused_item(self) -> tuple[Thread, int] | None: ...
+
+    def show_change(self, change: Change) -> None: ...
+
+    def jump(self, item_id: int) -> None: ...
 
 
 def quote_of(item: Item) -> Text:
@@ -59,128 +66,110 @@ def quote_of(item: Item) -> Text:
     return quoted
 
 
-class AccountActions:
-    """``v``, ``m``, ``e`` and ``P`` for ``MainScreen``; the logged-in user shows in the
-    title."""
+class AccountController:
+    """``v``, ``m``, ``e`` and ``P`` for the reading view ``screen``."""
 
-    web_cookie: str | None = None
-    web_base: str | None = None
-    web_problem: str | None = None  # why there is no account (a refused web URL)
-    _votes_for: int | None = None
+    def __init__(self, screen: Screen[None], pane: ReadingPane, account: Account) -> None:
+        self.screen = screen
+        self.pane = pane
+        self.account = account
+        self._votes_for: int | None = None  # the thread whose votes were read
 
-    async def on_mount(self: MainScreen) -> None:
-        try:
-            self.web_base = web_url()
-        except WebError as exc:
-            self.web_problem = str(exc)
-            return
-        self.web_cookie = await asyncio.to_thread(SessionStore().load)
-        if self.web_cookie:
-            self.app.title = f"hnterm · {user_of(self.web_cookie)}"
+    @property
+    def status(self) -> StatusLine:
+        return self.screen.query_one(StatusLine)
 
-    def on_comment_view_cursor_moved(self: MainScreen, event: Any) -> None:
+    async def sign_in(self) -> None:
+        """The stored session, if any: its user goes in the title."""
+        problem = await self.account.sign_in()
+        if problem is not None:  # a session not in HN's shape: refused, and said
+            self.screen.notify(one_line(problem), severity="warning", markup=False)
+        if self.account.user:
+            self.screen.app.title = one_line(f"hnterm · {self.account.user}")
+
+    def cursor_moved(self, network_usable: bool) -> None:
         """The first look at a thread while logged in reads which items you voted."""
-        thread = self.thread
-        if thread is None or self.web_cookie is None or self._votes_for == thread.root_id:
+        thread = self.pane.thread
+        if thread is None or self.account.cookie is None or self._votes_for == thread.root_id:
             return
-        if self.thread_loading or self.source.offline or self.source.network_down:
+        if self.pane.thread_loading or not network_usable:
             return
         self._votes_for = thread.root_id
-        self.run_worker(self._read_votes(thread), group="account-votes", exclusive=True)
+        work = self._soft(self._read_votes(thread), "Votes not shown")
+        self.screen.run_worker(work, group="account-votes", exclusive=True)
 
-    async def _read_votes(self: MainScreen, thread: Thread) -> None:
+    async def _soft(self, work: Awaitable[None], what: str) -> None:
+        """Run a worker's ``work``; any failure is one status line, never the app's end."""
         try:
-            async with self._web() as client:
-                page = await client.item_page(thread.root_id)
+            await work
+        except (HNError, CacheError) as exc:
+            self.status.show(one_line(f"{what}: {exc}"), error=True)
+        except Exception as exc:  # a library's or a parser's surprise: said, and the app goes on
+            self.status.show(one_line(f"{what}: {type(exc).__name__}: {exc}")[:200], error=True)
+
+    async def _read_votes(self, thread: Thread) -> None:
+        try:
+            voted = await self.account.voted_in(thread.root_id)
         except HNError as exc:
             self.status.show(f"Votes not shown: {exc}", error=True)
             return
-        voted = {item_id for item_id, links in page.items.items() if links.voted}
-        changed = voted ^ thread.voted
-        thread.voted = voted
-        if changed and self.thread is thread:
-            self.query_one(CommentView).thread_changed(changed)
+        change = set_votes(thread, voted)
+        if change.updated and self.pane.thread is thread:
+            self.pane.show_change(change)
 
-    def _web(self: MainScreen) -> WebClient:
-        assert self.web_base is not None
-        return WebClient(self.web_base, self.web_cookie, deadline=self.app.config.deadline)
-
-    def _refusal(self: MainScreen, what: str) -> str | None:
-        """Why ``what`` cannot be done now, or None when it can."""
-        if self.web_problem:
-            return f"{what}: {self.web_problem}"
-        if self.web_cookie is None:
-            return f"{what} needs an HN login: run hnterm login in a shell, then restart"
-        if self.source.offline or self.source.network_down:
-            return f"Offline: {what} needs the network; nothing was sent"
-        return None
-
-    async def action_vote(self: MainScreen) -> None:
-        if (focused := self._focused()) is None:
+    async def vote(self) -> None:
+        if (focused := self.pane.focused_item()) is None:
             return
         thread, item_id = focused
-        if (why := self._refusal("Voting")) is not None:
+        if (why := self.account.refusal("Voting")) is not None:
             self.status.show(why, error=True)
             return
-        view = self.query_one(CommentView)
         was = item_id in thread.voted
-        _toggle(thread.voted, item_id, not was)  # at once; corrected by HN's answer
-        view.thread_changed([item_id])
+        self.pane.show_change(set_vote(thread, item_id, not was))  # at once; HN corrects it
         self.status.show("Taking the vote back…" if was else "Voting…")
         try:
-            async with self._web() as client:
-                voted = await client.vote(item_id)
+            voted = await self.account.vote(item_id)
         except HNError as exc:
-            _toggle(thread.voted, item_id, was)
-            view.thread_changed([item_id])
+            self.pane.show_change(set_vote(thread, item_id, was))
             self.status.show(f"Not voted: {exc}", error=True)
             return
-        _toggle(thread.voted, item_id, voted)
-        view.thread_changed([item_id])
+        self.pane.show_change(set_vote(thread, item_id, voted))
         self.status.show("Upvoted on HN; v takes it back" if voted else "Vote taken back")
 
-    async def favourite_ids(self: MainScreen) -> tuple[list[int], str | None]:
+    async def favourite_ids(self) -> tuple[list[int], str | None]:
         """Your favourite stories on HN, for the list (8); the error says why there are
         none (no login, offline, HN refused)."""
-        if (why := self._refusal("Your HN favourites")) is not None:
-            return [], why
-        try:
-            async with self._web() as client:
-                return await client.favourites(), None
-        except HNError as exc:
-            return [], str(exc)
+        return await self.account.favourites()
 
-    def action_submit_story(self: MainScreen) -> None:
+    def submit_story(self) -> None:
         """A story (a link or a text post) through HN's submit form."""
-        if (why := self._refusal("Submitting")) is not None:
+        if (why := self.account.refusal("Submitting")) is not None:
             self.status.show(why, error=True)
             return
         from hnterm.ui.screens.submit import SubmitScreen
 
-        self.app.push_screen(SubmitScreen(), self._submit_chosen)
+        self.screen.app.push_screen(SubmitScreen(), self._submit_chosen)
 
-    async def _submit_chosen(self: MainScreen, story: Any) -> None:
+    async def _submit_chosen(self, story: Submission | None) -> None:
         if story is None:
             return
         self.status.show("Submitting to HN…")
         try:
-            async with self._web() as client:
-                await client.submit(story.title, story.url, story.text)
+            await self.account.submit(story.title, story.url, story.text)
         except HNError as exc:
             self.status.show(f"Not submitted: {exc}", error=True)
             return
         self.status.show(f"Submitted {sanitize(story.title)!r}: it shows in New (2)")
 
-    async def action_fave(self: MainScreen) -> None:
-        if (focused := self._focused()) is None:
+    async def fave(self) -> None:
+        if (focused := self.pane.focused_item()) is None:
             return
         item_id = focused[1]
-        if (why := self._refusal("Favouriting")) is not None:
+        if (why := self.account.refusal("Favouriting")) is not None:
             self.status.show(why, error=True)
             return
         try:
-            async with self._web() as client:
-                faved = await client.fave(item_id)
+            faved = await self.account.fave(item_id)
         except HNError as exc:
             self.status.show(f"Not changed: {exc}", error=True)
             return
@@ -190,88 +179,65 @@ class AccountActions:
             else "Removed from your HN favourites"
         )
 
-    async def action_reply(self: MainScreen) -> None:
+    async def reply(self) -> None:
         """The reply dialog for the comment under the cursor, with its draft if one is kept."""
-        if (focused := self._focused()) is None:
+        if (focused := self.pane.focused_item()) is None:
             return
         thread, parent = focused
-        if self.web_cookie is None or self.web_problem:
-            self.status.show(self._refusal("Replying") or "", error=True)
+        if not self.account.can_reply:
+            self.status.show(self.account.refusal("Replying") or "", error=True)
             return
-        cache = self.source.cache
-        draft = await cache.run(Cache.draft, parent)
+        draft = await self.account.draft(parent)
         root = thread.root_id
 
         async def save(text: str) -> None:
-            with suppress(CacheError):  # the cache's own notice says why
-                await cache.run(Cache.put_draft, parent, root, text)
+            await self.account.keep_draft(parent, root, text)
 
         def done(text: str | None) -> None:
             if text is None:
                 self.status.show("Reply closed; its draft is kept (e opens it again)")
             else:
-                self.run_worker(self._send_reply(thread, parent, text), group="account-reply")
+                work = self._soft(self._send_reply(thread, parent, text), "Reply not sent")
+                self.screen.run_worker(work, group="account-reply")
 
         item = thread.items[parent]
         title = f"Reply to {sanitize(item.by or '?')} (ctrl+s sends)"
-        self.app.push_screen(
+        self.screen.app.push_screen(
             _reply_screen()(title, quote_of(item), draft.text if draft else "", save), done
         )
         if draft is not None:
             note = f" (last try: {draft.error})" if draft.error else ""
-            self.notify(f"Your draft from {age(int(draft.updated))} is back{note}", markup=False)
+            self.screen.notify(
+                f"Your draft from {age(int(draft.updated))} is back{note}", markup=False
+            )
 
-    async def _send_reply(self: MainScreen, thread: Thread, parent: int, text: str) -> None:
-        cache = self.source.cache
+    async def _send_reply(self, thread: Thread, parent: int, text: str) -> None:
         root = thread.root_id
-        if (why := self._refusal("Replying")) is not None:
+        if (why := self.account.refusal("Replying")) is not None:
             self._reply_failed(why, parent, root, text)
             return
         self.status.show("Sending the reply…")
         try:
-            async with self._web() as client:
-                new_id = await client.reply(parent, root, text)
+            mine = await self.account.reply(parent, root, text)
         except HNError as exc:
             self._reply_failed(f"Not sent: {exc}", parent, root, text)
             return
-        with suppress(CacheError):
-            await cache.run(Cache.delete_draft, parent)
-        if new_id is None:
+        if mine is None:
             self.status.show("Reply posted; r reloads the thread to show it")
             return
-        user = user_of(self.web_cookie)
-        mine = Item(
-            id=new_id, type="comment", by=user, time=int(time.time()), text=reply_html(text),
-            parent=parent,
-        )  # fmt: skip
-        above = thread.items[parent]
-        thread.add([replace(above, kids=(*above.kids, new_id)), mine])
-        thread.mine.add(new_id)
-        with suppress(CacheError):
-            await cache.run(Cache.put_items, [mine], root)
-        if self.thread is thread:
-            view = self.query_one(CommentView)
-            view.thread_changed(replied_to=[parent])
-            view.jump(new_id)
-        self.notify("Reply posted on HN", markup=False)  # the status line follows the cursor
+        change = add_reply(thread, mine)
+        if self.pane.thread is thread:
+            self.pane.show_change(change)
+            self.pane.jump(mine.id)
+        self.screen.notify("Reply posted on HN", markup=False)  # the status line follows the cursor
 
-    def _reply_failed(self: MainScreen, why: str, parent: int, root: int, text: str) -> None:
+    def _reply_failed(self, why: str, parent: int, root: int, text: str) -> None:
         """Say why, keep the draft with the reason (offered again with ``e``)."""
         message = f"{why}. The draft is kept: e opens it again"
         self.status.show(message, error=True)
-        self.notify(message, severity="error", markup=False, timeout=10)
-        self.run_worker(self._keep_draft(parent, root, text, why), group="account-draft")
-
-    async def _keep_draft(self: MainScreen, parent: int, root: int, text: str, why: str) -> None:
-        with suppress(CacheError):  # the cache's own notice says why
-            await self.source.cache.run(Cache.put_draft, parent, root, text, why)
-
-
-def _toggle(ids: set[int], item_id: int, present: bool) -> None:
-    if present:
-        ids.add(item_id)
-    else:
-        ids.discard(item_id)
+        self.screen.notify(message, severity="error", markup=False, timeout=10)
+        work = self._soft(self.account.keep_draft(parent, root, text, why), "Draft not kept")
+        self.screen.run_worker(work, group="account-draft")
 
 
 def _reply_screen() -> type[ReplyScreen]:

@@ -1,7 +1,7 @@
 """The story's linked page as reading text (``A``): title, byline, the text, numbered links.
 
-The article comes from ``hnterm.services.articles`` on the network loop (cache first, so a
-saved thread reads offline); what is shown is only our own sanitised ``Text``
+The article comes from the gateway (``hnterm.services.articles`` on the network loop, cache
+first, so a saved thread reads offline); what is shown is only our own sanitised ``Text``
 (``hnterm.render.article``). A failure says why in one line and gives the URL, and ``O``
 sends it to the browser. ``o`` picks
 a numbered link (``o 2``); the screen returns it, and the main screen opens it as it opens a
@@ -21,8 +21,8 @@ from textual.widgets import Footer, Label, Static
 from hnterm.model.format import age
 from hnterm.model.items import Item
 from hnterm.render.text import sanitize
-from hnterm.services.articles import ArticleResult, load_article
-from hnterm.services.network_loop import BackgroundSource
+from hnterm.services.articles import ArticleResult
+from hnterm.services.gateway import Gateway
 from hnterm.ui.screens.pick import PickScreen
 
 
@@ -42,9 +42,9 @@ class ArticleScreen(Screen[str | None]):
         Binding("G,end", "edge(1)", "Bottom", show=False, id="article.bottom"),
     ]
 
-    def __init__(self, source: BackgroundSource, story: int, url: str | None) -> None:
+    def __init__(self, gateway: Gateway, story: int, url: str | None) -> None:
         super().__init__()
-        self.source = source
+        self.gateway = gateway
         self.story = story
         self.url = url
         self.result: ArticleResult | None = None
@@ -62,10 +62,7 @@ class ArticleScreen(Screen[str | None]):
 
     @work(exclusive=True, group="article")
     async def load(self, refresh: bool = False) -> None:
-        source = self.source
-        result = await source.network.call(
-            load_article(source.source, self.story, self.url, refresh=refresh)
-        )
+        result = await self.gateway.article(self.story, self.url, refresh=refresh)
         self.result = result
         self.query_one("#article-head", Label).update(head_line(result))
         body = self.query_one("#article-text", Static)

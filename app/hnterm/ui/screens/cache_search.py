@@ -19,7 +19,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from hnterm.model.format import age
-from hnterm.storage.cache import SearchHit
+from hnterm.model.hits import SearchHit
 
 Search = Callable[[str], Awaitable[list[SearchHit]]]
 TITLE = 'Search the cache: words, "a phrase", by:author, -word'

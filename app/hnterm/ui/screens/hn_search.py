@@ -1,8 +1,9 @@
 """Search all of HN (the Algolia search API) as you type; a result opens in hnterm.
 
 Like the cache search: debounced, and a newer query cancels the one running (latest wins).
-The search runs on the app's network loop, with a client of its own that closes with the
-screen. Offline, or when the API fails, the local cache is searched and the title says so.
+The search runs on the app's network loop (``Gateway.online_search``), with a client of its
+own that closes with the screen. Offline, or when the API fails, the local cache is searched
+and the title says so.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 
-from hnterm.net.algolia import SearchClient, parse_search
-from hnterm.services.network_loop import BackgroundSource
-from hnterm.services.online_search import search_everywhere
+from hnterm.services.gateway import OnlineSearch
 from hnterm.ui.screens.cache_search import DEBOUNCE, SearchDialog, hit_option
 
 TITLE = "Search all of HN: words, by:author, type:story|comment, points:N"
@@ -26,10 +25,9 @@ TITLE = "Search all of HN: words, by:author, type:story|comment, points:N"
 class HNSearchScreen(SearchDialog):
     """All of HN through the Algolia API; returns the chosen story's or comment's id."""
 
-    def __init__(self, source: BackgroundSource, search_url: str, *, deadline: float = 15.0):
+    def __init__(self, searcher: OnlineSearch) -> None:
         super().__init__()
-        self.source = source
-        self.client = None if source.offline else SearchClient(search_url, deadline=deadline)
+        self.searcher = searcher
         self.searches = 0  # finished searches, for tests and the title
 
     def compose(self) -> ComposeResult:
@@ -47,15 +45,12 @@ class HNSearchScreen(SearchDialog):
         """Debounced; cancelling this (a newer query) cancels the request on the network loop."""
         results = self.query_one(OptionList)
         title = self.query_one("#hn-search-title", Label)
-        query = parse_search(text, per_page=30)
-        if query.empty:
+        if self.searcher.empty(text):
             results.clear_options()
             title.update(Text(TITLE))
             return
         await asyncio.sleep(DEBOUNCE)
-        found = await self.source.network.call(
-            search_everywhere(self.client, self.source.cache, query)
-        )
+        found = await self.searcher.search(text)
         results.clear_options()
         results.add_options(hit_option(hit) for hit in found.hits)
         if found.note:
@@ -67,5 +62,4 @@ class HNSearchScreen(SearchDialog):
         self.searches += 1
 
     async def on_unmount(self) -> None:
-        if self.client is not None:
-            await self.source.network.call(self.client.aclose())
+        await self.searcher.aclose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterator
-from contextlib import aclosing, contextmanager, suppress
+from contextlib import aclosing, contextmanager
 
 from rich.text import Text
 from textual import on, work
@@ -20,18 +20,18 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, OptionList
 
+from hnterm.model.errors import CacheError, HNError
 from hnterm.model.format import hn_item_of, item_url, plural
 from hnterm.model.items import is_item_id
 from hnterm.model.thread import Thread
-from hnterm.net.client import HNError
 from hnterm.render.comment_text import links_of, preview
 from hnterm.render.text import html_to_plain, is_safe_url, sanitize
-from hnterm.services.network_loop import BackgroundSource
+from hnterm.services.gateway import Gateway
+from hnterm.services.reading import Change, fill, merge, set_saved
 from hnterm.services.source import PAGE_SIZE, StoryIds, ThreadUpdate
-from hnterm.storage.cache import Cache, CacheError
 from hnterm.ui import list_width, live
 from hnterm.ui.browser import browser_available
-from hnterm.ui.screens.account import ACCOUNT_BINDINGS, AccountActions
+from hnterm.ui.screens.account import ACCOUNT_BINDINGS, AccountController
 from hnterm.ui.screens.open_item import OpenItemScreen
 from hnterm.ui.screens.pick import PickScreen
 from hnterm.ui.widgets.comment_view import CommentView
@@ -39,7 +39,7 @@ from hnterm.ui.widgets.status_line import StatusLine
 from hnterm.ui.widgets.story_list import LIST_TITLES, StoryList
 
 
-class MainScreen(AccountActions, Screen[None]):
+class MainScreen(Screen[None]):
     """Story list + thread."""
 
     BINDINGS = [
@@ -75,9 +75,9 @@ class MainScreen(AccountActions, Screen[None]):
 
     NETWORK_RETRY_SECONDS = 20.0
 
-    def __init__(self, source: BackgroundSource, start_item: int | None = None) -> None:
+    def __init__(self, gateway: Gateway, start_item: int | None = None) -> None:
         super().__init__()
-        self.source = source
+        self.gateway = gateway
         self.start_item = start_item
         self.thread: Thread | None = None
         self.thread_item: int | None = None
@@ -86,21 +86,21 @@ class MainScreen(AccountActions, Screen[None]):
         # Threads left by opening another item (``:``, an HN link): ``b`` returns to them.
         self.thread_history: list[tuple[int, int | None]] = []
         self.live: live.LiveThread | None = None  # polls the open thread (hnterm.ui.live)
+        self.account = AccountController(self, self, gateway.account)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
             yield StoryList(id="stories")
             with Vertical(id="thread-pane"):
-                yield CommentView(id="comments")
+                yield CommentView(settings=self.gateway.settings, id="comments")
                 yield Input(placeholder=SEARCH_HINT, id="search")
         yield StatusLine(id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        config = getattr(self.app, "config", None)
-        if config is not None:
-            self.query_one(CommentView).set_wrap_width(config.wrap_width)
+        self.query_one(CommentView).set_wrap_width(self.gateway.settings.config.wrap_width)
+        self.run_worker(self.account.sign_in(), group="account-sign-in")
         self.set_interval(self.NETWORK_RETRY_SECONDS, self.retry_network)
         self.show_list("top")
         if self.start_item is not None:
@@ -113,11 +113,10 @@ class MainScreen(AccountActions, Screen[None]):
     @work(group="restore")
     async def restore_state(self) -> None:
         """What the last session left: the list pane hidden, saves a quit interrupted."""
-        cache = self.source.cache
-        if await cache.run(Cache.setting, LIST_HIDDEN) == "1":
+        if (await self.gateway.settings.recall()).list_hidden:
             self.query_one("#panes").add_class("-list-hidden")
-        pending = await cache.run(Cache.pending_saves)
-        if pending and not self.source.offline:
+        pending = await self.gateway.pending_saves()
+        if pending and not self.gateway.offline:
             self.notify(
                 f"Resuming {plural(len(pending), 'save')} interrupted when hnterm last quit",
                 markup=False,
@@ -126,8 +125,10 @@ class MainScreen(AccountActions, Screen[None]):
 
     @work(group="save-resume")
     async def resume_saves(self, roots: list[int]) -> None:
+        """Saves whose owner is gone, one after another; each is taken over only if no other
+        process has it by then (``Source.save_thread``)."""
         for root in roots:
-            await self.save_thread(root).wait()
+            await self._save(root, resume=True)
 
     @property
     def status(self) -> StatusLine:
@@ -144,10 +145,10 @@ class MainScreen(AccountActions, Screen[None]):
         stories = self.query_one(StoryList)
         stories.border_subtitle = "loading…"
         if kind == "faves":  # from HN's web pages (your account), not the API
-            ids, error = await self.favourite_ids()
+            ids, error = await self.account.favourite_ids()
             result = StoryIds(ids, from_cache=False, error=error)
         else:
-            result = await self.source.story_ids(kind)
+            result = await self.gateway.story_ids(kind)
         stories.set_ids(kind, result.ids)
         if result.error:
             note = "cached copy" if result.ids else "nothing cached"
@@ -168,10 +169,9 @@ class MainScreen(AccountActions, Screen[None]):
         await self._load_stories(stories, stories.wanted[:PAGE_SIZE])
 
     async def _load_stories(self, stories: StoryList, ids: list[int]) -> None:
-        async with aclosing(self.source.stories(ids)) as pages:
-            async for items in pages:
-                marks = await self.source.cache.run(Cache.read_states, [item.id for item in items])
-                stories.add_items(items, marks)
+        async with aclosing(self.gateway.stories(ids)) as pages:
+            async for page in pages:
+                stories.add_items(page.items, page.marks)
         stories.page_done(ids)
         stories.show_empty()
 
@@ -183,7 +183,7 @@ class MainScreen(AccountActions, Screen[None]):
         shown = stories.ids[: stories.option_count]
         if not shown or stories.kind == "saved" or stories.asked_more:
             return
-        async with aclosing(self.source.stories(shown)) as pages:
+        async with aclosing(self.gateway.refreshed_stories(shown)) as pages:
             async for items in pages:
                 stories.add_items(items)
 
@@ -230,34 +230,32 @@ class MainScreen(AccountActions, Screen[None]):
         # as it is replaced, the rest by HNApp.collect_when_idle once this one is built.
         self.status.show(f"Opening {item_id}…")
         try:
-            root_id = await self.source.resolve_root(item_id)
+            root_id = await self.gateway.resolve_root(item_id)
         except HNError as exc:
             self.status.show(f"Cannot open {item_id}: {exc}; r retries", error=True)
             return
         # Reloading the open thread keeps it (and the reader's place) and merges fresh items.
         reuse = self.thread is not None and self.thread.root_id == root_id
-        thread = self.thread if reuse and self.thread is not None else Thread(root_id)
+        if reuse and self.thread is not None:
+            thread = self.thread
+        else:
+            thread = await self.gateway.open_thread(root_id)
         self.thread = thread
-        if not reuse:
-            previous = await self.source.cache.run(Cache.story_read, root_id)
-            thread.seen = previous.seen if previous is not None else None
-            thread.saved = await self.source.cache.run(Cache.is_saved, root_id)
         self.query_one(StoryList).mark_open(root_id)
         shown = reuse
         # A reload (force) keeps the reader's place; opening a comment goes to it.
         focus = item_id if item_id != root_id and not force else None
         self.thread_loading = True
         try:
-            async with aclosing(self.source.thread(root_id, force=force)) as updates:
+            async with aclosing(self.gateway.thread_updates(root_id, force=force)) as updates:
                 async for update in updates:
                     if not shown:
-                        thread.add(update.items)
-                        thread.refreshed = update.refreshed or thread.refreshed
+                        fill(thread, update)
                         if thread.root is not None:
                             view.show_thread(thread, focus=focus)
                             shown = True
                     else:
-                        self._merge(thread, update)
+                        self.show_change(merge(thread, update))
                     if focus is not None and focus in thread:
                         view.jump(focus)
                         focus = None
@@ -277,29 +275,20 @@ class MainScreen(AccountActions, Screen[None]):
         await self._remember_read(thread)
         gc.freeze()  # out of the collector's passes; see HNApp.collect_when_idle
 
-    def _merge(self, thread: Thread, update: ThreadUpdate) -> None:
-        """Add a load's items to the open thread and redraw only what they touched."""
-        updated = {i.id for i in update.items if i.id in thread.items}
-        placed = thread.add(update.items)
-        if update.refreshed is not None and update.refreshed != thread.refreshed:
-            thread.refreshed = update.refreshed
-            updated.add(thread.root_id)
-        replied_to = {thread.parent_of.get(i, i) for i in placed}
-        self.query_one(CommentView).thread_changed(updated, replied_to)
+    def show_change(self, change: Change) -> None:
+        """Redraw only what a change to the open thread touched."""
+        self.query_one(CommentView).thread_changed(change.updated, change.replied_to)
 
     async def _remember_read(self, thread: Thread) -> None:
         """Record the visit: next time, comments not loaded now are marked new."""
-        root = thread.root
-        count = root.descendants if root is not None and root.descendants else len(thread)
-        cache = self.source.cache
         try:
-            await cache.run(Cache.mark_story_read, thread.root_id, count, thread.order())
+            marks = await self.gateway.mark_read(thread)
         except CacheError as exc:
             self.notify(f"Not marked read: {exc}", severity="warning", markup=False)
             return
         stories = self.query_one(StoryList)
         if thread.root_id in stories.items:
-            stories.add_items([], await cache.run(Cache.read_states, [thread.root_id]))
+            stories.add_items([], marks)
 
     def _comments_note(self, thread: Thread, update: ThreadUpdate) -> str | None:
         """The line under the story when it shows no comments: why."""
@@ -314,7 +303,7 @@ class MainScreen(AccountActions, Screen[None]):
         count = plural(expected, "comment")
         if not update.done:
             return f"Loading {count}…"
-        if update.offline or self.source.offline:
+        if update.offline or self.gateway.offline:
             return f"{count} not in the cache (offline): r loads them when online."
         return f"{count} could not be loaded: r retries."
 
@@ -341,6 +330,7 @@ class MainScreen(AccountActions, Screen[None]):
     def cursor_moved(self, event: CommentView.CursorMoved) -> None:
         """Once loading is over, the status line tells where the reader is: position,
         depth, replies, and which search match or new comment this is."""
+        self.account.cursor_moved(not (self.gateway.offline or self.gateway.network_down))
         thread = self.thread
         if self.thread_loading or thread is None or event.item_id not in thread:
             return
@@ -379,7 +369,22 @@ class MainScreen(AccountActions, Screen[None]):
         root, cursor = self.thread_history.pop()
         self.open_item(cursor if cursor is not None else root)
 
-    def _focused(self) -> tuple[Thread, int] | None:
+    def jump(self, item_id: int) -> None:
+        self.query_one(CommentView).jump(item_id)
+
+    async def action_vote(self) -> None:
+        await self.account.vote()
+
+    async def action_fave(self) -> None:
+        await self.account.fave()
+
+    async def action_reply(self) -> None:
+        await self.account.reply()
+
+    def action_submit_story(self) -> None:
+        self.account.submit_story()
+
+    def focused_item(self) -> tuple[Thread, int] | None:
         """The open thread and the item under the comment pane's cursor, if any: what the
         comment pane's keys for dialogs, links and the clipboard act on."""
         cursor = self.query_one(CommentView).cursor
@@ -406,7 +411,7 @@ class MainScreen(AccountActions, Screen[None]):
         the comment chosen there is where the pane goes, and ``b`` comes back."""
         from hnterm.ui.screens.context import ContextScreen  # kept here: main.py is shared
 
-        if (focused := self._focused()) is None:
+        if (focused := self.focused_item()) is None:
             return
         thread, item_id = focused
         view = self.query_one(CommentView)
@@ -418,7 +423,7 @@ class MainScreen(AccountActions, Screen[None]):
         self.app.push_screen(ContextScreen(thread, item_id, view.style_of), chosen)
 
     def action_replies(self) -> None:
-        if (focused := self._focused()) is None:
+        if (focused := self.focused_item()) is None:
             return
         thread, item_id = focused
         replies = thread.children(item_id)
@@ -429,7 +434,7 @@ class MainScreen(AccountActions, Screen[None]):
         self._pick_jump(f"replies({len(replies)}): {ids}", replies)
 
     def action_links(self) -> None:
-        if (focused := self._focused()) is None:
+        if (focused := self.focused_item()) is None:
             return
         thread, item_id = focused
         item = thread.items[item_id]
@@ -468,7 +473,7 @@ class MainScreen(AccountActions, Screen[None]):
         self.status.show(f"Sent to the browser: {shown}")
 
     def action_open_story(self) -> None:
-        if (focused := self._focused()) is None:
+        if (focused := self.focused_item()) is None:
             return
         thread = focused[0]
         root = thread.root
@@ -478,20 +483,20 @@ class MainScreen(AccountActions, Screen[None]):
             self._open_in_browser(item_url(thread.root_id))
 
     def action_open_on_hn(self) -> None:
-        if (focused := self._focused()) is None:
+        if (focused := self.focused_item()) is None:
             return
         item_id = focused[1]
         self._open_in_browser(item_url(item_id))
 
     def action_copy_link(self) -> None:
-        if (focused := self._focused()) is None:
+        if (focused := self.focused_item()) is None:
             return
         item_id = focused[1]
         self.app.copy_to_clipboard(item_url(item_id))
         self.status.show(f"Copied {item_url(item_id)}")
 
     def action_copy_text(self) -> None:
-        if (focused := self._focused()) is None:
+        if (focused := self.focused_item()) is None:
             return
         thread, item_id = focused
         item = thread.items[item_id]
@@ -499,7 +504,7 @@ class MainScreen(AccountActions, Screen[None]):
         self.status.show("Copied the comment's text")
 
     def action_search_thread(self) -> None:
-        if self._focused() is None:
+        if self.focused_item() is None:
             return
         search = self.query_one("#search", Input)
         search.add_class("-shown")
@@ -539,7 +544,7 @@ class MainScreen(AccountActions, Screen[None]):
             self.status.show("Open a thread to save it for offline reading")
             return
         root = self.thread.root_id
-        if await self.source.cache.run(Cache.is_saved, root):
+        if await self.gateway.is_saved(root):
             self.status.show("Already saved for offline; S removes it from the Saved list")
             return
         if self.saving == root:
@@ -553,12 +558,11 @@ class MainScreen(AccountActions, Screen[None]):
         if self.thread is None:
             return
         root = self.thread.root_id
-        cache = self.source.cache
-        if not await cache.run(Cache.is_saved, root):
+        if not await self.gateway.is_saved(root):
             self.status.show("This thread is not saved; s saves it")
             return
         try:
-            await cache.run(Cache.unsave_thread, root)
+            await self.gateway.unsave(root)
         except CacheError as exc:
             self.status.show(f"Still saved: {exc}; S retries", error=True)
             return
@@ -567,9 +571,8 @@ class MainScreen(AccountActions, Screen[None]):
 
     def _set_saved(self, root: int, saved: bool) -> None:
         thread = self.thread
-        if thread is not None and thread.root_id == root and thread.saved != saved:
-            thread.saved = saved
-            self.query_one(CommentView).thread_changed(replied_to=[root])
+        if thread is not None and thread.root_id == root:
+            self.show_change(set_saved(thread, saved))
 
     def action_open_prompt(self) -> None:
         """Ask for an id or an HN link and open it; ``b`` comes back."""
@@ -599,7 +602,7 @@ class MainScreen(AccountActions, Screen[None]):
                 self.open_item(item_id, remember=True)
                 self.query_one(CommentView).focus()
 
-        self.app.push_screen(ProfileScreen(self.source, name), chosen)
+        self.app.push_screen(ProfileScreen(self.gateway, name), chosen)
 
     def action_article(self) -> None:
         """The open story's linked page as reading text (screens/article.py); a link chosen
@@ -613,7 +616,7 @@ class MainScreen(AccountActions, Screen[None]):
         if not story.url:
             self.status.show("This story has no linked article (it is a text post)")
             return
-        self.app.push_screen(ArticleScreen(self.source, story.id, story.url), self._open_link)
+        self.app.push_screen(ArticleScreen(self.gateway, story.id, story.url), self._open_link)
 
     async def action_resize_list(self, step: int) -> None:
         await list_width.resize(self, step)
@@ -626,8 +629,7 @@ class MainScreen(AccountActions, Screen[None]):
         if hidden:
             self.query_one(CommentView).focus()
         self.status.show("Story list hidden; w shows it" if hidden else "Story list shown")
-        with suppress(CacheError):  # not remembered: the cache's problem notice says why
-            await self.source.cache.run(Cache.set_setting, LIST_HIDDEN, "1" if hidden else "0")
+        await self.gateway.settings.remember_list_hidden(hidden)
 
     async def action_mark_unread(self) -> None:
         """Forget that the highlighted story was read (no dimming, no "new" marks)."""
@@ -636,46 +638,49 @@ class MainScreen(AccountActions, Screen[None]):
         if option is None or option.id is None:
             return
         try:
-            await self.source.cache.run(Cache.mark_story_unread, int(option.id))
+            await self.gateway.mark_unread(int(option.id))
         except CacheError as exc:
             self.status.show(f"Not marked unread: {exc}", error=True)
             return
         stories.forget_mark(int(option.id))
         self.status.show("Marked unread")
 
-    @work(exclusive=True, group="save")
+    @work(group="save")
     async def save_thread(self, root_id: int) -> None:
         """Download a thread whole and keep it. Asked-for saves are remembered until done,
-        so a quit in the middle resumes it at the next start (and the user is told)."""
-        with suppress(CacheError):  # else the save fails on the same problem, and says so
-            await self.source.cache.run(Cache.add_pending_save, root_id)
+        so a quit in the middle resumes it at the next start (and the user is told); one of
+        the same thread already running is joined. Saves of other threads go on beside."""
+        await self._save(root_id)
+
+    async def _save(self, root_id: int, *, resume: bool = False) -> None:
         self.saving = root_id
         try:
             with self._unless_closing():
-                await self._save(root_id)
+                await self._follow_save(root_id, resume)
         finally:
-            self.saving = None
+            if self.saving == root_id:  # else a later save is the one the status follows
+                self.saving = None
 
-    async def _save(self, root_id: int) -> None:
-        if not self.thread_loading:
+    async def _follow_save(self, root_id: int, resume: bool) -> None:
+        if not self.thread_loading and not resume:
             self.status.show("Saving for offline…")
-        async with aclosing(self.source.save_thread(root_id)) as updates:
+        async with aclosing(self.gateway.save_thread(root_id, resume=resume)) as updates:
             async for update in updates:
                 if not self.query(CommentView):
                     return  # the app is closing: the pending save resumes next time
                 thread = self.thread
                 if thread is not None and thread.root_id == root_id:
-                    self._merge(thread, update)
+                    self.show_change(merge(thread, update))
                 if not update.done:
                     if not self.thread_loading:  # else the load's line says "saving"
                         self.status.show(
-                            f"Saving for offline: {plural(update.fetched, 'item')} fetched"
+                            update.note
+                            or f"Saving for offline: {plural(update.fetched, 'item')} fetched"
                         )
                 elif update.saved:
-                    with suppress(CacheError):
-                        await self.source.cache.run(Cache.remove_pending_save, root_id)
                     self._set_saved(root_id, True)
-                    self.status.show(f"Saved for offline ({update.fetched} items); 7 lists saved")
+                    count = update.fetched or update.cached  # (cached: joined another's save)
+                    self.status.show(f"Saved for offline ({count} items); 7 lists saved")
                 else:
                     self.status.show(f"{update.error}; s retries", error=True)
                     # Kept on screen as a toast too: the status line moves on with the cursor.
@@ -685,9 +690,9 @@ class MainScreen(AccountActions, Screen[None]):
     # -- network state ----------------------------------------------------------------------
     def _show_network(self) -> None:
         """The header says when hnterm works from the cache alone."""
-        if self.source.offline:
+        if self.gateway.offline:
             self.app.sub_title = "offline (--offline): reading the cache"
-        elif self.source.network_down:
+        elif self.gateway.network_down:
             self.app.sub_title = "offline: network unreachable, reading the cache"
         else:
             self.app.sub_title = "Hacker News"
@@ -695,9 +700,9 @@ class MainScreen(AccountActions, Screen[None]):
     async def retry_network(self) -> None:
         """While the network is down, try it now and then; when it is back, say so and
         reload the list."""
-        if self.source.offline or not self.source.network_down:
+        if self.gateway.offline or not self.gateway.network_down:
             return
-        if await self.source.probe():
+        if await self.gateway.probe():
             self.notify("Back online")
             self.show_list(self.query_one(StoryList).kind)
         self._show_network()
@@ -708,7 +713,6 @@ class MainScreen(AccountActions, Screen[None]):
 
 
 SEARCH_HINT = 'Search comments: words, "a phrase", word*, -word, by:name'
-LIST_HIDDEN = "list_hidden"  # settings key: the story list pane is hidden
 
 
 def _expected(thread: Thread) -> int:

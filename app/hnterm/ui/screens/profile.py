@@ -1,8 +1,8 @@
 """A user's profile: karma, account age, the about text and their submissions.
 
 Submissions load a page at a time from the profile's ``submitted`` ids as the cursor nears the
-end; enter on one returns its id, and the caller opens it in its thread. The loads run on the
-network loop (``BackgroundSource.network``), like every other network call of the app.
+end; enter on one returns its id, and the caller opens it in its thread. The loads go through
+the gateway (on the network loop, like every other network call of the app).
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ from textual.widgets.option_list import Option
 
 from hnterm.model.format import age, short_age
 from hnterm.render.text import render_html, sanitize
-from hnterm.services.network_loop import BackgroundSource
+from hnterm.services.gateway import Gateway
 from hnterm.services.profiles import (
     SUBMISSIONS_PAGE,
     Profile,
     Submission,
-    load_profile,
-    load_submissions,
     submission_lines,
 )
 
@@ -34,9 +32,9 @@ class ProfileScreen(ModalScreen[int | None]):
 
     BINDINGS = [Binding("escape,q", "cancel", "Close")]
 
-    def __init__(self, source: BackgroundSource, name: str) -> None:
+    def __init__(self, gateway: Gateway, name: str) -> None:
         super().__init__()
-        self.source = source
+        self.gateway = gateway
         self.name_asked = name
         self.profile: Profile | None = None
         self.shown = 0  # submissions asked for so far (a prefix of ``submitted``)
@@ -55,8 +53,7 @@ class ProfileScreen(ModalScreen[int | None]):
 
     @work(exclusive=True, group="profile")
     async def load(self) -> None:
-        network = self.source.network
-        profile = await network.call(load_profile(self.source.source, self.name_asked))
+        profile = await self.gateway.profile(self.name_asked)
         self.profile = profile
         head = self.query_one("#profile-head", Label)
         if profile.user is None:
@@ -76,7 +73,7 @@ class ProfileScreen(ModalScreen[int | None]):
         try:
             ids = list(user.submitted[self.shown : self.shown + SUBMISSIONS_PAGE])
             self.shown += len(ids)
-            page = await self.source.network.call(load_submissions(self.source.source, ids))
+            page = await self.gateway.submissions(ids)
             options = self.query_one(OptionList)
             options.add_options(submission_option(sub) for sub in page)
             if options.highlighted is None and options.option_count:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 
 from rich.segment import Segment
 from rich.style import Style
@@ -39,11 +38,10 @@ from hnterm.model.thread import Thread
 from hnterm.render.comment_layout import MARKER_WIDTH, CommentLayout
 from hnterm.render.comment_text import Highlight
 from hnterm.render.text import html_to_plain, sanitize
-from hnterm.storage.cache import Cache, CacheError
+from hnterm.services.settings import Settings
 
 EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
 CONTEXT_LINES = 4  # lines of the parent kept above a comment too tall to show whole
-INLINE_REPLIES = "inline_replies"  # settings key: replies lines under each comment
 STRIP_CACHE_LINES = 128  # drawn lines kept: a few screens, so moving around redraws nothing
 MEASURE_SLICE_S = 0.002  # estimated heights measured per turn of the event loop: a key waits ≤ 2 ms
 # and the loop left free between slices: a key travels through several message queues, and
@@ -203,8 +201,15 @@ class CommentView(ScrollView, can_focus=True):
             super().__init__()
             self.text = text
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.settings = settings  # where the inline replies choice is remembered
         self.comment_layout = CommentLayout(style=self._style)
         self._landing: int | None = None  # a deep link's comment, landed on when it arrives
         self._keep_context: int | None = None  # landed on: keep its chain in view while loading
@@ -373,12 +378,8 @@ class CommentView(ScrollView, can_focus=True):
     @work(group="inline-replies")
     async def _restore_inline_replies(self) -> None:
         """Inline replies lines are a reader's choice, kept in the cache's settings."""
-        cache = getattr(self.app, "cache", None)
-        if cache is None:
-            return
-        with suppress(CacheError):
-            if await cache.run(Cache.setting, INLINE_REPLIES) == "1":
-                self.set_inline_replies(True)
+        if self.settings is not None and (await self.settings.recall()).inline_replies:
+            self.set_inline_replies(True)
 
     def set_wrap_width(self, columns: int) -> None:
         """At most this many columns of text a line (0: the pane's width): on a very wide
@@ -815,12 +816,8 @@ class CommentView(ScrollView, can_focus=True):
                 else "Inline replies hidden; i shows them"
             )
         )
-        cache = getattr(self.app, "cache", None)
-        if cache is not None:
-            with suppress(CacheError):  # not remembered: the cache's own notice says why
-                await cache.run(
-                    Cache.set_setting, INLINE_REPLIES, "1" if self.inline_replies else "0"
-                )
+        if self.settings is not None:
+            await self.settings.remember_inline_replies(self.inline_replies)
 
     def action_follow_reply(self) -> None:
         """``>``: the next digit n follows the n-th reply of the comment under the cursor."""

@@ -13,8 +13,8 @@ from textual.widgets.option_list import Option
 
 from hnterm.model.format import domain, plural, short_age
 from hnterm.model.items import Item
+from hnterm.model.readstate import ReadMark
 from hnterm.render.text import sanitize
-from hnterm.storage.readstate import ReadMark
 
 LIST_TITLES = {
     "top": "Top",
