@@ -5,17 +5,22 @@
     hnterm config --json     the same as JSON
 
 Origins are ``default``, ``file``, ``environment`` and ``flag`` (flag > environment > file >
-default). Problems with the file are printed on stderr by ``hnterm.cli.main`` before this runs.
+default). Problems with the file are printed on stderr by ``hnterm.cli.main`` before this
+runs. The web URL the HN session cookie is sent to is shown too, as a comment: it is set by
+``--web-url`` or ``$HNTERM_WEB_URL``, not in the file.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-from hnterm.config import Config, config_path
+from hnterm.config import Config, config_path, file_state
+from hnterm.model.errors import HNError
+from hnterm.net.web_forms import DEFAULT_WEB_URL, WEB_ENV, web_url
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -31,12 +36,15 @@ def run(args: argparse.Namespace, config: Config) -> int:
     if args.json:
         print(json.dumps(_as_json(config, path), indent=2))
         return 0
-    state = "" if path.is_file() else "  (not there: every setting has its default)"
+    state = file_state(path)
+    state = f"  ({state}: every setting has its default)" if state else ""
     print(f"# config file: {path}{state}")
     rows = [
         (f"# {key} (unset)" if value is None else f"{key} = {_toml(value)}", origin)
         for key, value, origin in config.shown()
     ]
+    web = _web(config)
+    rows.append((f"# web_url = {_toml(web['value'])}", f"{web['origin']}: {web['note']}"))
     width = max(len(line) for line, _ in rows)
     for line, origin in rows:
         print(f"{line:<{width}}  # {origin}")
@@ -59,7 +67,19 @@ def _as_json(config: Config, path: Path) -> dict[str, Any]:
         "keys": dict(config.keys),
         "themes": sorted(config.themes),
         "problems": list(config.problems),
+        "web_url": _web(config),
     }
+
+
+def _web(config: Config) -> dict[str, str]:
+    """The web URL the session cookie goes to, where that came from, and what that means."""
+    chosen = config.web_url or os.environ.get(WEB_ENV)
+    origin = "flag" if config.web_url else f"environment ({WEB_ENV})" if chosen else "default"
+    try:
+        url = web_url(config.web_url)
+    except HNError as exc:
+        return {"value": chosen or DEFAULT_WEB_URL, "origin": origin, "note": f"{exc}"}
+    return {"value": url, "origin": origin, "note": "the HN session cookie is sent here only"}
 
 
 def _toml(value: object) -> str:
