@@ -23,17 +23,34 @@ What hnterm relies on (the shapes are recorded in ``tests/fixtures/hn-web-item.h
 * Submit: ``/submit`` holds ``<form action="r" method="post">`` with hidden ``fnid`` and
   ``fnop`` and the fields ``title``, ``url`` and ``<textarea name="text">``; posting it
   answers with a redirect (to /newest), or with a page whose text is HN's refusal.
+
+Every parse goes through ``_parse``: whatever the page holds (``html.parser`` asserts on
+``<![foo[``, a name that is no HN user name in the ``me`` link), the caller gets
+``PageNotUnderstood``, a ``WebError`` like every other failure it already handles. Ids are
+ASCII digits in the item id range (``str.isdigit`` also takes ``²``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from hnterm.model.errors import WebError
+from hnterm.model.items import is_item_id
+from hnterm.model.users import is_username
 from hnterm.render.text import sanitize
 
 MAX_MESSAGE = 200  # a refusal shown to the user is cut to this many characters
+_P = TypeVar("_P", bound=HTMLParser)
+
+
+class PageNotUnderstood(WebError):
+    """HN's page was not in any shape hnterm reads (odd markup, an impossible user name)."""
+
+    def __init__(self) -> None:
+        super().__init__("HN's page was not understood")
 
 
 @dataclass
@@ -72,7 +89,22 @@ def query_of(href: str) -> dict[str, str]:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+    """An item id written in ASCII digits, else None."""
+    if value is None or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if is_item_id(number) else None
+
+
+def _parse(parser: _P, html: str) -> _P:
+    """``parser`` fed the whole page; any failure of the parser or of our handlers is
+    ``PageNotUnderstood`` (html.parser raises AssertionError and others on odd markup)."""
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception as exc:  # whatever the page made the parser do: one error for callers
+        raise PageNotUnderstood from exc
+    return parser
 
 
 class _ItemParser(HTMLParser):
@@ -134,10 +166,10 @@ class _ItemParser(HTMLParser):
 
 def parse_item_page(html: str) -> ItemPage:
     """Vote and favourite links per item id, the logged-in user, the "more" link."""
-    parser = _ItemParser()
-    parser.feed(html)
-    parser.close()
-    return parser.page
+    page = _parse(_ItemParser(), html).page
+    if page.user and not is_username(page.user):
+        raise PageNotUnderstood  # the top bar names someone HN could not have signed up
+    return page
 
 
 class _FormParser(HTMLParser):
@@ -175,10 +207,7 @@ class _FormParser(HTMLParser):
 
 def parse_form(html: str, action: str) -> Form | None:
     """The first form posting to ``action`` ("comment", "login", "r"), or None."""
-    parser = _FormParser(action)
-    parser.feed(html)
-    parser.close()
-    return parser.form
+    return _parse(_FormParser(action), html).form
 
 
 class _TextParser(HTMLParser):
@@ -205,10 +234,8 @@ class _TextParser(HTMLParser):
 def page_text(html: str) -> str:
     """A page's visible text on one line, sanitised for the terminal and cut short: how
     HN's refusal pages are shown to the user."""
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    text = " ".join(sanitize(" ".join(parser.parts)).split())
+    parts = _parse(_TextParser(), html).parts
+    text = " ".join(sanitize(" ".join(parts)).split())
     return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
 
 

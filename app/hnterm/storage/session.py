@@ -7,6 +7,9 @@ working backend (a server, CI) the cookie goes to ``session`` in the config fold
 by the owner alone. ``save`` says which was used so the user knows where their session lives.
 The file is read only if it is what ``save`` makes: a regular file, not a symbolic link, the
 user's own, open to no one else (anything else is refused, and ``problem`` says why).
+
+A cookie that is not HN's ``NAME&HASH`` (``hnterm.model.users.cookie_problem``) is never kept
+nor used: ``save`` refuses it, ``load`` treats it as no session and says why in ``problem``.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from hnterm.model.users import cookie_problem
 from hnterm.storage.files import FileRefused, read_text
 from hnterm.storage.paths import make_private_dir
 
@@ -63,7 +67,9 @@ class SessionStore:
         return self.directory / FILE_NAME
 
     def save(self, cookie: str) -> str:
-        """Keep the cookie; returns where, in words."""
+        """Keep the cookie; returns where, in words. ValueError for one not HN's shape."""
+        if (why := cookie_problem(cookie)) is not None:
+            raise ValueError(f"session cookie refused: {why}")
         keyring = _keyring()
         if keyring is not None:
             try:
@@ -85,14 +91,15 @@ class SessionStore:
         return f"{self.path} (no keyring here; readable by you only)"
 
     def load(self) -> str | None:
-        """The kept cookie, or None when logged out."""
+        """The kept cookie, or None when logged out or when it is not HN's shape (then
+        ``problem`` says why, in one line)."""
+        self.problem = None
         keyring = _keyring()
         if keyring is not None:
             with contextlib.suppress(Exception):
                 cookie = keyring.get_password(SERVICE, KEY)
                 if cookie:
-                    return cookie
-        self.problem = None
+                    return self._checked(cookie, "the system keyring")
         try:
             cookie = read_text(self.path, private=True).strip()
         except FileNotFoundError:
@@ -100,7 +107,13 @@ class SessionStore:
         except FileRefused as exc:
             self.problem = f"session file {self.path} {exc}"
             return None
-        return cookie or None
+        return self._checked(cookie, str(self.path)) if cookie else None
+
+    def _checked(self, cookie: str, where: str) -> str | None:
+        if (why := cookie_problem(cookie)) is None:
+            return cookie
+        self.problem = f"the session in {where} is refused: {why}; run hnterm login again"
+        return None
 
     def forget(self) -> bool:
         """Drop the cookie from wherever it is; whether there was one."""
