@@ -49,9 +49,9 @@ def read_text(path: Path, *, limit: int = MAX_TEXT_BYTES, private: bool = False)
     its reader's and readable by no one else, as ssh wants of its keys. Raises
     ``FileNotFoundError`` when there is no file (often fine), else ``FileRefused``.
     """
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
-    if private:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY
+    for name in ("O_NONBLOCK", "O_NOCTTY", "O_CLOEXEC") + (("O_NOFOLLOW",) if private else ()):
+        flags |= getattr(os, name, 0)  # POSIX flags, absent on Windows
     try:
         descriptor = os.open(path, flags)
     except FileNotFoundError:
