@@ -23,7 +23,7 @@ import sys
 from contextlib import aclosing
 from pathlib import Path
 
-from hnterm.cli.common import command_cache, parse_item
+from hnterm.cli.common import command_cache, parse_item, say
 from hnterm.config import API_ENV, Config
 from hnterm.model.format import plural
 from hnterm.model.thread import Thread
@@ -72,14 +72,14 @@ def run(args: argparse.Namespace, config: Config) -> int:
             text = to_json(thread, requested=args.item) + "\n"
         write(text, args.output)
     except DumpError as exc:
-        print(f"hnterm dump: {exc}", file=sys.stderr)
+        say(f"hnterm dump: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     missing = thread.missing_kids()
     if missing:
         reason = f" ({warning})" if warning else ""
-        print(
+        say(
             f"hnterm dump: incomplete: {plural(len(missing), 'reply', 'replies')} "
             f"of {thread.root_id} not loaded{reason}"
             + ("" if args.partial else "; --partial accepts that"),
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         )
         return 0 if args.partial else PARTIAL
     if warning:
-        print(f"hnterm dump: warning: {warning}", file=sys.stderr)
+        say(f"hnterm dump: warning: {warning}", file=sys.stderr)
     return 0
 
 

@@ -14,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from hnterm.cli import search_online
+from hnterm.cli.common import say
 from hnterm.config import Config
 from hnterm.model.format import plural, short_age
 from hnterm.model.query import parse_query
@@ -92,7 +93,7 @@ def report_problem(cache: Cache, said: set[str], prefix: str) -> None:
     problem = cache.problem
     if problem and problem not in said:
         said.add(problem)
-        print(f"{prefix}: {problem}", file=sys.stderr)
+        say(f"{prefix}: {problem}", file=sys.stderr)
 
 
 def join_query(parts: list[str]) -> str:

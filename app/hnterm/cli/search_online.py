@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from hnterm.cli.common import command_cache
+from hnterm.cli.common import command_cache, say
 from hnterm.config import SEARCH_ENV, Config
 from hnterm.net.algolia import KINDS, OnlineQuery, SearchClient, parse_search
 from hnterm.services.online_search import SearchResult, search_everywhere
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, config: Config, query_text: str) -> int:
     except KeyboardInterrupt:
         return 130
     if result.note:
-        print(f"hnterm search: {result.note}", file=sys.stderr)
+        say(f"hnterm search: {result.note}", file=sys.stderr)
     _print(result, as_json=args.json)
     return 0
 

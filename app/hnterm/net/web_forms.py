@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from hnterm.model.errors import WebError
+from hnterm.model.users import cookie_problem
 from hnterm.net.client import (
     RETRY_STATUSES,
     APIError,
@@ -126,6 +127,8 @@ class WebClient:
             "POST", "login", data={"acct": user, "pw": password, "goto": "news"}, retry=False
         )
         if cookie and status in (301, 302, 303):
+            if (why := cookie_problem(cookie)) is not None:
+                raise LoginFailed(f"HN's session cookie was refused: {why}")
             self.cookie = cookie
             return cookie
         raise LoginFailed(login_failure(body) if status == 200 else f"login: HTTP {status}")
