@@ -1,7 +1,8 @@
 """``hnterm login``, ``logout`` and ``whoami``: the HN session the reader votes and replies with.
 
 Only the session cookie is kept (keyring, else a 0600 file: ``hnterm.storage.session``); the
-password is read without echo (or from stdin with ``--password-stdin``) and forgotten.
+password is read without echo (or from stdin with ``--password-stdin``) and forgotten. What HN
+sends (the user name on its page, the cookie) is printed through ``say``, never raw.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hnterm.cli.common import say
 from hnterm.config import Config
 from hnterm.net.client import HNError
 from hnterm.net.web_forms import WEB_ENV, WebClient, web_url
@@ -48,8 +50,8 @@ def _configure_login(parser: argparse.ArgumentParser) -> None:
     _web_option(parser)
 
 
-def _say(error: str) -> int:
-    print(f"hnterm: {error}", file=sys.stderr)
+def _fail(error: str) -> int:
+    say(f"hnterm: {error}", file=sys.stderr)
     return 1
 
 
@@ -62,11 +64,11 @@ def _run_login(args: argparse.Namespace, config: Config) -> int:
         else:
             password = getpass.getpass("Password: ")
     except (EOFError, KeyboardInterrupt):
-        return _say("login cancelled")
+        return _fail("login cancelled")
     except HNError as exc:
-        return _say(str(exc))
+        return _fail(str(exc))
     if not user or not password:
-        return _say("login needs a username and a password")
+        return _fail("login needs a username and a password")
 
     async def login() -> str:
         async with WebClient(base, deadline=config.deadline) as client:
@@ -75,9 +77,9 @@ def _run_login(args: argparse.Namespace, config: Config) -> int:
     try:
         cookie = asyncio.run(login())
     except HNError as exc:
-        return _say(f"not logged in: {exc}")
+        return _fail(f"not logged in: {exc}")
     where = SessionStore().save(cookie)
-    print(f"Logged in as {user_of(cookie)}; the session is kept in {where}")
+    say(f"Logged in as {user_of(cookie)}; the session is kept in {where}")
     return 0
 
 
@@ -89,9 +91,9 @@ def _run_logout(args: argparse.Namespace, config: Config) -> int:
     store = SessionStore()
     cookie = store.load()
     if not store.forget():
-        print("Not logged in")
+        say("Not logged in")
         return 0
-    print(f"Logged out {user_of(cookie) or ''}; the session is forgotten".replace("  ", " "))
+    say(f"Logged out {user_of(cookie) or ''}; the session is forgotten".replace("  ", " "))
     return 0
 
 
@@ -101,12 +103,15 @@ def _configure_whoami(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_whoami(args: argparse.Namespace, config: Config) -> int:
-    cookie = SessionStore().load()
+    store = SessionStore()
+    cookie = store.load()
+    if store.problem is not None:
+        return _fail(store.problem)
     if cookie is None:
-        print("Not logged in (hnterm login logs in)")
+        say("Not logged in (hnterm login logs in)")
         return 1
     if config.offline:
-        print(f"{user_of(cookie)} (not checked: --offline)")
+        say(f"{user_of(cookie)} (not checked: --offline)")
         return 0
 
     async def check() -> str:
@@ -116,8 +121,8 @@ def _run_whoami(args: argparse.Namespace, config: Config) -> int:
     try:
         user = asyncio.run(check())
     except HNError as exc:
-        return _say(str(exc))
-    print(user)
+        return _fail(str(exc))
+    say(user)
     return 0
 
 

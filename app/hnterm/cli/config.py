@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from hnterm.cli.common import say, terminal_json
 from hnterm.config import Config, config_path, file_state
 from hnterm.model.errors import HNError
 from hnterm.net.web_forms import DEFAULT_WEB_URL, WEB_ENV, web_url
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 0
     state = file_state(path)
     state = f"  ({state}: every setting has its default)" if state else ""
-    print(f"# config file: {path}{state}")
+    say(f"# config file: {path}{state}")
     rows = [
         (f"# {key} (unset)" if value is None else f"{key} = {_toml(value)}", origin)
         for key, value, origin in config.shown()
@@ -47,13 +48,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
     rows.append((f"# web_url = {_toml(web['value'])}", f"{web['origin']}: {web['note']}"))
     width = max(len(line) for line, _ in rows)
     for line, origin in rows:
-        print(f"{line:<{width}}  # {origin}")
+        say(f"{line:<{width}}  # {origin}")
     if config.keys:
-        print("\n[keys]  # file")
+        say("\n[keys]  # file")
         for binding_id, keys in config.keys.items():
-            print(f"{_toml(binding_id)} = {_toml(keys)}")
+            say(f"{_toml(binding_id)} = {_toml(keys)}")
     for name in config.themes:
-        print(f"\n[themes.{_toml(name)}]  # file")
+        say(f"\n[themes.{_toml(name)}]  # file")
     return 0
 
 
@@ -83,9 +84,9 @@ def _web(config: Config) -> dict[str, str]:
 
 
 def _toml(value: object) -> str:
-    """A value as TOML writes it."""
+    """A value as TOML writes it (a string with what a terminal acts on escaped)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
-    return json.dumps(str(value), ensure_ascii=False)
+    return terminal_json(str(value))

@@ -14,7 +14,7 @@ from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from hnterm.cli.common import parse_item
+from hnterm.cli.common import parse_item, say
 from hnterm.config import API_ENV, CACHE_MAX_ENV, CONFIG_ENV, Config, load_file
 from hnterm.storage.paths import CACHE_ENV
 
@@ -193,7 +193,7 @@ def run(argv: list[str]) -> int:
     config = config_of(args)
     if args.command in COMMANDS:  # the reader shows these as notifications instead
         for problem in config.problems:
-            print(f"hnterm: {problem}", file=sys.stderr)
+            say(f"hnterm: {problem}", file=sys.stderr)
         return command(args.command).run(args, config)
     return open_reader(config)
 

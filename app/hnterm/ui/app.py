@@ -14,10 +14,12 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from hnterm.config import Config
 from hnterm.model.errors import CacheError
+from hnterm.render.text import one_line, sanitize
 from hnterm.services.gateway import Gateway
 from hnterm.ui.screens.cache_search import CacheSearchScreen
 from hnterm.ui.screens.help import HelpScreen
@@ -107,6 +109,28 @@ class HNApp(App[None]):
             ("Story list", list(StoryList.BINDINGS)),
             ("Comments", list(CommentView.BINDINGS)),
         ]
+
+    # The one way out to the screen's edges: notices and titles quote servers, config keys and
+    # file names, so each passes the terminal-safety filter here, whoever raised it.
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        super().notify(
+            sanitize(message), title=one_line(title), severity=severity, timeout=timeout,
+            markup=markup,
+        )  # fmt: skip
+
+    def validate_title(self, title: object) -> str:
+        return one_line(str(title))
+
+    def validate_sub_title(self, sub_title: object) -> str:
+        return one_line(str(sub_title))
 
     def cache_problem(self, problem: str) -> None:
         """A cache problem, said once when it first appears (the reader goes on). Called
