@@ -16,9 +16,14 @@ from tests.fakehn import FakeHN
 def isolated_config(tmp_path_factory, monkeypatch):
     """No test reads the developer's own config file, theme or HN session."""
     folder = tmp_path_factory.mktemp("config")
-    monkeypatch.setenv("HNTERM_CONFIG_DIR", str(folder))
-    monkeypatch.setenv("HNTERM_CONFIG", str(folder / "config.toml"))
-    for name in ("HNTERM_API_URL", "HNTERM_CACHE_DIR", "HNTERM_THEME", "HNTERM_WEB_URL"):
+    monkeypatch.setenv("HNTERM_CONFIG_DIR", str(folder))  # the config file is config.toml there
+    for name in (
+        "HNTERM_CONFIG",
+        "HNTERM_API_URL",
+        "HNTERM_CACHE_DIR",
+        "HNTERM_THEME",
+        "HNTERM_WEB_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -17,6 +17,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from hnterm.net.client import DEFAULT_API_URL, DEFAULT_SEARCH_URL
 from hnterm.storage.files import FileRefused, read_text, refusal
@@ -66,6 +67,12 @@ Origin = str  # "default", "file", "environment" or "flag"
 def _url(value: object) -> str:
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
         raise ValueError("must be an http:// or https:// URL")
+    try:
+        host = urlsplit(value).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise ValueError("must be an http:// or https:// URL with a host name")
     return value
 
 
@@ -127,7 +134,13 @@ SETTINGS = (
     Setting("request_deadline", "deadline", _seconds(0, 3600), DEADLINE_ENV, "seconds per request"),
     Setting("theme", "theme", _text, THEME_ENV, "Textual theme name (default: last chosen)"),
     Setting("live_updates", "live", _switch, LIVE_ENV, "poll the open thread for new comments"),
-    Setting("live_interval", "live_interval", _seconds(0, 86400), LIVE_INTERVAL_ENV, "seconds"),
+    Setting(
+        "live_interval",
+        "live_interval",
+        _seconds(0, 86400),
+        LIVE_INTERVAL_ENV,
+        "seconds between polls of the open thread",
+    ),
     Setting("list_width", "list_width", _whole(15, 85), None, "story list, % of the window"),
     Setting("search_url", "search_url", _url, SEARCH_ENV, "HN search (Algolia) API base URL"),
     Setting("wrap_width", "wrap_width", _whole(0, 1000), WRAP_ENV, "text columns (0: all)"),
@@ -151,6 +164,7 @@ class Config:
     live_interval: float = DEFAULT_LIVE_INTERVAL
     list_width: int | None = None  # None: the one last set with { } (or the default)
     search_url: str = DEFAULT_SEARCH_URL  # all of HN: hnterm search --online, F
+    web_url: str | None = None  # --web-url; None: $HNTERM_WEB_URL, else HN's (net.web_forms)
     wrap_width: int = DEFAULT_WRAP_WIDTH  # comment text wraps here at most (0: the pane's width)
     # Where each setting came from, and what was wrong with the file or environment.
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
@@ -171,13 +185,20 @@ class Config:
         offline: bool = False,
         item: int | None = None,
         cache_max_mb: int | None = None,
+        search_url: str | None = None,
+        web_url: str | None = None,
         file: FileLayer | None = None,
         env: Mapping[str, str] | None = None,
     ) -> Config:
         """Flag > environment > ``file`` > default, for every setting, with its origin."""
         env = os.environ if env is None else env
         file = file if file is not None else FileLayer(None)
-        flags = {"api_url": api_url, "cache_dir": cache, "cache_max_mb": cache_max_mb}
+        flags = {
+            "api_url": api_url,
+            "cache_dir": cache,
+            "cache_max_mb": cache_max_mb,
+            "search_url": search_url,
+        }
         values: dict[str, Any] = {}
         origins: dict[str, Origin] = {}
         problems = list(file.problems)
@@ -190,6 +211,7 @@ class Config:
         return cls(
             offline=offline,
             item=item,
+            web_url=web_url,
             keys=dict(file.keys),
             themes=dict(file.themes),
             origins=origins,
@@ -263,12 +285,18 @@ class FileLayer:
 
 
 def load_file(path: Path | None = None) -> FileLayer:
-    """Read and check a config file; a missing file is no file, never an error."""
+    """Read and check a config file; a missing file is no file, never an error, but one
+    named by ``$HNTERM_CONFIG`` is said (a typo in it must not pass in silence)."""
+    named = path is None and bool(os.environ.get(CONFIG_ENV))
     path = config_path() if path is None else path
     layer = FileLayer(path)
     try:
         text = read_text(path)
     except FileNotFoundError:
+        if named:
+            layer.problems.append(
+                f"config file {path} (${CONFIG_ENV}) is not there; using defaults"
+            )
         return layer
     except FileRefused as exc:
         layer.problems.append(f"config file {path} {exc}; using defaults")

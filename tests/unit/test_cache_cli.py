@@ -130,7 +130,7 @@ def test_cache_prune_and_clear(populated):
     cache.close()
     cleared = hnterm("cache", "clear", "--cache-dir", str(populated))
     assert cleared.returncode == 0 and "removed 0 items, kept 1 saved thread" in cleared.stdout
-    everything = hnterm("cache", "clear", "--all", "--cache-dir", str(populated))
+    everything = hnterm("cache", "clear", "--all", "--yes", "--cache-dir", str(populated))
     assert everything.stdout.startswith(f"removed {len(BIDEN_ITEMS):,} items")
     cache = Cache(populated)
     assert cache.stats().items == 0 and cache.saved_threads() == []
@@ -180,5 +180,5 @@ def test_parse_size(text, size):
 def test_formatting_helpers():
     assert human_size(812) == "812 B" and human_size(5 * 2**20) == "5.0 MB"
     assert short_age(100, 100 + 3 * 86400) == "3d" and short_age(None, 0) == "?"
-    assert join_query(["return to office", "by:pg"]) == '"return to office" by:pg'
+    assert join_query(["return to office", "by:pg"]) == "return to office by:pg"
     assert join_query(['"a b"', "c"]) == '"a b" c'

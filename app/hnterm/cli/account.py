@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from hnterm.cli.common import say
 from hnterm.config import Config
 from hnterm.net.client import HNError
-from hnterm.net.web_forms import WEB_ENV, WebClient, web_url
+from hnterm.net.web_forms import WebClient, web_url
 from hnterm.storage.session import SessionStore, user_of
 
 
@@ -29,15 +29,6 @@ class Command:
     run: Callable[[argparse.Namespace, Config], int]
 
 
-def _web_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--web-url",
-        metavar="URL",
-        help=f"HN's web site (default https://news.ycombinator.com; also ${WEB_ENV}); "
-        "plain http only to 127.0.0.1",
-    )
-
-
 def _configure_login(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Log in to Hacker News. Only the session cookie is kept (the system keyring, else a "
@@ -47,7 +38,6 @@ def _configure_login(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--password-stdin", action="store_true", help="read the password from stdin (scripts)"
     )
-    _web_option(parser)
 
 
 def _fail(error: str) -> int:
@@ -57,7 +47,7 @@ def _fail(error: str) -> int:
 
 def _run_login(args: argparse.Namespace, config: Config) -> int:
     try:
-        base = web_url(args.web_url)
+        base = web_url(config.web_url)
         user = (args.username or input("Username: ")).strip()
         if args.password_stdin:
             password = sys.stdin.readline().rstrip("\r\n")
@@ -99,7 +89,6 @@ def _run_logout(args: argparse.Namespace, config: Config) -> int:
 
 def _configure_whoami(parser: argparse.ArgumentParser) -> None:
     parser.description = "Say who is logged in, checked with HN (unless --offline)."
-    _web_option(parser)
 
 
 def _run_whoami(args: argparse.Namespace, config: Config) -> int:
@@ -115,7 +104,7 @@ def _run_whoami(args: argparse.Namespace, config: Config) -> int:
         return 0
 
     async def check() -> str:
-        async with WebClient(web_url(args.web_url), cookie, deadline=config.deadline) as client:
+        async with WebClient(web_url(config.web_url), cookie, deadline=config.deadline) as client:
             return await client.whoami()
 
     try:

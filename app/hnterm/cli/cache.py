@@ -2,10 +2,11 @@
 
     hnterm cache [--json]                     sizes and counts
     hnterm cache prune [--older-than 30d] [--max-size 200MB]
-    hnterm cache clear [--all]                empty it (``--all``: saved threads too)
+    hnterm cache clear [--all [--yes]]        empty it (``--all``: saved threads too)
     hnterm cache check                        full integrity check
 
-No questions are asked: these are meant for scripts as much as for people.
+Only ``clear --all`` asks first, since it drops what the reader chose to keep: it says what
+will go and asks at a terminal; elsewhere (a script, a pipe) it needs ``--yes``.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def configure(parser: argparse.ArgumentParser, common: argparse.ArgumentParser) 
     clear.add_argument(
         "--all", action="store_true", help="also drop saved threads and all read state"
     )
+    clear.add_argument(
+        "--yes", action="store_true", help="--all without asking (needed when not at a terminal)"
+    )
     actions.add_parser("check", parents=[common], help="run SQLite's full integrity check")
 
 
@@ -99,6 +103,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if args.action == "prune":
             return _prune(cache, args.older_than, args.max_size)
         if args.action == "clear":
+            if args.all and not _agreed(cache.stats(), yes=args.yes):
+                return 1
             return _clear(cache, keep_saved=not args.all)
         if args.action == "check":
             return _check(cache)
@@ -161,6 +167,30 @@ def _clear(cache: Cache, *, keep_saved: bool) -> int:
         f"removed {removed:,} items{kept}; {human_size(before)} -> {human_size(cache.file_bytes())}"
     )
     return 0
+
+
+def _agreed(stats: CacheStats, *, yes: bool) -> bool:
+    """Whether ``clear --all`` may go ahead: said what it drops, then ``--yes``, or "y" typed
+    at a terminal; without a terminal to ask at, no."""
+    what = (
+        f"hnterm cache clear --all drops {plural(stats.saved_threads, 'saved thread')} "
+        f"and the read state of {plural(stats.read_stories, 'story', 'stories')}, "
+        f"with every cached item ({stats.items:,})"
+    )
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        say(f"{what}: not done; --yes does it without asking", file=sys.stderr)
+        return False
+    say(f"{what}. Go on? [y/N] ", file=sys.stderr, end="")
+    try:
+        answer = input()
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        say("not done", file=sys.stderr)
+        return False
+    return True
 
 
 def _check(cache: Cache) -> int:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from hnterm.model.format import HN_HOSTS, item_id_of
 from hnterm.model.items import is_item_id
+from hnterm.net.web_forms import WEB_ENV
 from hnterm.render.text import sanitize
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def parse_item(value: str) -> int:
     item_id = item_id_of(value, item_hosts())
     if item_id is None:
         raise argparse.ArgumentTypeError(
-            f"not an HN item id or news.ycombinator.com/item?id= URL: {value!r}"
+            f"not an HN item id or URL (news.ycombinator.com/item?id=N): {value!r}"
         )
     if not is_item_id(item_id):
         raise argparse.ArgumentTypeError(f"not an HN item id (out of range): {value.strip()!r}")
@@ -56,8 +57,6 @@ def parse_item(value: str) -> int:
 
 def item_hosts() -> tuple[str, ...]:
     """The hosts whose item links are HN's: HN's own, and the configured web site's."""
-    from hnterm.net.web_forms import WEB_ENV  # the web client loads only when it is needed
-
     try:
         configured = urlsplit(os.environ.get(WEB_ENV, "")).hostname
     except ValueError:

@@ -1,22 +1,29 @@
 """The ``hnterm`` command line: one parser, its subcommands, and the reader itself.
 
-Global options (``--offline``, ``--api-url``, ``--cache-dir``, ``--cache-max-mb``) are valid
-before or after a subcommand, as in git: ``hnterm --offline search x`` and
-``hnterm search x --offline`` are the same. With no subcommand, ``hnterm [ITEM]`` opens the
-reader (``open`` is implied).
+Global options (``--offline``, ``--api-url``, ``--web-url``, ``--search-url``, ``--cache-dir``,
+``--cache-max-mb``) are valid before or after a subcommand, as in git: ``hnterm --offline
+search x`` and ``hnterm search x --offline`` are the same. With no subcommand, ``hnterm
+[ITEM]`` opens the reader (``open`` is implied). Output to a closed pipe (``hnterm search x |
+head``) ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
+from difflib import get_close_matches
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from hnterm.cli.common import parse_item, say
-from hnterm.config import API_ENV, CACHE_MAX_ENV, CONFIG_ENV, Config, load_file
-from hnterm.storage.paths import CACHE_ENV
+from hnterm.config import CONFIG_ENV, SETTINGS, Config, load_file
+from hnterm.model.errors import WebError
+from hnterm.model.format import item_id_of
+from hnterm.net.web_forms import DEFAULT_WEB_URL, WEB_ENV, check_web_url
+from hnterm.storage.session import CONFIG_ENV as CONFIG_DIR_ENV
 
 # name: (module in hnterm.cli, the command object in it or "" for the module itself).
 # A command's module is imported only when that command runs: ``hnterm dump`` does not pay
@@ -61,65 +68,137 @@ Opens the top stories; ITEM opens one story (its thread) or comment (its story, 
 comment focused). Everything read is kept in a local SQLite cache, so threads read once open
 at once and can be read offline."""
 
+USAGE = """\
+hnterm [-h] [--version] [global options] [ITEM]
+       hnterm [global options] COMMAND [ARGS ...]"""
+
+FLAGGED = ("api_url", "search_url", "cache_dir", "cache_max_mb")  # settings with a global flag
+
+
+def _like_flag(key: str) -> str:
+    """What to add to the help of a setting a global flag sets too ("; like --api-url")."""
+    return f"; like --{key.replace('_', '-')}" if key in FLAGGED else ""
+
+
+def environment_help() -> str:
+    """Every environment variable hnterm reads, one line each (from ``SETTINGS``, so a new
+    setting cannot be left out)."""
+    rows = [
+        (setting.env, setting.doc + _like_flag(setting.key)) for setting in SETTINGS if setting.env
+    ]
+    rows += [
+        (WEB_ENV, "HN's web site for login, votes and replies; like --web-url"),
+        (CONFIG_ENV, "the config file (default: config.toml in the config folder)"),
+        (CONFIG_DIR_ENV, "the config folder: config file and HN session (default: platform's)"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"  {name:<{width}}  {doc}" for name, doc in rows)
+
+
 EPILOG = f"""\
 keys: ? in the app lists every key. 1-8 switch lists in the story list (top new best ask
 show jobs saved, your HN favourites), enter opens a story, : opens any item, j/k move, space
 collapses, r reloads.
 
-environment:
-  {API_ENV}       API base URL (like --api-url)
-  {CACHE_ENV}     cache folder (like --cache-dir)
-  {CACHE_MAX_ENV}  cache size cap in MB (like --cache-max-mb)
-  {CONFIG_ENV}        the config file (default: config.toml in the platform config folder;
-                       `hnterm config` shows where, and every setting with its origin)"""
+environment (flags win over these, these over the config file; `hnterm config` shows every
+setting with its origin):
+{environment_help()}"""
 
 
-def global_options() -> argparse.ArgumentParser:
-    """Options every command takes. Their default is SUPPRESS so that one given before the
+def global_options() -> tuple[argparse.ArgumentParser, frozenset[str]]:
+    """Options every command takes, and those of them that read the next word as their value
+    (``--api-url URL``; from the actions ``add_argument`` returns, as argparse's list of a
+    parser's actions is private). Their default is SUPPRESS so that one given before the
     subcommand is not overwritten by the subcommand's own (absent) copy."""
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("global options")
-    group.add_argument(
+    takes_value: set[str] = set()
+
+    def add(*flags: str, **options: Any) -> None:
+        if group.add_argument(*flags, **options).nargs != 0:
+            takes_value.update(flags)
+
+    add(
         "--offline",
         action="store_true",
         default=argparse.SUPPRESS,
         help="read the cache only; never touch the network",
     )
-    group.add_argument(
+    add(
         "--api-url",
         metavar="URL",
+        type=checked("api_url"),
         default=argparse.SUPPRESS,
         help="HN API base URL (default: the official Firebase API)",
     )
-    group.add_argument(
+    add(
+        "--web-url",
+        metavar="URL",
+        type=web_url_flag,
+        default=argparse.SUPPRESS,
+        help=f"HN's web site for login, votes and replies (default: {DEFAULT_WEB_URL}); "
+        "plain http only to 127.0.0.1",
+    )
+    add(
+        "--search-url",
+        metavar="URL",
+        type=checked("search_url"),
+        default=argparse.SUPPRESS,
+        help="HN search API base URL for search --online and F (default: hn.algolia.com)",
+    )
+    add(
         "--cache-dir",
         metavar="DIR",
         default=argparse.SUPPRESS,
         help="where the SQLite cache lives (default: the platform cache folder)",
     )
-    group.add_argument(
+    add(
         "--cache-max-mb",
         metavar="MB",
         type=int,
         default=argparse.SUPPRESS,
         help="prune the cache to this size at start (default 500; 0: no cap)",
     )
-    return common
+    return common, frozenset(takes_value)
+
+
+def checked(key: str) -> Callable[[str], Any]:
+    """The config's own check of setting ``key`` as an argparse type: a bad flag is a usage
+    error in one line, as a bad file or environment value is a problem in one line."""
+    check = {setting.key: setting.check for setting in SETTINGS}[key]
+
+    def parse(value: str) -> Any:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{exc}, not {value!r}") from None
+
+    return parse
+
+
+def web_url_flag(value: str) -> str:
+    """``--web-url``, refused as the web client refuses it (the session cookie goes there)."""
+    try:
+        check_web_url(value.rstrip("/"))
+    except WebError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value.rstrip("/")
 
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the ``chosen`` subcommand's own arguments are set up (the others
     are listed with their help, which is all ``hnterm --help`` needs)."""
-    common = global_options()
+    common, _ = global_options()
     parser = argparse.ArgumentParser(
         prog="hnterm",
+        usage=USAGE,
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"hnterm {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="hnterm")
     reader = commands.add_parser(
         "open",
         parents=[common],
@@ -148,12 +227,7 @@ def with_command(argv: list[str]) -> tuple[list[str], str | None]:
     """``argv`` with ``open`` put where the first positional is not a subcommand, so that
     ``hnterm ITEM`` and ``hnterm --offline ITEM`` read as ``hnterm open ...``; and the
     subcommand named (None for top-level help or --version)."""
-    takes_value = {
-        option
-        for action in global_options()._actions
-        if action.nargs != 0 and action.option_strings
-        for option in action.option_strings
-    }
+    _, takes_value = global_options()
     names = {"open", *COMMANDS}
     index = 0
     while index < len(argv):
@@ -179,14 +253,53 @@ def config_of(args: argparse.Namespace) -> Config:
         offline=getattr(args, "offline", False),
         item=getattr(args, "item", None),
         cache_max_mb=getattr(args, "cache_max_mb", None),
+        search_url=getattr(args, "search_url", None),
+        web_url=getattr(args, "web_url", None),
         file=load_file(),
     )
 
 
 def run(argv: list[str]) -> int:
-    argv, chosen = with_command(argv)
+    """The command's exit status. A closed stdout (``| head``) ends it quietly, as the
+    Python docs' recipe for SIGPIPE does: stdout goes to /dev/null and the status is 1."""
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # inside the try: what is still buffered can meet the closed pipe
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
+def mistyped_command(given: list[str], read: list[str]) -> str | None:
+    """What to say when ``with_command`` took a mistyped command for an ITEM (``hnterm serach
+    foo``), or None: ``given`` is the command line, ``read`` the same with ``open`` put in."""
+    if len(read) == len(given):  # `open` was typed: the word after it is meant as an ITEM
+        return None
+    index = next((i for i, token in enumerate(given) if read[i] != token), None)
+    if index is None or item_id_of(given[index]) is not None:
+        return None
+    word = given[index]
+    close = get_close_matches(word, ["open", *COMMANDS], n=1)
+    return f"unknown command {word!r} (did you mean {close[0]}?)" if close else None
+
+
+def _run(given: list[str]) -> int:
+    argv, chosen = with_command(given)
     parser = build_parser(chosen)
     try:
+        mistyped = mistyped_command(given, argv) if chosen == "open" else None
+        if mistyped is not None:
+            parser.error(mistyped)  # usage and the message on stderr; exits 2
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2): the code, not an exit
         return exc.code if isinstance(exc.code, int) else 2

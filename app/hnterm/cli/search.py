@@ -28,8 +28,9 @@ query syntax:
   -word          leave out items with this word
   by:NAME        only items by NAME (also author:NAME); several mean any of them
 
-Quote a phrase for the shell too: hnterm search '"return to office"' by:pg
-A single argument with spaces is taken as a phrase: hnterm search "return to office"."""
+The arguments are one query, read as / in the app reads it: hnterm search 'rto by:pg' is
+hnterm search rto by:pg. A phrase is quoted inside the shell's quotes:
+hnterm search '"return to office"' by:pg"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -97,11 +98,9 @@ def report_problem(cache: Cache, said: set[str], prefix: str) -> None:
 
 
 def join_query(parts: list[str]) -> str:
-    """The arguments as one query; an argument with spaces (the shell ate its quotes) is a
-    phrase."""
-    return " ".join(
-        f'"{part}"' if len(part.split()) > 1 and '"' not in part else part for part in parts
-    )
+    """The arguments as one query text in the one grammar (``model.query``), as ``/`` in the
+    app reads it: ``'by:dang guidelines'`` is two terms, and a phrase is quoted inside."""
+    return " ".join(parts)
 
 
 HEADER = f"{'ITEM':>9}  {'AGE':>4}  {'AUTHOR':<16}  STORY, then the matching text"

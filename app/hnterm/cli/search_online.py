@@ -30,7 +30,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """The ``--online`` options of ``hnterm search``."""
     group = parser.add_argument_group("all of HN (--online)")
     group.add_argument("--online", action="store_true", help="search all of HN, not the cache")
-    group.add_argument("--search-url", metavar="URL", help=f"search API base URL ({SEARCH_ENV})")
     group.add_argument("--type", choices=KINDS, dest="kind", help="only stories or comments")
     group.add_argument("--points", type=int, metavar="N", help="only items with N+ points")
     group.add_argument(
@@ -56,12 +55,8 @@ def run(args: argparse.Namespace, config: Config, query_text: str) -> int:
     if query.empty:
         print(f"hnterm search: nothing to search for in {query_text!r}", file=sys.stderr)
         return 2
-    url = args.search_url or config.search_url
-    if not url.startswith(("http://", "https://")):
-        print(f"hnterm search: --search-url must be http(s): {url!r}", file=sys.stderr)
-        return 2
-    try:
-        result = asyncio.run(_search(config, url, query))
+    try:  # the URL is checked with the config: --search-url, the environment or the file
+        result = asyncio.run(_search(config, config.search_url, query))
     except KeyboardInterrupt:
         return 130
     if result.note:

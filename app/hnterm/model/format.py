@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time as _time
+from collections.abc import Collection
 from urllib.parse import parse_qs, urlsplit
 
 _UNITS = (
@@ -57,15 +58,18 @@ def item_url(item_id: int) -> str:
     return f"https://news.ycombinator.com/item?id={item_id}"
 
 
-def hn_item_of(url: str) -> int | None:
-    """The item id of a news.ycombinator.com item link, or None for any other URL."""
+HN_HOSTS = ("news.ycombinator.com", "ycombinator.com")  # where an item link is HN's
+
+
+def hn_item_of(url: str, hosts: Collection[str] = HN_HOSTS) -> int | None:
+    """The item id of an item link on one of ``hosts`` (HN's), or None for any other URL."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return None
     if parts.scheme not in ("http", "https") or parts.path != "/item":
         return None
-    if (parts.hostname or "") not in ("news.ycombinator.com", "ycombinator.com"):
+    if (parts.hostname or "") not in hosts:
         return None
     ids = parse_qs(parts.query).get("id", [])
     if not ids or not (ids[0].isascii() and ids[0].isdigit()):
@@ -73,18 +77,16 @@ def hn_item_of(url: str) -> int | None:
     return int(ids[0])
 
 
-def item_id_of(value: str) -> int | None:
-    """The number in '123', 'item?id=123' or an item link (not range-checked), or None."""
+def item_id_of(value: str, hosts: Collection[str] = HN_HOSTS) -> int | None:
+    """The number in '123', 'item?id=123' or an item link on one of ``hosts`` (HN's; the
+    scheme may be left out), not range-checked; None for anything else: a link to another
+    site is not an HN item, whatever its ``id``."""
     value = value.strip()
     if value.isascii() and value.isdigit():
         return int(value)
-    try:
-        ids = parse_qs(urlsplit(value).query).get("id", [])
-    except ValueError:
-        return None
-    if ids and ids[0].isascii() and ids[0].isdigit():
-        return int(ids[0])
-    return None
+    if value.startswith("item?"):
+        return hn_item_of(f"https://{HN_HOSTS[0]}/{value}")
+    return hn_item_of(value if "://" in value else f"https://{value}", hosts)
 
 
 def domain(url: str | None) -> str:

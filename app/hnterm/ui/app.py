@@ -101,10 +101,12 @@ class HNApp(App[None]):
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=15)
         await preferences.restore_theme(self)
 
-    def binding_groups(self) -> list[tuple[str, list[Binding]]]:
-        """Every place's keys, as the help screen lists them (before any remapping)."""
+    @classmethod
+    def binding_groups(cls) -> list[tuple[str, list[Binding]]]:
+        """Every place's keys, as the help screen lists them (before any remapping); a class
+        method, so that ``hnterm config`` checks the config's keys without an app."""
         return [
-            ("Everywhere", list(self.BINDINGS)),
+            ("Everywhere", list(cls.BINDINGS)),
             ("Reading view", list(MainScreen.BINDINGS)),
             ("Story list", list(StoryList.BINDINGS)),
             ("Comments", list(CommentView.BINDINGS)),

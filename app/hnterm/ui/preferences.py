@@ -17,9 +17,10 @@ from textual.binding import Binding
 from textual.color import ColorParseError
 from textual.keys import _normalize_key_list
 from textual.signal import SignalError
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 
 if TYPE_CHECKING:
+    from hnterm.config import Config
     from hnterm.ui.app import HNApp
 
 BindingGroups = Mapping[str, Iterable[Binding]]  # a place (a widget, the screen) -> its keys
@@ -100,6 +101,24 @@ def apply(app: HNApp, groups: BindingGroups) -> list[str]:
     return problems
 
 
+def theme_problem(config: Config, available: Iterable[str]) -> str | None:
+    """The config's theme when it is none of the ``available`` ones, said in one line."""
+    if not config.theme or config.theme in available:
+        return None
+    names = ", ".join(sorted(available))
+    where = f"config file {config.path}" if config.origins.get("theme") == "file" else "theme"
+    return f"{where}: theme {config.theme!r} is not one of: {names}"
+
+
+def config_problems(config: Config, groups: BindingGroups) -> list[str]:
+    """What the app says about the config's themes, theme and keys at start, without an app
+    (``hnterm config``): the same checks, against Textual's own themes and the config's."""
+    themes, problems = user_themes(config.themes)
+    problems += keymap_problems(groups, config.keys)
+    problem = theme_problem(config, [*BUILTIN_THEMES, *(theme.name for theme in themes)])
+    return [*problems, problem] if problem else problems
+
+
 async def restore_theme(app: HNApp) -> None:
     """The config's theme, else the one last chosen; from then on each change is kept."""
     config = app.config
@@ -108,16 +127,8 @@ async def restore_theme(app: HNApp) -> None:
     wanted = config.theme or stored
     if wanted and wanted in app.available_themes:
         app.theme = wanted
-    elif config.theme:
-        names = ", ".join(sorted(app.available_themes))
-        where = f"config file {config.path}" if config.origins.get("theme") == "file" else "theme"
-        app.notify(
-            f"{where}: theme {config.theme!r} is not one of: {names}",
-            title="Config",
-            severity="warning",
-            markup=False,
-            timeout=15,
-        )
+    elif problem := theme_problem(config, app.available_themes):
+        app.notify(problem, title="Config", severity="warning", markup=False, timeout=15)
     last = [app.theme]
 
     def keep(theme: Theme) -> None:
