@@ -58,10 +58,7 @@ def test_one_argument_with_a_filter_and_words_is_the_query_the_app_reads(cached,
     assert run([*base, "superficial", "by:rayiner"]) == 0
     assert together == hit_ids(capsys) and len(together) >= 2
     assert all(IBM_ITEMS[item_id].by == "rayiner" for item_id in together)
-
-
-def test_a_phrase_is_quoted_inside_the_argument(cached, capsys):
-    base = ["search", "--json", "--cache-dir", str(cached)]
+    # A phrase is quoted inside the argument, as in the app.
     assert run([*base, '"superficial characteristic"']) == 0
     assert hit_ids(capsys)
     assert run([*base, '"characteristic superficial"']) == 0  # the words, not in this order
@@ -176,9 +173,7 @@ def test_config_shows_the_theme_and_list_width_the_app_remembered(tmp_path, caps
     assert run(["config", "--json", "--cache-dir", str(tmp_path)]) == 0
     theme = json.loads(capsys.readouterr().out)["settings"]["theme"]
     assert theme == {"value": "nord", "origin": "remembered"}
-
-
-def test_config_without_a_cache_makes_none(tmp_path, capsys):
+    # Where there is no cache, nothing is remembered and no cache is made.
     assert run(["config", "--cache-dir", str(tmp_path / "none")]) == 0
     assert "# theme (unset)" in capsys.readouterr().out
     assert not (tmp_path / "none").exists()
