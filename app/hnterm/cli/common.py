@@ -32,6 +32,17 @@ def say(text: str = "", *, file: TextIO | None = None, end: str = "\n") -> None:
     print(sanitize(text), file=file, end=end)
 
 
+def silence_stdout() -> None:
+    """Point stdout at /dev/null once its reader has gone (``| head``), so the interpreter's
+    final flush of what is still buffered neither fails again nor prints 'Exception
+    ignored' (the Python docs' recipe for SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+
+
 def terminal_json(value: Any, indent: int | None = None) -> str:
     """``json.dumps(value, ensure_ascii=False)`` with each character ``sanitize`` would drop
     written as ``\\uXXXX`` (as ``dump`` writes JSON): the data whole, the terminal safe. The

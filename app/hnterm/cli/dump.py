@@ -23,7 +23,7 @@ import sys
 from contextlib import aclosing
 from pathlib import Path
 
-from hnterm.cli.common import command_cache, parse_item, say
+from hnterm.cli.common import command_cache, parse_item, say, silence_stdout
 from hnterm.config import API_ENV, Config
 from hnterm.model.format import plural
 from hnterm.model.thread import Thread
@@ -138,20 +138,10 @@ def _write_stdout(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # `hnterm dump ... | head`: the reader has had enough
-        _silence_stdout()
+        silence_stdout()
     except OSError as exc:  # `> /dev/full` (ENOSPC), EIO, a quota...
-        _silence_stdout()
+        silence_stdout()
         raise DumpError(f"cannot write to stdout: {exc.strerror or exc}") from None
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so the interpreter's final flush of what is still
-    buffered neither fails again nor prints 'Exception ignored'."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, sys.stdout.fileno())
-    finally:
-        os.close(devnull)
 
 
 def _write_file(text: str, output: Path) -> None:

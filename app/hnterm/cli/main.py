@@ -10,7 +10,6 @@ head``) ends the command quietly.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from difflib import get_close_matches
@@ -18,7 +17,7 @@ from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from hnterm.cli.common import parse_item, say
+from hnterm.cli.common import parse_item, say, silence_stdout
 from hnterm.config import CONFIG_ENV, SETTINGS, Config, load_file
 from hnterm.model.errors import WebError
 from hnterm.model.format import item_id_of
@@ -266,18 +265,9 @@ def run(argv: list[str]) -> int:
         status = _run(argv)
         sys.stdout.flush()  # inside the try: what is still buffered can meet the closed pipe
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         return 1
     return status
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, sys.stdout.fileno())
-    finally:
-        os.close(devnull)
 
 
 def mistyped_command(given: list[str], read: list[str]) -> str | None:
