@@ -135,8 +135,11 @@ class BackgroundSource:
     def thread(self, root_id: int, *, force: bool = False) -> AsyncGenerator[ThreadUpdate, None]:
         return self.network.stream(self.source.thread(root_id, force=force), merge=merged)
 
-    def save_thread(self, root_id: int) -> AsyncIterator[ThreadUpdate]:
-        return self.network.stream(self.source.save_thread(root_id), merge=merged)
+    def save_thread(
+        self, root_id: int, *, resume: bool = False
+    ) -> AsyncGenerator[ThreadUpdate, None]:
+        updates = self.source.save_thread(root_id, resume=resume)
+        return self.network.stream(updates, merge=merged)
 
     async def aclose(self) -> None:
         client = self.source.client

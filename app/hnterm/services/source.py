@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import aclosing
+from dataclasses import dataclass, field, replace
 
 from hnterm.model.items import Item
 from hnterm.model.thread import Thread
 from hnterm.net.client import HNClient, HNError, NetworkError
 from hnterm.net.loader import Batch, stream_items
-from hnterm.storage.cache import Cache, CacheError
+from hnterm.storage.cache import Busy, Cache, CacheError
 from hnterm.storage.freshness import is_fresh
 from hnterm.storage.worker import CacheWorker
 
 PAGE_SIZE = 30
+CLAIM_POLL = 0.2  # seconds between looks at a save of the same thread another process runs
 
 
 @dataclass
@@ -41,6 +43,16 @@ class ThreadUpdate:
     refreshed: float | None = None  # when the thread was last loaded whole from the network
     saved: bool = False  # save_thread only: set on the last update once the thread is kept
     store_error: str | None = None  # on the last update of a load: why items missed the cache
+    note: str | None = None  # save_thread only: what the save waits for (another save of it)
+    joined: bool = False  # save_thread only: on the last update, when another save did it
+
+
+@dataclass
+class _Running:
+    """A save this Source is running: another ask for the same thread waits for its end."""
+
+    ended: asyncio.Event = field(default_factory=asyncio.Event)
+    last: ThreadUpdate | None = None  # its last update; None when it stopped before the end
 
 
 @dataclass
@@ -60,11 +72,14 @@ class Source:
         *,
         concurrency: int = 64,
         clock: Callable[[], float] = time.time,
+        claim_poll: float = CLAIM_POLL,
     ) -> None:
         self.client = client
         self.cache = cache
         self.concurrency = concurrency
         self.clock = clock
+        self.claim_poll = claim_poll
+        self._saves: dict[int, _Running] = {}  # saves running here, by thread
         # Set when a request could not reach the API, cleared by the next answer: the UI
         # shows itself offline while it is set.
         self.network_down = False
@@ -184,14 +199,108 @@ class Source:
         async for update in self._load(root_id, len(cached), refreshed, started, just_fetched):
             yield update
 
-    async def save_thread(self, root_id: int) -> AsyncIterator[ThreadUpdate]:
+    async def pending_saves(self) -> list[int]:
+        """Saves asked for and not finished that no other process is at: at start, those
+        to resume (their owner is gone); at exit, those left for the next start."""
+        return await self.cache.run(Cache.pending_saves)
+
+    async def save_thread(
+        self, root_id: int, *, resume: bool = False, forget_failed: bool = False
+    ) -> AsyncGenerator[ThreadUpdate, None]:
         """Download every comment of a thread, then keep it for good (never pruned).
 
-        Yields the network load's updates; on the last one ``saved`` says whether the thread
-        was kept: only a complete download is (``failed``/``error`` say what is missing). With
+        Yields the download's updates; on the last one ``saved`` says whether the thread was
+        kept: only a complete download is (``failed``/``error`` say what is missing). With
         no network, a cached copy that is already complete is kept as it is.
+
+        The save is this process's (``Cache.claim_save``): pending until it is done, so a
+        quit or a kill leaves it for a later start to resume, and one download at a time per
+        thread. A save of the thread already running, here or in another process, is joined,
+        not repeated: an update with ``note`` says so, and the last one (``joined``) is its
+        outcome. ``resume`` takes over a save whose owner is gone, and yields nothing if
+        someone else has it or it is done. A save that fails stays pending (retried at the
+        next start) unless ``forget_failed``.
         """
+        running = self._saves.get(root_id)
+        if running is not None:
+            if not resume:
+                async with aclosing(self._join(root_id, running, forget_failed)) as updates:
+                    async for update in updates:
+                        yield update
+            return
+        running = self._saves[root_id] = _Running()
+        try:
+            async with aclosing(self._claimed_save(root_id, resume, forget_failed)) as updates:
+                async for update in updates:
+                    if update.done:
+                        running.last = update
+                    yield update
+        finally:
+            if self._saves.get(root_id) is running:
+                del self._saves[root_id]
+            running.ended.set()
+
+    async def _join(
+        self, root_id: int, running: _Running, forget_failed: bool
+    ) -> AsyncGenerator[ThreadUpdate, None]:
+        """Wait for the save of ``root_id`` running here and give its outcome; if it stopped
+        before its end (its reader went away), take it over."""
+        yield ThreadUpdate([], from_cache=True, note="Already saving this thread: waiting for it")
+        await running.ended.wait()
+        if running.last is not None:
+            yield replace(running.last, items=[], joined=True)
+            return
+        async with aclosing(self.save_thread(root_id, forget_failed=forget_failed)) as updates:
+            async for update in updates:
+                yield update
+
+    async def _claimed_save(
+        self, root_id: int, resume: bool, forget_failed: bool
+    ) -> AsyncGenerator[ThreadUpdate, None]:
+        """Claim the save, waiting while another process has it, then download (or, when
+        the one waited for kept the thread, read its copy back); the claim ends with it."""
         started = time.perf_counter()
+        claim = await self.cache.run(Cache.claim_save, root_id, resume=resume)
+        joined = isinstance(claim, Busy)
+        if isinstance(claim, Busy):
+            if resume:
+                return  # its owner is alive and at it
+            yield ThreadUpdate([], from_cache=True, note=_waiting_note(claim))
+            while isinstance(claim, Busy):
+                await asyncio.sleep(self.claim_poll)
+                claim = await self.cache.run(Cache.claim_save, root_id)
+        if claim is None:
+            return  # resuming: finished by another process meanwhile
+        let_go = False
+        try:
+            if joined and await self.cache.run(Cache.is_saved, root_id):
+                items, refreshed = await self.cache.run(_cached_thread, root_id)
+                await self.cache.run(Cache.end_save, claim, done=True)
+                let_go = True
+                yield ThreadUpdate(
+                    items,
+                    from_cache=True,
+                    cached=len(items),
+                    done=True,
+                    elapsed=time.perf_counter() - started,
+                    refreshed=refreshed,
+                    saved=True,
+                    joined=True,
+                )
+                return
+            async with aclosing(self._download(root_id, started)) as updates:
+                async for update in updates:
+                    if update.done:
+                        done = update.saved or forget_failed
+                        await self.cache.run(Cache.end_save, claim, done=done)
+                        let_go = True
+                    yield update
+        finally:
+            if not let_go:  # stopped before the end: still pending, for whoever resumes it
+                claim.release()
+
+    async def _download(self, root_id: int, started: float) -> AsyncGenerator[ThreadUpdate, None]:
+        """``save_thread``'s download, once the save is claimed."""
         if self.client is None:
             cached, refreshed = await self.cache.run(_cached_thread, root_id)
             missing = _missing(root_id, cached)
@@ -358,6 +467,11 @@ class Source:
 def _cached_thread(cache: Cache, root_id: int) -> tuple[list[Item], float | None]:
     """A thread's cached items and when it was last loaded whole (one trip to the thread)."""
     return [entry.item for entry in cache.thread(root_id)], cache.thread_refreshed(root_id)
+
+
+def _waiting_note(busy: Busy) -> str:
+    who = f"Another hnterm (pid {busy.pid})" if busy.pid else "Another hnterm"
+    return f"{who} is saving this thread: waiting for it"
 
 
 def _missing(root_id: int, items: list[Item]) -> int:

@@ -3,8 +3,9 @@
 Each thread is downloaded by ``Source.save_thread`` (the loader bounds the requests in flight,
 the client honours 429 and ``Retry-After``) and kept as saved, a few threads at a time. A thread
 already saved and still fresh is skipped, so a second run (after Ctrl-C, or a lost network)
-fetches only what is missing; a thread being saved is in ``pending_saves`` until it is done, and
-an interrupted one is done first next time (the app resumes it too). No Textual here.
+fetches only what is missing. A thread being saved is pending until it is done (see
+``Source.save_thread``): an interrupted one is done first next time (the app resumes it too),
+and one another hnterm is saving is waited for, not fetched twice. No Textual here.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from contextlib import aclosing, suppress
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from hnterm.net.client import HNError
@@ -80,7 +81,7 @@ async def sync(
 ) -> SyncReport:
     """Save the ``top`` stories of each of ``lists`` (and any pending saves) for offline;
     with ``articles``, each story's linked page too (``hnterm.services.articles``, kept with it)."""
-    pending = await source.cache.run(Cache.pending_saves)
+    pending = await source.pending_saves()  # those another process is at are its own
     report.resumed = len(pending)
     report.articles = articles
     roots = dict.fromkeys(pending)
@@ -121,20 +122,19 @@ async def _sync_thread(
     fresh = await source.cache.run(_fresh_saved, root, clock())
     if fresh is not None:
         return ThreadResult(root, SKIPPED, fresh[0], reason=fresh[1])
-    with suppress(CacheError):  # else the save fails on the same problem, and says so
-        await source.cache.run(Cache.add_pending_save, root)
-    title, items, error, saved = None, 0, None, False
-    async with aclosing(source.save_thread(root)) as updates:
+    title, items, error, saved, joined = None, 0, None, False, False
+    # Pending while it runs; one that fails is not retried by every later start.
+    async with aclosing(source.save_thread(root, forget_failed=True)) as updates:
         async for update in updates:
             items = update.fetched
             title = title or next((i.title for i in update.items if i.id == root), None)
             if update.done:
-                error, saved = update.error, update.saved
+                error, saved, joined = update.error, update.saved, update.joined
             else:
                 on_progress(Progress(index, total, root, items))
-    with suppress(CacheError):
-        await source.cache.run(Cache.remove_pending_save, root)
     seconds = time.perf_counter() - started
+    if joined and saved:
+        return ThreadResult(root, SKIPPED, title, reason="saved meanwhile by another hnterm")
     if saved:
         return ThreadResult(root, FETCHED, title, items, seconds=seconds)
     return ThreadResult(root, FAILED, title, items, reason=error or "not saved", seconds=seconds)

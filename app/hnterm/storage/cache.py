@@ -2,9 +2,9 @@
 
 One class for callers, built from one module per job: ``connection`` (opening, damage,
 read-only files, transactions), ``migrations`` (the schema), ``repository`` (what is kept),
-``search`` (full-text search) and ``housekeeping`` (size, pruning). The cache must never take
-the app down; a write that fails raises ``CacheError`` with the reason, and ``problem`` says
-what the user should know.
+``search`` (full-text search), ``housekeeping`` (size, pruning) and ``saves`` (saves in
+progress, and which process owns each). The cache must never take the app down; a write that
+fails raises ``CacheError`` with the reason, and ``problem`` says what the user should know.
 """
 
 from __future__ import annotations
@@ -16,21 +16,24 @@ from hnterm.storage.housekeeping import CacheStats, Housekeeping
 from hnterm.storage.migrations import SCHEMA_VERSION
 from hnterm.storage.profiles import Profiles
 from hnterm.storage.records import Cached
+from hnterm.storage.saves import Busy, Claim, Saves
 from hnterm.storage.search import Search, SearchHit
 
 __all__ = [
     "BUSY_TIMEOUT",
     "DB_NAME",
     "SCHEMA_VERSION",
+    "Busy",
     "Cache",
     "CacheError",
     "CacheStats",
     "Cached",
+    "Claim",
     "SearchHit",
     "write_failure",
 ]
 
 
-class Cache(Housekeeping, Search, Profiles, Drafts, Articles):
-    """Items, threads, story lists, saved threads, settings, read state and user profiles
-    in one file."""
+class Cache(Housekeeping, Search, Profiles, Drafts, Articles, Saves):
+    """Items, threads, story lists, saved threads and saves in progress, settings, read
+    state and user profiles in one file."""

@@ -10,12 +10,20 @@ Every write is one ``BEGIN IMMEDIATE`` transaction, so a killed process leaves e
 write or none of it, and a second hnterm process waits its turn (up to 5 s) instead of failing.
 Items are written with ``synchronous=NORMAL`` (a power cut may lose the last batch, which is
 refetched); saved threads and read state with ``FULL``, because they cannot be refetched.
+
+The file is this user's alone (drafts, reading history): created 0600 before SQLite makes it
+(SQLite gives its ``-wal`` and ``-shm`` the database's mode), in folders made 0700. And it is
+the file that was opened: its device and inode are checked before every write and at close,
+so a file moved, replaced or removed by another hand is never written to, and this
+connection's log is never folded into what is there now (see ``lost``).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -24,9 +32,11 @@ from typing import Any, TypeVar
 
 from hnterm.model.errors import CacheError
 from hnterm.storage.migrations import migrate
+from hnterm.storage.paths import PRIVATE_FILE, make_private_dir
 from hnterm.storage.records import CHUNK
 
 T = TypeVar("T")
+FileId = tuple[int, int]  # (st_dev, st_ino): which file a path names
 
 DB_NAME = "hnterm.sqlite3"
 BUSY_TIMEOUT = 5.0  # seconds a writer waits for another hnterm process's transaction
@@ -43,7 +53,16 @@ def write_failure(exc: sqlite3.Error) -> str:
         return f"the disk is full ({text})"
     if name.startswith("SQLITE_READONLY") or "readonly" in text:
         return "the cache is read-only"
-    return text
+    return _io_cause(exc)
+
+
+def _io_cause(exc: sqlite3.Error) -> str:
+    """An I/O error's text, with the likely cause when a file size limit is in force: past
+    it a write fails with EFBIG, which SQLite reports only as 'disk I/O error'."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    if not _is_io_error(exc) or soft == resource.RLIM_INFINITY:
+        return str(exc)
+    return f"{exc}; the file size limit (ulimit -f) of {soft} bytes is the likely cause"
 
 
 class Connection:
@@ -58,6 +77,11 @@ class Connection:
         # Set when the file could only be opened for reading (a read-only folder or file):
         # reads work, every write raises CacheError("the cache is read-only").
         self.read_only = False
+        self._refusal = "the cache is read-only"  # what a write is told while read_only
+        # The (device, inode) of the file, its -wal and -shm as opened; None in memory or
+        # read-only. ``lost`` compares the path with it.
+        self._opened: tuple[FileId | None, FileId | None, FileId | None] | None = None
+        self._lost: str | None = None  # once set: why nothing more is written
         self.busy_timeout = busy_timeout
         self.path = directory / DB_NAME if directory is not None else None
         self.db = self._connect()
@@ -66,24 +90,33 @@ class Connection:
     def _connect(self) -> sqlite3.Connection:
         if self.path is not None:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    db = self._open_waiting(self.path)
-                except sqlite3.DatabaseError as exc:
-                    if _is_read_only(exc) and self.path.is_file():
-                        return self._open_read_only(self.path)
-                    if not _is_damage(exc):
-                        raise
-                    moved = _move_aside(self.path)
-                    self.problem = _damage_message(moved)
-                    return self._open(self.path)
-                if not os.access(self.path, os.W_OK):  # opened, but SQLite cannot write it
-                    self._read_only_mode()
-                return db
+                db = self._connect_file(self.path)
             except (OSError, sqlite3.Error) as exc:
                 self.problem = f"cache unavailable ({exc}); nothing will be kept"
                 self.path = None
+            else:
+                if not self.read_only:
+                    self._opened = _file_ids(self.path)
+                return db
         return self._open(":memory:")
+
+    def _connect_file(self, path: Path) -> sqlite3.Connection:
+        make_private_dir(path.parent)
+        _make_private(path)
+        try:
+            db = self._open_waiting(path)
+        except sqlite3.DatabaseError as exc:
+            if (_is_read_only(exc) or _is_io_error(exc)) and path.is_file():
+                return self._open_read_only(path, exc)
+            if not _is_damage(exc):
+                raise
+            moved = _move_aside(path)
+            self.problem = _damage_message(moved)
+            _make_private(path)
+            return self._open(path)
+        if not os.access(path, os.W_OK):  # opened, but SQLite cannot write it
+            self._read_only_mode()
+        return db
 
     def _open_waiting(self, path: Path) -> sqlite3.Connection:
         """_open, retried while another process holds the file: switching a new file to WAL
@@ -113,10 +146,11 @@ class Connection:
             raise
         return db
 
-    def _open_read_only(self, path: Path) -> sqlite3.Connection:
-        """Open a file SQLite cannot write, for reading: ``mode=ro`` (which still needs the
-        WAL index, ``-shm``, to exist or be creatable), else ``immutable=1`` (no locks, no
-        WAL index; what is only in a ``-wal`` file is not seen, but the rest is)."""
+    def _open_read_only(self, path: Path, why: sqlite3.Error) -> sqlite3.Connection:
+        """Open a file SQLite cannot write (``why``: read-only, or an I/O error such as a
+        file size limit), for reading: ``mode=ro`` (which still needs the WAL index,
+        ``-shm``, to exist or be creatable), else ``immutable=1`` (no locks, no WAL index;
+        what is only in a ``-wal`` file is not seen, but the rest is)."""
         uri = path.absolute().as_uri()
         error: sqlite3.Error | None = None
         for query in ("?mode=ro", "?mode=ro&immutable=1"):
@@ -135,15 +169,24 @@ class Connection:
                 db.close()
                 error = exc
                 continue
-            self._read_only_mode()
+            self._read_only_mode(None if _is_read_only(why) else _io_cause(why))
             return db
         assert error is not None
         raise error
 
-    def _read_only_mode(self) -> None:
+    def _read_only_mode(self, cause: str | None = None) -> None:
+        """Reads only from now on; ``cause``: why writes fail, when it is not the file's
+        permissions."""
         self.read_only = True
+        if cause is None:
+            self.problem = (
+                f"the cache at {self.path} is read-only: reading it, but nothing new will be kept"
+            )
+            return
+        self._refusal = f"the cache cannot be written ({cause})"
         self.problem = (
-            f"the cache at {self.path} is read-only: reading it, but nothing new will be kept"
+            f"the cache at {self.path} cannot be written ({cause}): reading it, "
+            "but nothing new will be kept"
         )
 
     def _migrate(self, db: sqlite3.Connection) -> None:
@@ -156,6 +199,8 @@ class Connection:
         """If ``exc`` says the file is damaged, move it aside and start afresh; True if so."""
         if not _is_damage(exc) or self.path is None:
             return False
+        if self.lost() is not None:  # not this connection's file to move aside any more
+            return True
         self.db.close()
         try:
             moved = _move_aside(self.path)
@@ -170,10 +215,47 @@ class Connection:
         self.problem = _damage_message(moved) + reopened
         return True
 
-    def close(self) -> None:
+    def lost(self) -> str | None:
+        """None while the file at ``path`` is the one opened; else (moved, replaced or removed
+        by another hand) why nothing more is written, said once in ``problem`` when first
+        seen. Writing on would go to a file nobody will open, and a connection opened on the
+        new file would fold this one's log into it (the ``-wal`` and ``-shm`` are found by
+        name): so writes stop, and so must any second connection (``CacheWorker``)."""
+        if self._lost is not None or self._opened is None or self.path is None:
+            return self._lost
+        if _file_id(self.path) != self._opened[0]:
+            self._lost = "the cache file was replaced or removed by another program"
+            self.problem = (
+                f"the cache file {self.path} was replaced or removed by another program: "
+                "nothing more is written to it, and the file there now is left as it is"
+            )
+        return self._lost
+
+    def _fold_log(self) -> None:
+        """Checkpoint this connection's log into its own file (wherever that went) and empty
+        it, so that until it is removed at close, whatever opens the path finds no frames
+        in it to take for its own."""
         with suppress(sqlite3.Error):
-            self.db.execute("PRAGMA optimize")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        """Close. For a lost file (see ``lost``) SQLite neither checkpoints nor removes the
+        ``-wal`` and ``-shm``, and whatever opens the path next would take them for its
+        own: so the log is folded into the file it belongs to (wherever it went), and the
+        two are removed while they are still this connection's."""
+        lost = self.lost() is not None
+        if lost:
+            self._fold_log()
+        else:
+            with suppress(sqlite3.Error):
+                self.db.execute("PRAGMA optimize")
         self.db.close()
+        if lost and self.path is not None and self._opened is not None:
+            for suffix, opened in zip(SIBLINGS[1:], self._opened[1:], strict=True):
+                sibling = _sibling(self.path, suffix)
+                if opened is not None and _file_id(sibling) == opened:
+                    with suppress(OSError):
+                        os.unlink(sibling)
 
     def check(self) -> str:
         """``PRAGMA integrity_check``: 'ok', or what is wrong (reads the whole file)."""
@@ -230,7 +312,11 @@ class Connection:
         """Run ``action`` in a transaction. A failure is remembered in ``problem`` and raised
         as ``CacheError`` with a reason for the user: a write never fails silently."""
         if self.read_only:  # said once in ``problem`` when opened
-            raise CacheError("the cache is read-only")
+            raise CacheError(self._refusal)
+        lost = self.lost()
+        if lost is not None:  # said once in ``problem`` when first seen
+            self._fold_log()
+            raise CacheError(lost)
         try:
             with self._transaction(durable) as db:
                 return action(db)
@@ -269,6 +355,11 @@ def _is_read_only(exc: sqlite3.Error) -> bool:
     return _says(exc, ("SQLITE_READONLY", "SQLITE_CANTOPEN"), ("readonly", "unable to open"))
 
 
+def _is_io_error(exc: sqlite3.Error) -> bool:
+    """True for SQLite's 'disk I/O error' (EIO, EFBIG past a file size limit, ...)."""
+    return _says(exc, ("SQLITE_IOERR",), ("disk I/O error",))
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     """True for 'database is locked': another connection holds the lock we need."""
     return _says(exc, ("SQLITE_BUSY", "SQLITE_LOCKED"), ("locked",))
@@ -283,6 +374,45 @@ def _says(exc: BaseException, names: tuple[str, ...], words: tuple[str, ...]) ->
 
 def _sibling(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
+
+
+SIBLINGS = ("", "-wal", "-shm")  # the database and the files SQLite keeps beside it
+
+
+def _file_id(path: Path) -> FileId | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _file_ids(path: Path) -> tuple[FileId | None, FileId | None, FileId | None]:
+    main, wal, shm = (_file_id(_sibling(path, suffix)) for suffix in SIBLINGS)
+    return main, wal, shm
+
+
+def _make_private(path: Path) -> None:
+    """Create the database 0600 before SQLite does, whatever the umask; or take group and
+    other access away from one an older hnterm made, and its -wal and -shm (when they are
+    this user's). Where this fails, SQLite meets the same and says why."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
+    except FileExistsError:
+        for suffix in SIBLINGS:
+            with suppress(OSError):
+                sibling = _sibling(path, suffix)
+                info = os.lstat(sibling)
+                mode = stat.S_IMODE(info.st_mode)
+                if stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and mode & 0o077:
+                    os.chmod(sibling, mode & ~0o077)
+        return
+    except OSError:
+        return
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+    finally:
+        os.close(fd)
 
 
 def _move_aside(path: Path) -> Path:

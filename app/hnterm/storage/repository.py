@@ -1,5 +1,5 @@
 """What the cache keeps: items and the threads they belong to, story lists, saved threads,
-saves in progress, settings and read state."""
+settings and read state (saves in progress: ``hnterm.storage.saves``)."""
 
 from __future__ import annotations
 
@@ -121,27 +121,6 @@ class Repository(Connection):
 
     def is_saved(self, root: int) -> bool:
         return bool(self._read("SELECT 1 FROM saved WHERE root = ?", (root,)))
-
-    def add_pending_save(self, root: int) -> None:
-        """Remember that a save of ``root`` was asked for (durable: it outlives a quit)."""
-        row = (root, time.time())
-        self._write(
-            lambda db: db.execute(
-                "INSERT OR REPLACE INTO pending_saves (root, asked_at) VALUES (?, ?)", row
-            ),
-            durable=True,
-        )
-
-    def remove_pending_save(self, root: int) -> None:
-        self._write(
-            lambda db: db.execute("DELETE FROM pending_saves WHERE root = ?", (root,)),
-            durable=True,
-        )
-
-    def pending_saves(self) -> list[int]:
-        """Saves asked for and never finished, oldest first."""
-        rows = self._read("SELECT root FROM pending_saves ORDER BY asked_at, root")
-        return [root for (root,) in rows]
 
     # -- settings -------------------------------------------------------------------------
     def setting(self, key: str) -> str | None:
