@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import re
 import subprocess
 import sys
@@ -252,4 +253,29 @@ def test_clear_all_without_a_terminal_says_what_goes_and_needs_yes(cached):
     assert done.returncode == 0 and done.stdout.startswith("removed ")
     cache = Cache(cached)
     assert cache.saved_threads() == [] and cache.stats().items == 0
+    cache.close()
+
+
+@pytest.mark.parametrize(("answer", "kept"), [("n\n", True), ("y\n", False)])
+def test_clear_all_at_a_terminal_asks_first(cached, answer, kept):
+    """stdin a pseudo-terminal, as when a person types the command."""
+    leader, follower = pty.openpty()
+    try:
+        with subprocess.Popen(
+            [sys.executable, "-m", "hnterm", "cache", "clear", "--all", "--cache-dir", str(cached)],
+            cwd=ROOT,
+            stdin=follower,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as process:
+            os.write(leader, answer.encode())
+            _, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert "drops 1 saved thread" in err and "Go on? [y/N]" in err
+    assert process.returncode == (1 if kept else 0)
+    cache = Cache(cached)
+    assert bool(cache.saved_threads()) is kept
     cache.close()
