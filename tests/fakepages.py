@@ -2,10 +2,14 @@
 with their content types, and the ways real article links fail.
 
 ``/NAME.html`` serves a fixture page; ``/redirect`` is a 302 to ``/blog.html`` (and
-``/redirect-chain`` two hops to it); ``/loop`` redirects to itself; ``/to-file`` redirects to a
-``file:`` URL; ``/paywall`` answers 403; ``/paper.pdf`` is a PDF; ``/huge`` streams 5 MB with no
-Content-Length; ``/slow`` answers only when ``release()`` is called (or the server stops), so a
-client's deadline is what ends the request. ``hits`` counts requests per path.
+``/redirect-chain`` two hops to it); ``/away?to=URL`` is a 302 to any URL (an open redirect);
+``/loop`` redirects to itself; ``/to-file`` redirects to a ``file:`` URL; ``/paywall`` answers
+403; ``/paper.pdf`` is a PDF; ``/huge`` streams 5 MB with no Content-Length; ``/slow`` answers
+only when ``release()`` is called (or the server stops), so a client's deadline is what ends
+the request. ``hits`` counts requests per path.
+
+The article fetcher refuses loopback addresses like any other non-public one: a test lets it
+reach these servers through the test-only setting alone (``allow_loopback``).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ import asyncio
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from aiohttp import web
+from hnterm.net.transport import TEST_LOOPBACK_ENV
 
 from tests.webthread import ThreadedApp
 
@@ -29,6 +35,11 @@ class FakePages(ThreadedApp):
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
+
+    @property
+    def origin(self) -> str:
+        """The address and port the test-only setting names to let the fetcher in."""
+        return f"127.0.0.1:{self.port}"
 
     def release(self) -> None:
         """Let ``/slow`` answer."""
@@ -47,6 +58,8 @@ class FakePages(ThreadedApp):
             raise web.HTTPFound("/blog.html")
         if path == "redirect-chain":
             raise web.HTTPMovedPermanently(self.url("redirect"))
+        if path == "away":
+            raise web.HTTPFound(request.query["to"])
         if path == "loop":
             raise web.HTTPFound("/loop")
         if path == "to-file":
@@ -78,3 +91,9 @@ class FakePages(ThreadedApp):
     def before_cleanup(self) -> None:
         if self._released is not None:
             self._released.set()  # a /slow answer still waiting ends now
+
+
+def allow_loopback(monkeypatch: pytest.MonkeyPatch, *servers: FakePages) -> None:
+    """Let the article fetcher reach ``servers`` (and no other loopback port) for one test,
+    through the test-only setting: nothing a server sends can do that."""
+    monkeypatch.setenv(TEST_LOOPBACK_ENV, ",".join(server.origin for server in servers))

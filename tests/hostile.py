@@ -8,7 +8,11 @@ tests.hostile`` share:
 - ``control_text_thread``: C1 controls (U+009B is a one-byte CSI), DEL and bidi in every field;
 - ``many_word_query``: a pasted page of 2,500 words plus ``k*`` 3,300 times;
 - ``read_only_command``: run a command with a folder mounted read-only (root included);
-- ``FULL_DISK``: ``/dev/full``, where every write fails with ENOSPC.
+- ``FULL_DISK``: ``/dev/full``, where every write fails with ENOSPC;
+- ``Stalling`` (issue 21): a server for any client (search, web forms, pages) that trickles a
+  byte at a time, or answers 429 with a huge ``Retry-After``;
+- ``Honeypot`` (issue 21): a listener on every local address that counts connections, where a
+  test checks that a redirect to a local address sent nothing.
 
 Used by the hostile-input tests and for trying the app by hand in tmux:
 ``python -m tests.fakehn`` does not serve it, but ``python -m tests.hostile`` does.
@@ -16,10 +20,18 @@ Used by the hostile-input tests and for trying the app by hand in tmux:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
+import socket
 import subprocess
+import threading
 from functools import cache
 from pathlib import Path
+
+from aiohttp import web
+
+from tests.webthread import ThreadedApp
 
 ROOT = 77_000_000
 ESC = "\x1b"
@@ -219,6 +231,77 @@ def read_only_command(folder: Path, argv: list[str]) -> list[str]:
         'exec "$@"'
     )
     return ["unshare", "-rm", "sh", "-c", mount, str(folder), *argv]
+
+
+class Stalling(ThreadedApp):
+    """Any path, any method: ``mode`` "trickle" sends headers at once, then a space every
+    ``interval`` s until the client hangs up (every read gets data in time: only a total
+    deadline ends it); "429" answers Too Many Requests with ``Retry-After: retry_after``.
+    ``hits`` counts requests."""
+
+    def __init__(self, mode: str = "trickle", *, interval: float = 0.2, retry_after: str = "3600"):
+        super().__init__()
+        if mode not in ("trickle", "429"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.mode = mode
+        self.interval = interval
+        self.retry_after = retry_after
+        self.hits = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.hits += 1
+        if self.mode == "429":
+            headers = {"Retry-After": self.retry_after}
+            return web.Response(status=429, text="slow down", headers=headers)
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        with contextlib.suppress(ConnectionResetError):  # the client hung up
+            while request.transport is not None and not request.transport.is_closing():
+                await response.write(b" ")
+                await asyncio.sleep(self.interval)
+        return response
+
+    def routes(self, app: web.Application) -> None:
+        app.router.add_route("*", "/{path:.*}", self._handle)
+
+
+class Honeypot:
+    """A TCP listener on ``[::]``, dual-stack, so 127.0.0.0/8, ``::1``, ``0.0.0.0`` and ``::``
+    all reach it: it counts each connection and closes it unanswered. A test that redirects
+    to a local address checks that ``connections`` stays 0."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self._socket = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        self._socket.bind(("::", 0))
+        self._socket.listen(16)
+        self._socket.settimeout(0.05)
+        self.port: int = self._socket.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def __enter__(self) -> Honeypot:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._socket.close()
 
 
 if __name__ == "__main__":

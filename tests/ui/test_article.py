@@ -18,15 +18,16 @@ from hnterm.ui.widgets.status_line import StatusLine
 from textual.widgets import Label, Static
 
 from tests.data import IBM
-from tests.fakepages import FakePages
+from tests.fakepages import FakePages, allow_loopback
 from tests.ui.conftest import wait_loaded, wait_until
 
 SIZE = (120, 40)
 
 
 @pytest.fixture
-def pages() -> Iterator[FakePages]:
+def pages(monkeypatch) -> Iterator[FakePages]:
     with FakePages() as server:
+        allow_loopback(monkeypatch, server)
         yield server
 
 
@@ -103,7 +104,7 @@ async def test_a_read_article_opens_offline_with_every_server_gone(
         ("paper.pdf", "not a web page (a PDF)"),
         ("huge", "the page is too large (over 4 MB)"),
         ("jsonly.html", "nothing to read on this page (its text may need JavaScript)"),
-        ("slow", "no answer within 1 s (timeout)"),
+        ("slow", "no complete answer within 1 s (timeout)"),
     ],
 )
 async def test_each_failure_says_why_and_gives_the_url(fake_hn, tmp_path, pages, path, reason):

@@ -9,14 +9,17 @@ from hnterm.cli.main import run as hnterm
 from hnterm.storage.cache import Cache
 
 from tests.data import IBM
-from tests.fakepages import FakePages
+from tests.fakepages import FakePages, allow_loopback
 
 LESS_SLOW = 43727743
 
 
-def test_sync_articles_keeps_them_and_says_which_failed(fake_hn, tmp_path: Path, capsys):
+def test_sync_articles_keeps_them_and_says_which_failed(
+    fake_hn, tmp_path: Path, capsys, monkeypatch
+):
     cache_dir = tmp_path / "cache"
     with FakePages() as pages:
+        allow_loopback(monkeypatch, pages)
         fake_hn.lists["topstories"] = [IBM, LESS_SLOW]
         fake_hn.items[IBM]["url"] = pages.url("news.html")
         fake_hn.items[LESS_SLOW]["url"] = pages.url("paywall")

@@ -60,7 +60,7 @@ async def test_malformed_json_is_retried_then_reported(client, fake_hn):
 async def test_timeout_is_reported(fake_hn):
     fake_hn.fault("timeout", ids=[IBM])
     async with HNClient(fake_hn.url, timeout=0.2, retries=1, backoff=0.01) as client:
-        with pytest.raises(APIError, match="Timeout"):
+        with pytest.raises(APIError, match="timeout"):
             await client.item(IBM)
 
 

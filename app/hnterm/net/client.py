@@ -1,7 +1,9 @@
 """Async client for the official HN Firebase API (one request per item).
 
-Timeouts (per read, and a total deadline per request), retries with backoff (honouring
-``Retry-After``) and a cap on body size live here so every caller gets them.
+Every request goes through ``hnterm.net.transport``, the one HTTP layer: a deadline covering
+all of a request's attempts, retries with backoff (``Retry-After`` honoured and capped), the
+body cap and one mapping of failures into reasons. Redirects are never followed: the API has
+none, and a hostile one could point anywhere.
 
 The transport is aiohttp, chosen by measurement (benchmarks/README.md): a thread load is
 thousands of tiny requests, and per request httpx spent ~0.6 ms of CPU (httpcore's pool
@@ -9,31 +11,23 @@ bookkeeping), httpx over the ``httpx-aiohttp`` transport ~0.37 ms, aiohttp alone
 its HTTP parser being C. One session keeps up to 64 keep-alive connections (HTTP/1.1; over
 TLS each costs one handshake, paid once). The proxy variables (``HTTPS_PROXY``, ``NO_PROXY``)
 are honoured, and the default SSL context honours ``SSL_CERT_FILE`` and ``SSL_CERT_DIR``.
-Redirects are never followed: the API has none, and a hostile one could point anywhere.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import math
-import random
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hnterm.model.errors import HNError, NetworkError
 from hnterm.model.items import Item, is_item_id, parse_item
 from hnterm.model.users import User, is_username, parse_user
+from hnterm.net.transport import Answer, Failure, Policy, Transport
 
-if TYPE_CHECKING:
-    import aiohttp
+__all__ = ["DEFAULT_API_URL", "STORY_LISTS", "APIError", "HNClient", "HNError", "NetworkError"]
 
 DEFAULT_API_URL = "https://hacker-news.firebaseio.com/v0/"
 DEFAULT_SEARCH_URL = "https://hn.algolia.com/api/v1/"  # HN-wide search (hn.algolia)
 STORY_LISTS = ("top", "new", "best", "ask", "show", "job")
-MAX_BODY = 4 * 1024 * 1024
-READ_CHUNK = 64 * 1024
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class APIError(HNError):
@@ -41,11 +35,7 @@ class APIError(HNError):
 
 
 class HNClient:
-    """Fetches items and story lists; safe to share between concurrent tasks.
-
-    The aiohttp session is made on the first request, inside the running event loop (and
-    aiohttp is imported then too, off the path to the first frame).
-    """
+    """Fetches items and story lists; safe to share between concurrent tasks."""
 
     def __init__(
         self,
@@ -57,21 +47,21 @@ class HNClient:
         backoff: float = 0.25,
         connections: int = 64,
     ) -> None:
+        """``timeout``: one read; ``deadline``: one request, every attempt of it together
+        (a server trickling a byte at a time never trips the read timeout)."""
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
-        self.timeout = timeout
-        # The whole request (connect, headers and body): a server trickling a byte at a time
-        # never trips the read timeout, so without this one request could hang forever.
-        self.deadline = deadline
-        self.retries = retries
-        self.backoff = backoff
-        self.connections = connections
-        self.requests = 0
-        self._session: aiohttp.ClientSession | None = None
+        self.policy = Policy(timeout=timeout, deadline=deadline, retries=retries, backoff=backoff)
+        self.transport = Transport(
+            self.policy, APIError, connections=connections, proxy_for=self.base_url
+        )
+
+    @property
+    def requests(self) -> int:
+        """Attempts sent so far (retries included)."""
+        return self.transport.requests
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.transport.aclose()
 
     async def __aenter__(self) -> HNClient:
         return self
@@ -101,73 +91,18 @@ class HNClient:
         return [i for i in data if isinstance(i, int) and not isinstance(i, bool) and is_item_id(i)]
 
     async def get_json(self, path: str) -> Any:
-        """GET and decode JSON, retrying what is worth retrying."""
-        attempt = 0
-        while True:
-            try:
-                return await self._get_once(path)
-            except _Retryable as exc:
-                attempt += 1
-                if attempt > exc.max_retries(self.retries):
-                    raise exc.final(path) from exc.__cause__
-                await asyncio.sleep(exc.wait or self._backoff(attempt))
-
-    def _backoff(self, attempt: int) -> float:
-        return self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
-
-    def _open_session(self) -> aiohttp.ClientSession:
-        import aiohttp
-        from aiohttp.helpers import get_env_proxy_for_url
-        from yarl import URL
-
-        # The proxy variables are read once here: aiohttp's ``trust_env`` re-reads them on
-        # every request, which cost ~0.4 ms of CPU per item (measured), more than the rest.
-        try:
-            proxy, proxy_auth = get_env_proxy_for_url(URL(self.base_url))
-        except LookupError:
-            proxy, proxy_auth = None, None
-        self._session = aiohttp.ClientSession(
-            proxy=proxy,
-            proxy_auth=proxy_auth,
-            connector=aiohttp.TCPConnector(limit=self.connections, ttl_dns_cache=300),
-            timeout=timeouts(self.timeout, self.deadline),
-            headers={"User-Agent": "hnterm"},
-        )
-        return self._session
-
-    async def _get_once(self, path: str) -> Any:
-        import aiohttp
-
-        self.requests += 1
-        session = self._session or self._open_session()
+        """GET and decode JSON; what is worth retrying is retried within the deadline."""
         url = self.base_url + path
-        try:
-            async with session.get(url, allow_redirects=False) as response:
-                if response.status in RETRY_STATUSES:
-                    raise _Retryable(
-                        APIError(f"HTTP {response.status}"),
-                        _retry_after(response.headers.get("Retry-After", "")),
-                    )
-                if response.status != 200:
-                    raise APIError(f"{path}: HTTP {response.status}{_hint(response.status, url)}")
-                body = await read_capped(response)
-        except aiohttp.ClientConnectorCertificateError as exc:
-            # Retrying cannot help: say what to fix.
-            raise APIError(
-                f"the TLS certificate of {self.base_url} is not trusted "
-                f"({exc.certificate_error}); a private CA goes in SSL_CERT_FILE"
-            ) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise _Retryable(NetworkError(f"cannot reach {self.base_url}"), network=True) from exc
-        except TimeoutError as exc:
-            raise _Retryable(APIError("TimeoutError: no complete answer in time")) from exc
-        except (aiohttp.ClientError, ValueError) as exc:
-            # Cut bodies, protocol errors, resets, and URLs aiohttp refuses to send.
-            raise _Retryable(APIError(type(exc).__name__)) from exc
-        try:
-            return json.loads(body)
-        except ValueError as exc:
-            raise _Retryable(APIError("malformed JSON")) from exc
+
+        def decode(answer: Answer) -> Any:
+            if answer.status != 200:
+                raise APIError(f"{path}: HTTP {answer.status}{_hint(answer.status, url)}")
+            try:
+                return json.loads(answer.body)
+            except ValueError as exc:
+                raise Failure("malformed JSON", retry=True) from exc
+
+        return await self.transport.fetch("GET", url, decode, label=path)
 
 
 def _hint(status: int, url: str) -> str:
@@ -175,62 +110,3 @@ def _hint(status: int, url: str) -> str:
     if status == 404 and "/v0/" not in url:
         return " (no /v0/ in the API URL?)"
     return ""
-
-
-class _Retryable(Exception):
-    """A failure that may pass on a later attempt."""
-
-    def __init__(self, error: HNError, wait: float | None = None, *, network: bool = False):
-        super().__init__(str(error))
-        self.error = error
-        self.wait = wait
-        self.network = network
-
-    def max_retries(self, retries: int) -> int:
-        # An unreachable host rarely comes back within a second: fail fast so the app can go
-        # offline, instead of stalling every pending request through the whole backoff.
-        return min(retries, 1) if self.network else retries
-
-    def final(self, path: str) -> HNError:
-        if isinstance(self.error, NetworkError):
-            return self.error
-        return type(self.error)(f"{path}: {self.error}")
-
-
-def _retry_after(value: str) -> float | None:
-    """Seconds from a Retry-After header (capped so a hostile server cannot stall us)."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None
-    return min(max(seconds, 0.0), 30.0) if math.isfinite(seconds) else None
-
-
-def timeouts(timeout: float, deadline: float) -> aiohttp.ClientTimeout:
-    """aiohttp's timeouts for every client here (API, web forms, articles): a read timeout,
-    a connect timeout, and a total deadline a server trickling bytes cannot stretch."""
-    import aiohttp
-
-    return aiohttp.ClientTimeout(
-        total=deadline, connect=min(timeout, deadline, 5.0), sock_read=min(timeout, deadline)
-    )
-
-
-async def read_capped(
-    response: aiohttp.ClientResponse,
-    too_large: Callable[[str], Exception] = lambda size: APIError(f"response too large ({size})"),
-) -> bytes:
-    """The (decompressed) body, refusing anything over MAX_BODY: a gzip bomb or an endless
-    body stops there. ``too_large`` makes the error from how large it was ("5,000,000
-    bytes", "over 4 MB")."""
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise too_large(f"{int(declared):,} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await response.content.read(READ_CHUNK):
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise too_large(f"over {MAX_BODY // 2**20} MB")
-        chunks.append(chunk)
-    return b"".join(chunks)

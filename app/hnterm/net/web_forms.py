@@ -1,31 +1,22 @@
-"""An aiohttp client for news.ycombinator.com's web forms, with the API client's rules.
+"""A client for news.ycombinator.com's web forms, through the one HTTP layer.
 
-Timeouts, a total deadline per request, retries (GETs only: a vote or a reply posted twice
-is worse than one that failed) and the 4 MB body cap come from ``hnterm.net.client``.
-The session cookie is sent by hand, as a header, on requests to the web base URL alone: the
-cookie jar is a dummy, redirects are never followed, and a link read from a page is followed
-only when it is relative (a page cannot send the cookie elsewhere). Plain HTTP is refused
-except to 127.0.0.1 (the tests' fake server): the cookie is as good as the password.
+A deadline per request covering its attempts, retries (GETs only: a vote or a reply posted
+twice is worse than one that failed), the 4 MB body cap and the failure reasons come from
+``hnterm.net.transport``. The session cookie is sent by hand, as a header, on requests to
+the web base URL alone: the cookie jar is a dummy, redirects are never followed, and a link
+read from a page is followed only when it is relative (a page cannot send the cookie
+elsewhere). Plain HTTP is refused except to 127.0.0.1 (the tests' fake server): the cookie is
+as good as the password.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from hnterm.model.errors import WebError
 from hnterm.model.users import cookie_problem
-from hnterm.net.client import (
-    RETRY_STATUSES,
-    APIError,
-    NetworkError,
-    _retry_after,
-    _Retryable,
-    read_capped,
-    timeouts,
-)
+from hnterm.net.transport import Policy, Transport
 from hnterm.net.web_pages import (
     Form,
     ItemPage,
@@ -35,9 +26,6 @@ from hnterm.net.web_pages import (
     parse_form,
     parse_item_page,
 )
-
-if TYPE_CHECKING:
-    import aiohttp
 
 DEFAULT_WEB_URL = "https://news.ycombinator.com"
 WEB_ENV = "HNTERM_WEB_URL"
@@ -98,11 +86,9 @@ class WebClient:
         check_web_url(base_url)
         self.base_url = base_url.rstrip("/")
         self.cookie = cookie
-        self.timeout = timeout
-        self.deadline = deadline
-        self.retries = retries
-        self.backoff = backoff
-        self._session: aiohttp.ClientSession | None = None
+        policy = Policy(timeout=timeout, deadline=deadline, retries=retries, backoff=backoff)
+        # The cookie jar is a dummy: the cookie goes out by hand, in ``_request``.
+        self.transport = Transport(policy, WebError, proxy_for=self.base_url)
 
     @property
     def user(self) -> str | None:
@@ -116,9 +102,7 @@ class WebClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self.transport.aclose()
 
     # -- the account ----------------------------------------------------------------------
     async def login(self, user: str, password: str) -> str:
@@ -258,55 +242,11 @@ class WebClient:
     async def _request(
         self, method: str, path: str, *, data: dict[str, str] | None = None, retry: bool = True
     ) -> tuple[int, dict[str, str], str, str | None]:
-        """Status, headers, body and the ``user`` cookie set (if any), with the client's
+        """Status, headers, body and the ``user`` cookie set (if any), with the transport's
         retry rules (only when ``retry``: never for a post or a vote)."""
-        attempt = 0
-        while True:
-            try:
-                return await self._once(method, path, data)
-            except _Retryable as exc:
-                attempt += 1
-                if not retry or attempt > exc.max_retries(self.retries):
-                    raise exc.error from exc.__cause__
-                wait = exc.wait or self.backoff * 2 ** (attempt - 1)
-                await asyncio.sleep(wait)
-
-    def _open(self) -> aiohttp.ClientSession:
-        import aiohttp
-
-        self._session = aiohttp.ClientSession(
-            cookie_jar=aiohttp.DummyCookieJar(),  # the cookie goes out by hand, below
-            timeout=timeouts(self.timeout, self.deadline),
-            headers={"User-Agent": "hnterm"},
+        headers = {"Cookie": f"user={self.cookie}"} if self.cookie else None
+        answer = await self.transport.request(
+            method, f"{self.base_url}/{path}", data=data, headers=headers, retry=retry
         )
-        return self._session
-
-    async def _once(
-        self, method: str, path: str, data: dict[str, str] | None
-    ) -> tuple[int, dict[str, str], str, str | None]:
-        import aiohttp
-
-        session = self._session or self._open()
-        headers = {"Cookie": f"user={self.cookie}"} if self.cookie else {}
-        url = f"{self.base_url}/{path}"
-        try:
-            async with session.request(
-                method, url, data=data, headers=headers, allow_redirects=False
-            ) as response:
-                if response.status in RETRY_STATUSES:
-                    raise _Retryable(
-                        WebError(f"HN is busy (HTTP {response.status}); try again shortly"),
-                        _retry_after(response.headers.get("Retry-After", "")),
-                    )
-                body = (await read_capped(response)).decode("utf-8", "replace")
-                morsel = response.cookies.get("user")
-                cookie = morsel.value if morsel is not None and morsel.value else None
-                return response.status, dict(response.headers), body, cookie
-        except aiohttp.ClientConnectorError as exc:
-            raise _Retryable(NetworkError(f"cannot reach {self.base_url}"), network=True) from exc
-        except TimeoutError as exc:
-            raise _Retryable(WebError(f"{self.base_url} gave no answer in time")) from exc
-        except APIError as exc:
-            raise WebError(str(exc)) from exc
-        except (aiohttp.ClientError, ValueError) as exc:
-            raise _Retryable(WebError(f"{self.base_url}: {type(exc).__name__}")) from exc
+        body = answer.body.decode("utf-8", "replace")
+        return answer.status, dict(answer.headers), body, answer.cookies.get("user") or None

@@ -2,9 +2,10 @@
 
 An article is read once and kept with its thread (``hnterm.storage.articles``): it opens at
 once and offline afterwards; ``refresh`` fetches it again. The page is fetched with the API
-client's limits (``hnterm.net.article_fetch``) and extracted off the event loop (extraction is
-~5-100 ms of CPU, which would stall every request in flight on the network loop). Failures come
-back as one line of reason with the URL, for the reader to open in a browser instead.
+client's limits and public addresses only (``hnterm.net.article_fetch``) and extracted off the
+event loop (extraction is ~5-100 ms of CPU, which would stall every request in flight on the
+network loop). Failures come back as one line of reason with the URL, for the reader to open
+in a browser instead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import time
 from contextlib import suppress
 from dataclasses import dataclass
 
-from hnterm.net.article_fetch import ArticleError, fetch_page
+from hnterm.model.errors import HNError
+from hnterm.net.article_fetch import ArticleError, article_policy, fetch_page
+from hnterm.net.transport import Policy
 from hnterm.render.article import Article, extract
 from hnterm.render.text import is_safe_url
 from hnterm.services.source import Source
@@ -50,8 +53,8 @@ async def load_article(
             return ArticleResult(url, cached.article, None, True, cached.fetched)
         return ArticleResult(url, None, "offline, and this article is not in the cache")
     try:
-        article = await fetch_article(url, source.client.timeout, source.client.deadline)
-    except ArticleError as exc:
+        article = await fetch_article(url, article_policy(source.client.policy))
+    except HNError as exc:  # ArticleError, or NetworkError: the site, not HN, is unreachable
         if cached is not None:
             note = f"kept copy shown; the refresh failed: {exc}"
             return ArticleResult(url, cached.article, note, True, cached.fetched)
@@ -62,9 +65,10 @@ async def load_article(
     return ArticleResult(url, article, fetched=fetched)
 
 
-async def fetch_article(url: str, timeout: float = 10.0, deadline: float = 30.0) -> Article:
-    """Fetch and extract ``url``; ``ArticleError`` when there is nothing readable."""
-    page = await fetch_page(url, timeout=timeout, deadline=deadline)
+async def fetch_article(url: str, policy: Policy | None = None) -> Article:
+    """Fetch and extract ``url`` (``policy``: ``article_policy()``); ``ArticleError`` when
+    there is nothing readable, ``NetworkError`` when the site cannot be reached."""
+    page = await fetch_page(url, policy)
     html: str | bytes = page.body
     if page.charset:
         try:
