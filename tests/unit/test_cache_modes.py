@@ -1,15 +1,11 @@
 """The cache is its user's alone (issue 21, defect 10): it holds unsent reply drafts and what
 was read, so the folders hnterm creates are 0700 and the database, its -wal and -shm 0600,
-whatever the umask; and an offline read under a file size limit (``ulimit -f``) gives the
-real cause, not "not in the cache"."""
+whatever the umask."""
 
 from __future__ import annotations
 
 import os
-import resource
-import signal
 import stat
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +13,6 @@ import pytest
 from hnterm.model.items import Item
 from hnterm.storage.cache import DB_NAME, Cache
 
-from tests.headless import hnterm
 from tests.saveholder import SaveHolder
 
 
@@ -63,36 +58,3 @@ def test_a_database_an_older_hnterm_left_readable_is_made_private(tmp_path):
     Cache(tmp_path).close()
     assert mode(tmp_path / DB_NAME) == 0o600
     assert mode(tmp_path) == 0o755  # not made by this hnterm: its owner's choice
-
-
-def _size_limit(limit: int):
-    def apply() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
-    return apply
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX resource limits")
-def test_an_offline_dump_under_a_file_size_limit_reads_the_cache_and_says_why_not_writable(
-    tmp_path,
-):
-    cache = Cache(tmp_path)
-    cache.put_items([Item(id=5, type="story", title="kept")], None)
-    cache.close()
-    # SQLite's index file (-shm) needs 32 KiB: at 1,000 bytes nothing can be written.
-    isolated = {"HNTERM_CONFIG_DIR": os.environ["HNTERM_CONFIG_DIR"]}  # (conftest)
-    done = hnterm(
-        "dump",
-        *("--offline", "--cache-dir", str(tmp_path), "5"),
-        env=isolated,
-        preexec_fn=_size_limit(1000),
-    )
-    assert done.returncode == 0, done.stderr
-    assert '"title": "kept"' in done.stdout
-    assert "not in the cache" not in done.stderr
-    assert done.stderr.strip() == (
-        f"hnterm dump: cache: the cache at {tmp_path / DB_NAME} cannot be written "
-        "(disk I/O error; the file size limit (ulimit -f) of 1000 bytes is the likely cause): "
-        "reading it, but nothing new will be kept"
-    )

@@ -116,6 +116,8 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
             if client is not None:
                 await client.aclose()
     if thread.root is None:
+        if config.offline and cache.path is None:  # the line before this one says why
+            raise DumpError(f"item {item_id} could not be read: the cache is unavailable")
         if config.offline:
             raise DumpError(f"item {item_id} is not in the cache (offline mode)")
         if warning:

@@ -21,9 +21,9 @@ connection's log is never folded into what is there now (see ``lost``).
 from __future__ import annotations
 
 import os
-import resource
 import sqlite3
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -34,6 +34,9 @@ from hnterm.model.errors import CacheError
 from hnterm.storage.migrations import migrate
 from hnterm.storage.paths import PRIVATE_FILE, make_private_dir
 from hnterm.storage.records import CHUNK
+
+if sys.platform != "win32":
+    import resource
 
 T = TypeVar("T")
 FileId = tuple[int, int]  # (st_dev, st_ino): which file a path names
@@ -59,8 +62,10 @@ def write_failure(exc: sqlite3.Error) -> str:
 def _io_cause(exc: sqlite3.Error) -> str:
     """An I/O error's text, with the likely cause when a file size limit is in force: past
     it a write fails with EFBIG, which SQLite reports only as 'disk I/O error'."""
+    if sys.platform == "win32" or not _is_io_error(exc):
+        return str(exc)
     soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
-    if not _is_io_error(exc) or soft == resource.RLIM_INFINITY:
+    if soft == resource.RLIM_INFINITY:
         return str(exc)
     return f"{exc}; the file size limit (ulimit -f) of {soft} bytes is the likely cause"
 
@@ -396,6 +401,8 @@ def _make_private(path: Path) -> None:
     """Create the database 0600 before SQLite does, whatever the umask; or take group and
     other access away from one an older hnterm made, and its -wal and -shm (when they are
     this user's). Where this fails, SQLite meets the same and says why."""
+    if sys.platform == "win32":  # no POSIX modes: the folder's access rules apply
+        return
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE_FILE)
     except FileExistsError:

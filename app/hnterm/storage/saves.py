@@ -16,8 +16,8 @@ other too, and closing some other descriptor of the file does not drop it.
 
 from __future__ import annotations
 
-import fcntl
 import os
+import sys
 import threading
 import time
 from contextlib import suppress
@@ -29,7 +29,11 @@ from hnterm.storage.connection import BUSY_TIMEOUT
 from hnterm.storage.paths import PRIVATE_FILE, make_private_dir
 from hnterm.storage.repository import Repository
 
+if sys.platform != "win32":
+    import fcntl
+
 LOCK_DIR = "saving"  # beside the database: one lock file per save being downloaded
+_NO_LINKS = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)  # (POSIX flags)
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ class Claim:
             if fd is not None and self.lock_file is not None:
                 with suppress(OSError):
                     os.unlink(self.lock_file)
-                os.close(fd)
+                with suppress(OSError):
+                    os.close(fd)
 
 
 class Saves(Repository):
@@ -142,45 +147,50 @@ class Saves(Repository):
 
     def _lock(self, root: int) -> Claim | Busy:
         """Take the lock of ``root``'s save without waiting. A file opened just as its
-        holder removed it is stale (a later one may exist): then open again."""
+        holder removed it is stale (a later one may exist): then open again. Where no lock
+        can be had (a read-only folder, a file system without locks) the claim locks
+        nothing: nothing stops the save, as before locks."""
         path = self._lock_file(root)
-        if path is None:
+        if path is None or sys.platform == "win32":  # (no flock: saves as before locks)
             return Claim(root)
         while True:
             try:
                 make_private_dir(path.parent)
-                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE_FILE)
-            except OSError:  # a read-only folder: the pending row cannot be written either
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | _NO_LINKS, PRIVATE_FILE)
+            except OSError:
                 return Claim(root)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                pid = _pid_in(fd)
+                busy = Busy(_pid_in(fd))
                 os.close(fd)
-                return Busy(pid)
-            except BaseException:
+                return busy
+            except OSError:
                 os.close(fd)
-                raise
+                return Claim(root)
             if _same_file(fd, path):
-                os.fchmod(fd, PRIVATE_FILE)  # (made under the umask)
-                os.ftruncate(fd, 0)
-                os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+                with suppress(OSError):  # the pid is for messages only (ulimit -f 0, ...)
+                    os.fchmod(fd, PRIVATE_FILE)  # (made under the umask)
+                    os.ftruncate(fd, 0)
+                    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
                 return Claim(root, path, fd)
             os.close(fd)
 
     def _holder(self, root: int) -> Busy | None:
         """Who holds ``root``'s save now, without taking it for more than a moment."""
         path = self._lock_file(root)
-        if path is None:
+        if path is None or sys.platform == "win32":
             return None
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(path, os.O_RDONLY | _NO_LINKS)
         except OSError:  # no lock file: nobody holds it
             return None
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
             return Busy(_pid_in(fd))
+        except OSError:  # no locks here: nobody can be known to hold it
+            return None
         finally:
             os.close(fd)
         return None
@@ -195,5 +205,8 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 def _pid_in(fd: int) -> int | None:
-    text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return None
     return int(text) if text.isascii() and text.isdigit() else None
