@@ -215,7 +215,7 @@ async def test_a_search_against_a_trickling_server_costs_one_deadline():
             failed, elapsed = await _timed(client.search(parse_search("IBM")))
         finally:
             await client.aclose()
-    assert elapsed < 1.5 and server.hits == 1
+    assert elapsed < 2.0 and server.hits == 1  # one deadline (1 s), one request
     assert isinstance(failed, HNError) and "no complete answer within 1 s" in str(failed)
 
 
@@ -231,7 +231,7 @@ async def test_a_huge_retry_after_ends_a_search_at_once(retry_after_value: str):
             failed, elapsed = await _timed(client.search(parse_search("IBM")))
         finally:
             await client.aclose()
-    assert elapsed < 1.0 and server.hits == 1
+    assert elapsed < 1.5 and server.hits == 1  # at once: no wait, no second request
     assert isinstance(failed, HNError), failed
     assert "HTTP 429: the server is busy; it asked to wait 3" in str(failed)
 
@@ -240,7 +240,7 @@ async def test_a_trickling_web_page_costs_one_deadline():
     with Stalling("trickle") as server:
         async with WebClient(server.url, "alice&k", deadline=1.0) as client:
             failed, elapsed = await _timed(client.whoami())
-    assert elapsed < 1.5 and server.hits == 1
+    assert elapsed < 2.0 and server.hits == 1  # one deadline (1 s), one request
     assert isinstance(failed, HNError) and "no complete answer within 1 s" in str(failed)
 
 
