@@ -1,15 +1,18 @@
-"""Shared fixtures: the fake HN API server and a per-test cache directory."""
+"""Shared fixtures: the fake HN API server and a per-test cache directory; waiting for a
+condition with a deadline (never a fixed sleep)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hnterm.storage.cache import Cache
-from hnterm.storage.worker import CacheWorker
 
 from tests.fakehn import FakeHN
+
+POLL = 0.01  # seconds between two looks at a condition another thread or process changes
 
 
 @pytest.fixture(autouse=True)
@@ -39,13 +42,18 @@ def cache_dir(tmp_path: Path) -> Path:
     return tmp_path / "cache"
 
 
-class Blocking:
-    """A CacheWorker's cache called like a plain ``Cache`` (each call waits for the cache's
-    thread): lets a test check what a Source stored without threading ``await`` through."""
+def wait_for(condition: Callable[[], object], what: str, limit: float = 10.0) -> None:
+    """Poll ``condition`` (another thread or process is doing the work) until it holds;
+    fail after ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what} ({limit} s)"
+        time.sleep(POLL)
 
-    def __init__(self, worker: CacheWorker) -> None:
-        self.worker = worker
 
-    def __getattr__(self, name: str):
-        method = getattr(Cache, name)
-        return lambda *args, **kwargs: self.worker.run_blocking(method, *args, **kwargs)
+async def wait_for_async(condition: Callable[[], object], what: str, limit: float = 10.0) -> None:
+    """``wait_for`` on an event loop: the loop runs on between the polls."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what} ({limit} s)"
+        await asyncio.sleep(POLL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable
 from contextlib import suppress
 
@@ -77,10 +78,16 @@ async def wait_loaded(pilot) -> None:
 
 
 async def wait_until(pilot, condition: Callable[[], object], what: str, limit: float = 10.0):
-    """Let the app run until ``condition()`` holds; fail after ``limit`` seconds."""
+    """Let the app run until ``condition()`` holds; fail after ``limit`` seconds. The
+    condition may return an awaitable (a cache read, say): its result is what counts."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
-    while not condition():
+    while not await holds(condition):
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what} ({limit} s)")
         await pilot.pause(0.02)
+
+
+async def holds(condition: Callable[[], object]) -> bool:
+    result = condition()
+    return bool(await result if inspect.isawaitable(result) else result)

@@ -10,7 +10,9 @@ from hnterm.ui.app import HNApp
 from hnterm.ui.screens.hn_search import HNSearchScreen
 from hnterm.ui.screens.main import MainScreen
 from hnterm.ui.widgets.comment_view import CommentView
+from textual.message import Message
 from textual.widgets import Label, OptionList
+from textual.worker import Worker, WorkerState
 
 from tests.data import IBM
 from tests.fakesearch import FakeSearch
@@ -44,9 +46,21 @@ def options_text(results: OptionList) -> list[str]:
     return [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
 
 
+def searches(messages: list[Message]) -> dict[str, WorkerState]:
+    """Each search the box started (``run_search('IBM')``) and the state it is in, read from
+    the messages the app handled (``run_test(message_hook=...)``): a search that reached the
+    screen ended SUCCESS, one a newer query replaced ended CANCELLED."""
+    return {
+        message.worker.description: message.state
+        for message in messages
+        if isinstance(message, Worker.StateChanged) and message.worker.group == "hn-search"
+    }
+
+
 async def test_type_a_query_and_open_a_result_in_its_thread(fake_hn, fake_search, tmp_path):
     app = app_for(fake_hn, fake_search, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    messages: list[Message] = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
         await wait_loaded(pilot)
         await pilot.press("F")
         await wait_until(pilot, lambda: search_shown(app), "the search")
@@ -56,14 +70,19 @@ async def test_type_a_query_and_open_a_result_in_its_thread(fake_hn, fake_search
         await wait_until(pilot, lambda: fake_search.queries, "the first request")
         await pilot.press("backspace", "backspace", "backspace", *"type:story IBM")  # replaced
         results = screen.query_one(OptionList)
-        await wait_until(pilot, lambda: screen.searches == 1, "the latest search")
+        latest = "run_search('type:story IBM')"
+        await wait_until(
+            pilot, lambda: searches(messages).get(latest) == WorkerState.SUCCESS, "the search"
+        )
+        before = searches(messages)
         assert (
             fake_search.queries[-1]["query"] == "IBM" and "story" in fake_search.queries[-1]["tags"]
         )
         assert options_text(results)[0].startswith("IBM orders US sales")
         await wait_until(pilot, lambda: fake_search.answered == 2, "the slow answer", 5)
         await pilot.pause()
-        assert screen.searches == 1  # the slow first query never reached the screen
+        assert searches(messages) == before  # nothing reached the screen since...
+        assert before["run_search('ray')"] == WorkerState.CANCELLED  # ...the slow query ended
         assert options_text(results)[0].startswith("IBM orders US sales")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "back")
@@ -79,13 +98,18 @@ async def test_offline_searches_the_cache_and_says_so(fake_hn, fake_search, tmp_
         app.screen.open_item(IBM)
         await wait_loaded(pilot)  # the IBM thread is now cached
     app = app_for(fake_hn, fake_search, tmp_path, offline=True)
-    async with app.run_test(size=SIZE) as pilot:
+    messages: list[Message] = []
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
         await wait_loaded(pilot)
-        app.action_search_hn()
+        await pilot.press("F")
         await wait_until(pilot, lambda: search_shown(app), "the search")
         await pilot.press(*"IBM")
         screen = app.screen
-        await wait_until(pilot, lambda: screen.searches == 1, "the search")
+        await wait_until(
+            pilot,
+            lambda: searches(messages).get("run_search('IBM')") == WorkerState.SUCCESS,
+            "the search",
+        )
         title = str(screen.query_one("#hn-search-title", Label).render())
         assert title.startswith("offline mode: showing matches in the local cache only")
         assert screen.query_one(OptionList).option_count > 0

@@ -13,7 +13,6 @@ from hnterm.services.source import Source
 from hnterm.storage.cache import DB_NAME, SCHEMA_VERSION, Cache, CacheError
 from hnterm.storage.worker import CacheWorker
 
-from tests.conftest import Blocking
 from tests.data import IBM, fixture_items
 
 
@@ -312,14 +311,13 @@ async def test_offline_save_keeps_only_a_complete_cached_copy(tmp_path):
     items = fixture_items("unlurker-43727727-ibm-rto")
     some = [item for item in items.values() if item.id != max(items)]
     worker = CacheWorker(tmp_path)
-    cache = Blocking(worker)
-    cache.put_items(some, IBM)
+    await worker.run(Cache.put_items, some, IBM)
     source = Source(None, worker)
     [partial] = [update async for update in source.save_thread(IBM)]
     assert not partial.saved and "1 item(s) not cached" in (partial.error or "")
-    cache.put_items(items.values(), IBM)
+    await worker.run(Cache.put_items, items.values(), IBM)
     [complete] = [update async for update in source.save_thread(IBM)]
-    assert complete.saved and cache.is_saved(IBM)
+    assert complete.saved and await worker.run(Cache.is_saved, IBM)
     await worker.aclose()
 
 

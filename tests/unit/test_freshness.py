@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 import pytest
 from hnterm.net.client import HNClient
 from hnterm.services.source import Source, ThreadUpdate
+from hnterm.storage.cache import Cache
 from hnterm.storage.freshness import DAY, HOUR, MINUTE, WEEK, is_fresh, max_age
 from hnterm.storage.worker import CacheWorker
 
-from tests.conftest import Blocking
 from tests.data import IBM, fixture_items
 
 NOW = 1_800_000_000.0
@@ -90,21 +90,14 @@ def worker(tmp_path):
     worker.close()
 
 
-@pytest.fixture
-def cache(worker):
-    return Blocking(worker)
-
-
 async def updates(source: Source, root: int, *, force: bool = False) -> list[ThreadUpdate]:
     return [update async for update in source.thread(root, force=force)]
 
 
-async def test_a_fresh_thread_is_served_from_the_cache_without_a_request(
-    client, cache, worker, fake_hn
-):
+async def test_a_fresh_thread_is_served_from_the_cache_without_a_request(client, worker, fake_hn):
     first = await updates(Source(client, worker, clock=lambda: T0), IBM)
     assert first[-1].done and first[-1].fetched == 353
-    assert cache.thread_refreshed(IBM) == T0
+    assert (await worker.run(Cache.thread_refreshed, IBM)) == T0
     requests = fake_hn.requests
 
     again = await updates(Source(client, worker, clock=lambda: T0 + 30 * MINUTE), IBM)
@@ -116,9 +109,7 @@ async def test_a_fresh_thread_is_served_from_the_cache_without_a_request(
     assert len(only.items) == 353 and only.refreshed == T0
 
 
-async def test_a_stale_thread_is_served_from_cache_first_then_refreshed(
-    client, cache, worker, fake_hn
-):
+async def test_a_stale_thread_is_served_from_cache_first_then_refreshed(client, worker, fake_hn):
     await updates(Source(client, worker, clock=lambda: T0), IBM)
     requests = fake_hn.requests
     fake_hn.items[IBM]["title"] = "IBM: retitled"
@@ -133,11 +124,11 @@ async def test_a_stale_thread_is_served_from_cache_first_then_refreshed(
     assert network[-1].done and network[-1].fetched == 353
     assert network[-1].refreshed == later
     assert fake_hn.requests - requests == 353
-    assert cache.thread_refreshed(IBM) == later
-    assert cache.get(IBM).item.title == "IBM: retitled"
+    assert (await worker.run(Cache.thread_refreshed, IBM)) == later
+    assert (await worker.run(Cache.get, IBM)).item.title == "IBM: retitled"
 
 
-async def test_force_refreshes_a_fresh_thread(client, cache, worker, fake_hn):
+async def test_force_refreshes_a_fresh_thread(client, worker, fake_hn):
     await updates(Source(client, worker, clock=lambda: T0), IBM)
     requests = fake_hn.requests
     again = await updates(Source(client, worker, clock=lambda: T0 + 60), IBM, force=True)
@@ -146,28 +137,26 @@ async def test_force_refreshes_a_fresh_thread(client, cache, worker, fake_hn):
     assert fake_hn.requests - requests == 353
 
 
-async def test_items_cached_by_a_list_page_do_not_make_a_thread_fresh(
-    client, cache, worker, fake_hn
-):
+async def test_items_cached_by_a_list_page_do_not_make_a_thread_fresh(client, worker, fake_hn):
     source = Source(client, worker, clock=lambda: T0)
     pages = [page async for page in source.stories([IBM])]
-    assert pages and cache.get(IBM) is not None
-    assert cache.thread_refreshed(IBM) is None
+    assert pages and (await worker.run(Cache.get, IBM)) is not None
+    assert (await worker.run(Cache.thread_refreshed, IBM)) is None
     requests = fake_hn.requests
     result = await updates(source, IBM)
     assert result[-1].fetched == 353
     assert fake_hn.requests - requests == 353
 
 
-async def test_a_failed_refresh_keeps_the_thread_stale(client, cache, worker, fake_hn):
+async def test_a_failed_refresh_keeps_the_thread_stale(client, worker, fake_hn):
     some_comment = next(iter(fake_hn.items[IBM]["kids"]))
     fake_hn.fault("500", ids=[some_comment])
     result = await updates(Source(client, worker, clock=lambda: T0), IBM)
     assert some_comment in result[-1].failed
-    assert cache.thread_refreshed(IBM) is None  # the next open tries again
+    assert (await worker.run(Cache.thread_refreshed, IBM)) is None  # the next open tries again
 
 
-async def test_network_down_is_flagged_and_cleared(client, cache, worker, fake_hn):
+async def test_network_down_is_flagged_and_cleared(client, worker, fake_hn):
     await updates(Source(client, worker, clock=lambda: T0), IBM)
     fake_hn.stop()
     dead = Source(client, worker, clock=lambda: T0 + 2 * HOUR)

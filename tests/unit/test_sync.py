@@ -7,18 +7,19 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
-import time
-from contextlib import aclosing
+from contextlib import aclosing, closing
 from pathlib import Path
 
 import pytest
 from hnterm.cli.main import run as hnterm
 from hnterm.services.source import Source
-from hnterm.storage.cache import Cache
+from hnterm.storage.cache import DB_NAME, Cache
 from hnterm.storage.worker import CacheWorker
 
+from tests.conftest import wait_for
 from tests.data import BIDEN, IBM, fixture_items
 
 DOOM, LESS_SLOW, DROPBOX = 43729683, 43727743, 8863
@@ -123,19 +124,10 @@ def test_bad_command_lines_get_one_line(argv, tmp_path, capsys):
 
 
 def pending(cache_dir: Path) -> list[int]:
-    cache = Cache(cache_dir)
-    try:
-        return cache.pending_saves()
-    finally:
-        cache.close()
-
-
-def wait_for(condition, what: str, limit: float = 10.0) -> None:
-    """Poll ``condition`` (another process is doing the work) until it holds."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
+    """The saves recorded as pending, whoever is at them (``Cache.pending_saves`` leaves out
+    those a live process holds, as the sync process does while it runs)."""
+    with closing(sqlite3.connect(cache_dir / DB_NAME)) as db:
+        return [root for (root,) in db.execute("SELECT root FROM pending_saves")]
 
 
 def test_ctrl_c_stops_with_a_summary_and_the_next_run_resumes(fake_hn, tmp_path):

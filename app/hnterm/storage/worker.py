@@ -86,12 +86,6 @@ class CacheWorker:
             future.exception()  # retrieved: the problem is reported below, not logged
         self._report()
 
-    def run_blocking(
-        self, method: Callable[Concatenate[Cache, P], T], *args: P.args, **kwargs: P.kwargs
-    ) -> T:
-        """The same call, waited for: only for code that is not on the event loop."""
-        return self._writer.submit(lambda: method(self._cache.result(), *args, **kwargs)).result()
-
     async def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Full-text search on the search thread; a newer call interrupts this one."""
         if self._searcher is None:

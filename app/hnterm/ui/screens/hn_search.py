@@ -28,7 +28,6 @@ class HNSearchScreen(SearchDialog):
     def __init__(self, searcher: OnlineSearch) -> None:
         super().__init__()
         self.searcher = searcher
-        self.searches = 0  # finished searches, for tests and the title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="hn-search-body"):
@@ -59,7 +58,6 @@ class HNSearchScreen(SearchDialog):
             title.update(Text(f"Nothing on HN matches {text!r}"))
         else:
             title.update(Text(f"{TITLE} · {found.total:,} matches"))
-        self.searches += 1
 
     async def on_unmount(self) -> None:
         await self.searcher.aclose()
