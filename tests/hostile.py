@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import shutil
 import socket
 import subprocess
@@ -41,6 +42,10 @@ DEEP_ROOT = 77_200_000
 CONTROL_ROOT = 77_300_000
 TRICKLE_ROOT = 77_400_000
 FULL_DISK = Path("/dev/full")
+# What must never reach a terminal raw: C0 but newline, DEL, C1, bidi, zero-width, surrogates.
+UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 HOSTILE_TEXTS: dict[str, str] = {
     "sgr colour": f"{ESC}[31mred{ESC}[0m and {ESC}[5mblink",

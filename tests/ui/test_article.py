@@ -15,6 +15,8 @@ from hnterm.ui.app import HNApp
 from hnterm.ui.screens.article import ArticleScreen
 from hnterm.ui.screens.main import MainScreen
 from hnterm.ui.widgets.status_line import StatusLine
+from rich.style import Style
+from textual.geometry import Region
 from textual.widgets import Label, Static
 
 from tests.data import IBM
@@ -132,9 +134,17 @@ async def test_a_hostile_page_reaches_the_screen_only_as_plain_text(fake_hn, mak
         assert "[bold]not bold[/bold]" in text and "[@click=app.quit]click to quit[/]" in text
         assert not any(c in text for c in "\x1b\x07\x9b\u202e\u200b")
         assert app.screen.links == ("https://example.org/safe",)
+        # The markup is drawn as its characters, in the plain text style: no click action
+        # (a "[@click=app.quit]" run as markup quits on a click), no link, not bold.
+        article = app.screen.query_one("#article-text", Static)
+        lines = article.render_lines(Region(0, 0, article.size.width, article.size.height))
+        marked = [line for line in lines if "[@click=app.quit]" in line.text]
+        assert marked and "[bold]not bold[/bold]" in "".join(line.text for line in lines)
+        for segment in (segment for line in marked for segment in line):
+            style = segment.style or Style()
+            assert "@click" not in style.meta and not style.link and not style.bold, segment
         await pilot.press("o", "1")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen), "back")
-        assert app.is_running  # the [@click=app.quit] text did nothing
 
 
 async def test_A_on_a_text_post_says_there_is_no_article(fake_hn, make_app):
