@@ -32,3 +32,17 @@ def test_clear_forgets_everything():
     history.remember(Place(1))
     history.clear()
     assert history.back(Place(2)) is None and history.forward(Place(2)) is None
+
+
+def test_one_history_across_threads_keeps_the_threads_left():
+    """A thread left for another stays in the history (``b`` reopens it); the places in a
+    thread go when another is shown, as does the way forward."""
+    history = History()
+    history.remember(Place(5))  # a jump within thread 1
+    history.remember(Place(7, thread=1))  # left thread 1 for another
+    history.remember(Place(20))  # a jump within the new thread
+    history.leave_thread()  # a third thread is shown
+    assert history.back(Place(30)) == Place(7, thread=1)
+    assert history.back(None) is None  # the jump within thread 1 went with it
+    history.leave_thread()  # thread 1 is shown again
+    assert history.forward(Place(7)) is None  # the place in the third thread went too

@@ -1,8 +1,10 @@
-"""Where the reader has been in a thread: the back and forward stacks of the comment pane.
+"""Where the reader has been: the back and forward stacks of the comment pane, across threads.
 
 Pure (no Textual): a ``Place`` is plain data, and ``History`` only decides which place comes
-next, so the rules (a new jump forgets the forward stack; back and forward trade places) are
-tested without a screen.
+next, so the rules (a new jump forgets the forward stack; back and forward trade places; the
+places in a thread are forgotten when another thread is shown, the threads left are not) are
+tested without a screen. One history: a place in the thread shown, or a thread left for
+another (``Place.thread``), which ``b`` reopens.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Place:
     mode: ScopeMode | None = None
     chain_open: frozenset[int] = frozenset()
     top: tuple[int, int] | None = None
+    thread: int | None = None  # the story of a thread left for another; None: this thread
 
 
 class History:
@@ -40,11 +43,13 @@ class History:
         self._back.append(here)
         self._forward.clear()
 
-    def back(self, here: Place) -> Place | None:
-        """The place before ``here`` (which becomes the way forward), or None at the start."""
+    def back(self, here: Place | None) -> Place | None:
+        """The place before ``here`` (which becomes the way forward, if there is one), or
+        None at the start."""
         if not self._back:
             return None
-        self._forward.append(here)
+        if here is not None:
+            self._forward.append(here)
         return self._back.pop()
 
     def forward(self, here: Place) -> Place | None:
@@ -53,6 +58,12 @@ class History:
             return None
         self._back.append(here)
         return self._forward.pop()
+
+    def leave_thread(self) -> None:
+        """Another thread is shown: the places in the one before go, the threads left stay
+        (``b`` reopens them)."""
+        self._back = [place for place in self._back if place.thread is not None]
+        self._forward.clear()
 
     def clear(self) -> None:
         self._back.clear()

@@ -1,17 +1,17 @@
 """Your HN account in the reading view: vote (``v``), favourite (``m``), reply (``e``), submit
 (``P``), and the logged-in user in the title.
 
-``AccountController`` is an object the reading view holds: the screen's actions call it, and
-it acts on the open thread through the thread pane. What is sent to HN, and the drafts, go
-through ``hnterm.services.account``; offline, nothing is sent and the reader is told why; a
-reply's text is kept as a draft whatever happens. Every worker here runs through ``_soft``:
-whatever it meets is one status line, never the app's end.
+``AccountController`` is an object the reading view holds (no mixin): the screen's actions
+call it, and it acts on the open thread through the thread pane. What is sent to HN, and the
+drafts, go through ``hnterm.services.account``; offline, nothing is sent and the reader is
+told why; a reply's text is kept as a draft whatever happens. Every worker here runs through
+``_soft``: whatever it meets is one status line, never the app's end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -23,7 +23,8 @@ from hnterm.model.items import Item
 from hnterm.model.thread import Thread
 from hnterm.render.text import html_to_plain, one_line, sanitize
 from hnterm.services.account import Account
-from hnterm.services.reading import Change, add_reply, set_vote, set_votes
+from hnterm.services.reading import add_reply, set_vote, set_votes
+from hnterm.ui.thread_pane import ThreadPane, on_cursor_item
 from hnterm.ui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -37,22 +38,6 @@ ACCOUNT_BINDINGS = [
     Binding("P", "submit_story", "Submit a story to HN", show=False, id="account.submit"),
 ]
 QUOTE_LINES = 12
-
-
-class ReadingPane(Protocol):
-    """What the account acts on: the open thread and the comment under the cursor."""
-
-    @property
-    def thread(self) -> Thread | None: ...
-
-    @property
-    def thread_loading(self) -> bool: ...
-
-    def focused_item(self) -> tuple[Thread, int] | None: ...
-
-    def show_change(self, change: Change) -> None: ...
-
-    def jump(self, item_id: int) -> None: ...
 
 
 def quote_of(item: Item) -> Text:
@@ -69,7 +54,7 @@ def quote_of(item: Item) -> Text:
 class AccountController:
     """``v``, ``m``, ``e`` and ``P`` for the reading view ``screen``."""
 
-    def __init__(self, screen: Screen[None], pane: ReadingPane, account: Account) -> None:
+    def __init__(self, screen: Screen[None], pane: ThreadPane, account: Account) -> None:
         self.screen = screen
         self.pane = pane
         self.account = account
@@ -78,6 +63,9 @@ class AccountController:
     @property
     def status(self) -> StatusLine:
         return self.screen.query_one(StatusLine)
+
+    def focused_item(self) -> tuple[Thread, int] | None:
+        return self.pane.focused_item()
 
     async def sign_in(self) -> None:
         """The stored session, if any: its user goes in the title."""
@@ -117,10 +105,8 @@ class AccountController:
         if change.updated and self.pane.thread is thread:
             self.pane.show_change(change)
 
-    async def vote(self) -> None:
-        if (focused := self.pane.focused_item()) is None:
-            return
-        thread, item_id = focused
+    @on_cursor_item
+    async def vote(self, thread: Thread, item_id: int) -> None:
         if (why := self.account.refusal("Voting")) is not None:
             self.status.show(why, error=True)
             return
@@ -135,11 +121,6 @@ class AccountController:
             return
         self.pane.show_change(set_vote(thread, item_id, voted))
         self.status.show("Upvoted on HN; v takes it back" if voted else "Vote taken back")
-
-    async def favourite_ids(self) -> tuple[list[int], str | None]:
-        """Your favourite stories on HN, for the list (8); the error says why there are
-        none (no login, offline, HN refused)."""
-        return await self.account.favourites()
 
     def submit_story(self) -> None:
         """A story (a link or a text post) through HN's submit form."""
@@ -161,10 +142,8 @@ class AccountController:
             return
         self.status.show(f"Submitted {sanitize(story.title)!r}: it shows in New (2)")
 
-    async def fave(self) -> None:
-        if (focused := self.pane.focused_item()) is None:
-            return
-        item_id = focused[1]
+    @on_cursor_item
+    async def fave(self, thread: Thread, item_id: int) -> None:
         if (why := self.account.refusal("Favouriting")) is not None:
             self.status.show(why, error=True)
             return
@@ -179,11 +158,9 @@ class AccountController:
             else "Removed from your HN favourites"
         )
 
-    async def reply(self) -> None:
+    @on_cursor_item
+    async def reply(self, thread: Thread, parent: int) -> None:
         """The reply dialog for the comment under the cursor, with its draft if one is kept."""
-        if (focused := self.pane.focused_item()) is None:
-            return
-        thread, parent = focused
         if not self.account.can_reply:
             self.status.show(self.account.refusal("Replying") or "", error=True)
             return

@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from hnterm.model.format import age
-from hnterm.model.items import Item
 from hnterm.render.text import sanitize
 from hnterm.services.articles import ArticleResult
 from hnterm.services.gateway import Gateway
@@ -139,19 +138,3 @@ def failure_text(result: ArticleResult) -> Text:
         text.append("\nOpen it in the browser (O): ")
         text.append(sanitize(result.url), "underline")
     return text
-
-
-def story_for_article(screen: object) -> Item | None:
-    """The story whose article ``A`` reads: the one highlighted in the list when the list has
-    focus, else the open thread's."""
-    from hnterm.ui.screens.main import MainScreen
-    from hnterm.ui.widgets.story_list import StoryList
-
-    if not isinstance(screen, MainScreen):
-        return None
-    stories = screen.query_one(StoryList)
-    if screen.focused is stories and stories.highlighted is not None:
-        option = stories.get_option_at_index(stories.highlighted)
-        return stories.items.get(int(option.id)) if option.id else None
-    thread = screen.thread
-    return thread.root if thread is not None else None

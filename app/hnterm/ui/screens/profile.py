@@ -118,24 +118,3 @@ def submission_option(sub: Submission) -> Option:
     text.append(f"\n{when} · ", "dim")
     text.append(detail)
     return Option(text, id=str(sub.item_id), disabled=sub.item is None)
-
-
-def author_under_cursor(screen: object) -> str | None:
-    """The author of the story highlighted in the list (when it has focus) or of the comment
-    under the thread's cursor; None when there is none (deleted, nothing open)."""
-    from hnterm.ui.screens.main import MainScreen
-    from hnterm.ui.widgets.comment_view import CommentView
-    from hnterm.ui.widgets.story_list import StoryList
-
-    if not isinstance(screen, MainScreen):
-        return None
-    stories = screen.query_one(StoryList)
-    if screen.focused is stories and stories.highlighted is not None:
-        option = stories.get_option_at_index(stories.highlighted)
-        story = stories.items.get(int(option.id)) if option.id else None
-        return story.by if story is not None else None
-    cursor = screen.query_one(CommentView).cursor
-    thread = screen.thread
-    if thread is None or cursor is None or cursor not in thread.items:
-        return None
-    return thread.items[cursor].by

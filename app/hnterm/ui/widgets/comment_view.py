@@ -179,9 +179,13 @@ class CommentView(ScrollView, can_focus=True):
 
     cursor: reactive[int | None] = reactive(None, init=False, always_update=True)
 
-    class BackPastThread(Message):
-        """``back`` with no earlier place in this thread: the screen may reopen the thread
-        the reader came from."""
+    class ReturnTo(Message):
+        """``back`` to a thread left for another (one history holds both): reopen it at
+        ``cursor``."""
+
+        def __init__(self, cursor: int) -> None:
+            super().__init__()
+            self.cursor = cursor
 
     class Measured(Message):
         """Every row's height is measured: the rows' objects are built and will live as
@@ -250,7 +254,7 @@ class CommentView(ScrollView, can_focus=True):
         self._keep_context = None
         self._landing = focus if focus is not None and focus != thread.root_id else None
         self.matches = []
-        self.history.clear()
+        self.history.leave_thread()
         self._plain.clear()
         self.border_title = None
         self._relayout()
@@ -561,6 +565,12 @@ class CommentView(ScrollView, can_focus=True):
         if here is not None:
             self.history.remember(here)
 
+    def remember_departure(self) -> None:
+        """Another thread is opened from here: ``b`` comes back to this thread, here."""
+        if self.thread is not None:
+            cursor = self.cursor if self.cursor is not None else self.thread.root_id
+            self.history.remember(Place(cursor, thread=self.thread.root_id))
+
     def _go(self, place: Place) -> None:
         """Return to a history entry: the same subthread and chain, the same comment, and
         the scroll it had (when that still shows the comment)."""
@@ -576,12 +586,13 @@ class CommentView(ScrollView, can_focus=True):
             self.scroll_to_cursor()
 
     def action_back(self) -> None:
-        here = self._here()
-        place = self.history.back(here) if here is not None else None
+        place = self.history.back(self._here())
         if place is None:
-            self.post_message(self.BackPastThread())
-            return
-        self._go(place)
+            self.post_message(self.Notice("No earlier place in the history"))
+        elif place.thread is not None:
+            self.post_message(self.ReturnTo(place.cursor))
+        else:
+            self._go(place)
 
     def action_forward(self) -> None:
         here = self._here()

@@ -1,20 +1,33 @@
-"""The thread-list pane: one story list (top, new, ...), filled a page at a time."""
+"""The story list pane: one story list (top, new, ...), filled a page at a time.
+
+The pane owns its loads, as the thread pane does: the list's ids, its pages as the cursor
+nears the end (exclusive workers: a newer list replaces the one loading), the refresh of what
+it shows (live updates) and forgetting a story was read. What it is doing shows on its border,
+so it never hides the status of the open thread.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import aclosing
 
 from rich.style import Style
 from rich.text import Text
+from textual import on, work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from hnterm.model.errors import CacheError
 from hnterm.model.format import domain, plural, short_age
 from hnterm.model.items import Item
 from hnterm.model.readstate import ReadMark
 from hnterm.render.text import sanitize
+from hnterm.services import status_text
+from hnterm.services.gateway import Gateway
+from hnterm.services.source import PAGE_SIZE, StoryIds
+from hnterm.ui.widgets.status_line import StatusLine
 
 LIST_TITLES = {
     "top": "Top",
@@ -52,7 +65,7 @@ class StoryList(OptionList):
         Binding(
             "slash", "app.search_cache", "Search cache", key_display="/", id="list.search_cache"
         ),
-        Binding("U", "screen.mark_unread", "Mark unread", show=False, id="list.mark_unread"),
+        Binding("U", "mark_unread", "Mark unread", show=False, id="list.mark_unread"),
         Binding("j", "cursor_down", "Down", show=False, id="list.cursor_down"),
         Binding("k", "cursor_up", "Up", show=False, id="list.cursor_up"),
         *(
@@ -70,8 +83,9 @@ class StoryList(OptionList):
     class NeedMore(Message):
         """The cursor is near the last loaded story and more ids are waiting."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, gateway: Gateway | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.gateway = gateway  # None: a list fed by hand (``set_ids``, ``add_items``)
         self.kind = "top"
         self.ids: list[int] = []
         self.items: dict[int, Item] = {}
@@ -111,6 +125,81 @@ class StoryList(OptionList):
             self.add_options(new)
             if self.highlighted is None:
                 self.highlighted = 0
+
+    # -- loading -------------------------------------------------------------------------
+    def show(self, kind: str) -> None:
+        """Show the list ``kind`` (top, new, ..., saved, faves), loading it."""
+        self.load_list(kind)
+
+    @work(exclusive=True, group="list")
+    async def load_list(self, kind: str) -> None:
+        """Fetch a story list and its first page."""
+        assert self.gateway is not None
+        self.border_subtitle = "loading…"
+        if kind == "faves":  # from HN's web pages (your account), not the API
+            ids, error = await self.gateway.account.favourites()
+            result = StoryIds(ids, from_cache=False, error=error)
+        else:
+            result = await self.gateway.story_ids(kind)
+        self.set_ids(kind, result.ids)
+        if result.error:
+            note = "cached copy" if result.ids else "nothing cached"
+            self.border_subtitle = f"{note} · r retries"
+            self.notify(f"{LIST_TITLES[kind]}: {result.error}", severity="warning", markup=False)
+        await self._load_stories(self.wanted[:PAGE_SIZE])
+        if not result.error:
+            self.border_subtitle = ""
+        gateway = self.gateway
+        offline, down = gateway.offline, gateway.network_down
+        self.app.sub_title = status_text.network_title(offline=offline, network_down=down)
+
+    @on(NeedMore)
+    def more_stories(self) -> None:
+        self.load_page()
+
+    @work(exclusive=True, group="page")
+    async def load_page(self) -> None:
+        await self._load_stories(self.wanted[:PAGE_SIZE])
+
+    async def _load_stories(self, ids: list[int]) -> None:
+        assert self.gateway is not None
+        async with aclosing(self.gateway.stories(ids)) as pages:
+            async for page in pages:
+                self.add_items(page.items, page.marks)
+        self.page_done(ids)
+        self.show_empty()
+
+    @work(exclusive=True, group="list-refresh")
+    async def refresh_stories(self) -> None:
+        """The stories the list shows, fetched again: their scores and comment counts (live
+        updates); a list still loading is left to its own load."""
+        shown = self.ids[: self.option_count]
+        if self.gateway is None or not shown or self.kind == "saved" or self.asked_more:
+            return
+        async with aclosing(self.gateway.refreshed_stories(shown)) as pages:
+            async for items in pages:
+                self.add_items(items)
+
+    async def action_mark_unread(self) -> None:
+        """Forget that the highlighted story was read (no dimming, no "new" marks)."""
+        option = self.highlighted_option
+        if self.gateway is None or option is None or option.id is None:
+            return
+        status = self.screen.query_one(StatusLine)
+        try:
+            await self.gateway.mark_unread(int(option.id))
+        except CacheError as exc:
+            status.show(f"Not marked unread: {exc}", error=True)
+            return
+        self.forget_mark(int(option.id))
+        status.show("Marked unread")
+
+    def highlighted_story(self) -> Item | None:
+        """The story under the list's cursor (what ``p`` and ``A`` act on from the list)."""
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return self.items.get(int(option.id)) if option.id else None
 
     def _prompt(self, index: int, story: Item) -> Text:
         return story_prompt(

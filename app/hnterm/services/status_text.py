@@ -1,0 +1,103 @@
+"""What the reading view's status line and header say, as pure functions of the state.
+
+The thread pane calls these and shows the result; keeping them here (no Textual) means each
+wording is tested alone, with numbers that must add up: comments shown, items fetched (the
+story is one), where the cursor is.
+"""
+
+from __future__ import annotations
+
+from hnterm.model.format import plural
+from hnterm.model.thread import Thread
+from hnterm.services.source import ThreadUpdate
+
+
+def expected_comments(thread: Thread) -> int:
+    """Comments the story says it has."""
+    root = thread.root
+    return root.descendants if root is not None and root.descendants else 0
+
+
+def load_progress(
+    thread: Thread, update: ThreadUpdate, elapsed: float, *, saving: bool = False
+) -> tuple[str, bool]:
+    """Progress while loading (one line, a save of this thread included), then totals; and
+    whether it is an error."""
+    loaded = len(thread)
+    also = " · saving for offline" if saving else ""
+    if update.error:
+        return f"{loaded} comments · {update.error}; r retries", True
+    if not update.done:
+        source = "cache" if update.from_cache else "network"
+        return (
+            f"Loading from {source}: {loaded} / {expected_comments(thread)} comments{also}",
+            False,
+        )
+    if update.fetched:
+        fetched = plural(update.fetched, "item")
+        return (
+            f"{plural(loaded, 'comment')} · {fetched} fetched "
+            f"(story included) in {elapsed:.2f} s{also}",
+            False,
+        )
+    return f"{plural(loaded, 'comment')} · from the cache in {elapsed:.2f} s", False
+
+
+def comments_note(thread: Thread, update: ThreadUpdate, *, offline: bool) -> str | None:
+    """The line under the story when it shows no comments: why (None when it has some)."""
+    if len(thread) > 0:
+        return None
+    expected = expected_comments(thread)
+    root = thread.root
+    if root is not None and root.type == "job":
+        return "Job posts take no comments."
+    if expected == 0:
+        return "No comments yet."
+    count = plural(expected, "comment")
+    if not update.done:
+        return f"Loading {count}…"
+    if update.offline or offline:
+        return f"{count} not in the cache (offline): r loads them when online."
+    return f"{count} could not be loaded: r retries."
+
+
+def position(thread: Thread, item_id: int, matches: list[int], arrived: str = "") -> str:
+    """Where the cursor is: position, depth, replies, and which search match or new comment
+    this is; ``arrived`` is the live count ("+3 new")."""
+    if item_id == thread.root_id:
+        return f"Story · {len(thread)} comments"
+    replies = len(thread.children(item_id))
+    rows = thread.rows()
+    parts = [
+        f"depth {thread.depth_of[item_id]}",
+        plural(replies, "direct reply", "direct replies"),
+    ]
+    if item_id in rows:  # not when an ancestor line of a focused subthread
+        parts.insert(0, f"Comment {rows.index(item_id)} of {len(rows) - 1} shown")
+    if item_id in matches:
+        parts.append(f"match {matches.index(item_id) + 1} of {len(matches)}")
+    if thread.is_new(item_id):  # only then walk the thread for the count
+        new = thread.new_ids()
+        parts.append(f"new comment {new.index(item_id) + 1} of {len(new)}")
+    if arrived:
+        parts.append(arrived)
+    return " · ".join(parts)
+
+
+def save_progress(update: ThreadUpdate) -> tuple[str, bool]:
+    """A save's line: progress, then saved or why not (and whether it is an error)."""
+    if not update.done:
+        return update.note or f"Saving for offline: {plural(update.fetched, 'item')} fetched", False
+    if update.saved:
+        count = update.fetched or update.cached  # (cached: joined another's save)
+        return f"Saved for offline ({count} items); 7 lists saved", False
+    return f"{update.error}; s retries", True
+
+
+def network_title(*, offline: bool, network_down: bool) -> str:
+    """The header's subtitle: whether hnterm works from the cache alone."""
+    if offline:
+        return "offline (--offline): reading the cache"
+    if network_down:
+        return "offline: network unreachable, reading the cache"
+    return "Hacker News"
