@@ -17,6 +17,7 @@ from hnterm.ui.screens.main import MainScreen
 from hnterm.ui.widgets.status_line import StatusLine
 from rich.style import Style
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import Label, Static
 
 from tests.data import IBM
@@ -137,10 +138,16 @@ async def test_a_hostile_page_reaches_the_screen_only_as_plain_text(fake_hn, mak
         # The markup is drawn as its characters, in the plain text style: no click action
         # (a "[@click=app.quit]" run as markup quits on a click), no link, not bold.
         article = app.screen.query_one("#article-text", Static)
-        lines = article.render_lines(Region(0, 0, article.size.width, article.size.height))
-        marked = [line for line in lines if "[@click=app.quit]" in line.text]
-        assert marked and "[bold]not bold[/bold]" in "".join(line.text for line in lines)
-        for segment in (segment for line in marked for segment in line):
+
+        def drawn() -> list[Strip]:
+            return article.render_lines(Region(0, 0, article.size.width, article.size.height))
+
+        def marked() -> list[Strip]:
+            return [line for line in drawn() if "[@click=app.quit]" in line.text]
+
+        await wait_until(pilot, marked, "the article drawn")  # laid out a frame after it is set
+        assert "[bold]not bold[/bold]" in "".join(line.text for line in drawn())
+        for segment in (segment for line in marked() for segment in line):
             style = segment.style or Style()
             assert "@click" not in style.meta and not style.link and not style.bold, segment
         await pilot.press("o", "1")
