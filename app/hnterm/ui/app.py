@@ -96,10 +96,10 @@ class HNApp(App[None]):
         from hnterm.ui import preferences  # kept here: app.py is shared
 
         groups = {title.lower(): bindings for title, bindings in self.binding_groups()}
-        problems = [*self.config.problems, *preferences.apply(self, groups)]
+        problems = [*self.config.problems, *preferences.apply(self, self.config, groups)]
         for problem in problems:
             self.notify(problem, title="Config", severity="warning", markup=False, timeout=15)
-        await preferences.restore_theme(self)
+        await preferences.restore_theme(self, self.gateway.settings)
 
     @classmethod
     def binding_groups(cls) -> list[tuple[str, list[Binding]]]:

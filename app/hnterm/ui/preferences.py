@@ -13,6 +13,7 @@ from contextlib import suppress
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from textual.app import App
 from textual.binding import Binding
 from textual.color import ColorParseError
 from textual.keys import _normalize_key_list
@@ -21,7 +22,7 @@ from textual.theme import BUILTIN_THEMES, Theme
 
 if TYPE_CHECKING:
     from hnterm.config import Config
-    from hnterm.ui.app import HNApp
+    from hnterm.services.settings import Settings
 
 BindingGroups = Mapping[str, Iterable[Binding]]  # a place (a widget, the screen) -> its keys
 
@@ -89,9 +90,8 @@ def user_themes(themes: Mapping[str, Mapping[str, Any]]) -> tuple[list[Theme], l
     return built, problems
 
 
-def apply(app: HNApp, groups: BindingGroups) -> list[str]:
+def apply(app: App[Any], config: Config, groups: BindingGroups) -> list[str]:
     """Register the config's themes and keymap on ``app``; the problems found."""
-    config = app.config
     themes, problems = user_themes(config.themes)
     for theme in themes:
         app.register_theme(theme)
@@ -119,10 +119,9 @@ def config_problems(config: Config, groups: BindingGroups) -> list[str]:
     return [*problems, problem] if problem else problems
 
 
-async def restore_theme(app: HNApp) -> None:
+async def restore_theme(app: App[Any], settings: Settings) -> None:
     """The config's theme, else the one last chosen; from then on each change is kept."""
-    config = app.config
-    settings = app.gateway.settings
+    config = settings.config
     stored = (await settings.recall()).theme
     wanted = config.theme or stored
     if wanted and wanted in app.available_themes:
