@@ -224,8 +224,8 @@ class Connection:
         """None while the file at ``path`` is the one opened; else (moved, replaced or removed
         by another hand) why nothing more is written, said once in ``problem`` when first
         seen. Writing on would go to a file nobody will open, and a connection opened on the
-        new file would fold this one's log into it (the ``-wal`` and ``-shm`` are found by
-        name): so writes stop, and so must any second connection (``CacheWorker``)."""
+        new file would take this one's log for its own (the ``-wal`` and ``-shm`` are found
+        by name): so writes stop, and no second connection is opened (``CacheWorker``)."""
         if self._lost is not None or self._opened is None or self.path is None:
             return self._lost
         if _file_id(self.path) != self._opened[0]:

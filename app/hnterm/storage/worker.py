@@ -7,8 +7,9 @@ them) and runs every call in the order it was made, which also keeps writes from
 Searches get a second connection on a second thread: a search never queues behind a write, and
 a newer query interrupts an older one (``Connection.interrupt`` is safe from any thread).
 
-A problem the cache meets (a failed write, damage, a locked file) is passed to ``on_problem``
-once, when it first appears, so the UI can say it then, not only at start.
+A problem the cache meets (a failed write, damage, a locked file, the file replaced under it) is
+passed to ``on_problem`` once, when it first appears, so the UI can say it then, not only at
+start.
 """
 
 from __future__ import annotations
@@ -100,9 +101,12 @@ class CacheWorker:
 
     def _search(self, query: str, limit: int) -> list[SearchHit]:
         """On the search thread: a connection of its own when the cache is a file (an
-        in-memory cache can only be read through the writer's connection)."""
+        in-memory cache can only be read through the writer's connection, and so must a file
+        replaced under the cache: a connection opened on the new file would read, and at
+        close fold into it, the writer's log, found by name)."""
         cache = self._cache.result()
-        if cache.path is None:
+        # (``lost`` is a stat, not a query: safe from this thread)
+        if cache.path is None or (self._search_cache is None and cache.lost() is not None):
             return self._writer.submit(cache.search, query, limit).result()
         if self._search_cache is None:
             self._search_cache = Cache(cache.path.parent, busy_timeout=self.busy_timeout)
@@ -127,3 +131,4 @@ class CacheWorker:
             self._searcher.shutdown()
         self._writer.submit(lambda: self._cache.result().close()).result()
         self._writer.shutdown()
+        self._report()  # what the close found (the file replaced under it)
