@@ -66,14 +66,17 @@ async def test_hostile_text_reaches_the_screen_as_plain_text(hostile_app):
             assert literal in text
         # Markup is drawn as its own characters in the plain text style: not bold, not red,
         # no link and no click action (a "[@click=app.quit]" run as markup quits on a click).
-        plain = body_segments(view, ROOT + 100)[0].style
+        # Each drawn cell's meta names its comment (what a click reads), and nothing else.
+        plain = body_segments(view, ROOT + 100)[0].style.clear_meta_and_links()
         for name in ("rich markup", "textual action"):
             assert body_text(view, HOSTILE_IDS[name]) == HOSTILE_TEXTS[name]
             for segment in body_segments(view, HOSTILE_IDS[name]):
-                assert segment.style == plain, (name, segment)
-                assert segment.style and not segment.style.meta and not segment.style.link
+                style = segment.style
+                assert style and style.clear_meta_and_links() == plain, (name, segment)
+                assert style.meta == {"item": HOSTILE_IDS[name]} and not style.link
         reply = body_segments(view, ROOT + 101)  # a reply: its depth guide, then its text
-        assert reply[-1].text.strip() == "[red]still literal[/red]" and reply[-1].style == plain
+        assert reply[-1].text.strip() == "[red]still literal[/red]"
+        assert reply[-1].style and reply[-1].style.clear_meta_and_links() == plain
         # The unsafe links keep their words; only the https one shows (and offers) its URL.
         links = HOSTILE_IDS["unsafe links"]
         assert body_text(view, links) == "js file data fine (https://ok.example/[1])"

@@ -235,7 +235,7 @@ def test_links_carry_no_hyperlink_metadata() -> None:
         style = span.style
         assert isinstance(style, Style)
         assert style.link is None
-        assert not style.meta
+        assert set(style.meta) == {"part"}  # the part's name only: no @click, no action
     out = terminal_output(rendered.text)
     assert "\x1b]8" not in out
     assert "https://humanbenchmark.com/tests/reactiontime" in out

@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 from rich.style import Style
 from rich.text import Span, Text
 
-from hnterm.render.text import is_safe_url, sanitize
+from hnterm.render.text import is_safe_url, part_style, sanitize
 
 __all__ = [
     "Article",
@@ -44,16 +44,19 @@ PARAGRAPH, HEADING, ITEM, PRE, QUOTE = "p", "h", "li", "code", "quote"
 MAX_TEXT = 1_000_000  # characters kept from one page: a book-length page is cut, not stored
 MAX_BLOCKS = 5_000
 
+# The parts of an article, each a span of its own (a heading's link is a heading span and a
+# link span): colourless looks, named so the screen gives them its theme's colours
+# (``hnterm.render.text.themed``).
 STYLES: dict[str, Style] = {
-    "title": Style(bold=True, color="bright_white"),
-    "byline": Style(dim=True),
-    "heading": Style(bold=True, underline=True),
-    "code": Style(color="green"),
-    "quote": Style(dim=True, italic=True),
-    "bold": Style(bold=True),
-    "italic": Style(italic=True),
-    "link": Style(color="bright_blue", underline=True),
-    "marker": Style(color="bright_blue", dim=True),
+    "title": part_style("title", "bold"),
+    "byline": part_style("byline", "dim"),
+    "heading": part_style("heading", "bold underline"),
+    "code": part_style("code"),
+    "quote": part_style("quote", "dim italic"),
+    "bold": part_style("bold", "bold"),
+    "italic": part_style("italic", "italic"),
+    "link": part_style("link", "underline"),
+    "marker": part_style("marker", "dim"),
 }
 
 
@@ -330,19 +333,19 @@ def _line(text: str | None) -> str:
 def render_article(article: Article) -> Text:
     """The article as styled text: title, byline, then the blocks, each link followed by its
     number ``[n]`` (``links[n - 1]``). Every string is sanitised again here, so a cache row
-    written by anything else cannot smuggle escapes to the terminal."""
+    written by anything else cannot smuggle escapes to the terminal. Spans carry the parts'
+    ``STYLES``; the screen colours them."""
     parts: list[str] = []
     spans: list[Span] = []
     offset = 0
 
-    def put(text: str, style: Style | None = None) -> None:
+    def put(text: str, *styles: Style) -> None:
         nonlocal offset
         text = sanitize(text)
         if not text:
             return
         parts.append(text)
-        if style is not None:
-            spans.append(Span(offset, offset + len(text), style))
+        spans.extend(Span(offset, offset + len(text), style) for style in styles)
         offset += len(text)
 
     if article.title:
@@ -366,14 +369,14 @@ def render_article(article: Article) -> Text:
         for index, (text, flags, link) in enumerate(runs):
             if block.kind == QUOTE and "\n" in text:
                 text = text.replace("\n", "\n│ ")
-            put(text, _run_style(block.kind, flags))
+            put(text, *_run_styles(block.kind, flags))
             last = index + 1 == len(runs) or runs[index + 1][2] != link
             if link and last and 0 < link <= len(article.links):
                 put(f"[{link}]", STYLES["marker"])
     return Text("".join(parts), spans=spans)
 
 
-def _run_style(kind: str, flags: int) -> Style | None:
+def _run_styles(kind: str, flags: int) -> list[Style]:
     styles = []
     if kind == HEADING:
         styles.append(STYLES["heading"])
@@ -382,7 +385,7 @@ def _run_style(kind: str, flags: int) -> Style | None:
     for flag, name in ((CODE, "code"), (BOLD, "bold"), (ITALIC, "italic"), (LINK, "link")):
         if flags & flag:
             styles.append(STYLES[name])
-    return Style.combine(styles) if styles else None
+    return styles
 
 
 # --- the cache's form ---------------------------------------------------------------------

@@ -6,7 +6,6 @@ search highlighting can be tested and changed without touching layout or scrolli
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.style import Style
@@ -15,9 +14,7 @@ from rich.text import Text
 from hnterm.model.format import age, domain, plural
 from hnterm.model.items import Item
 from hnterm.model.thread import Thread
-from hnterm.render.text import STYLES, Rendered, render_html, sanitize
-
-StyleOf = Callable[[str], Style]
+from hnterm.render.text import STYLES, Rendered, StyleOf, render_html, sanitize, themed
 
 
 @dataclass(frozen=True)
@@ -126,7 +123,7 @@ def comment_body(item: Item, style: StyleOf, highlight: Highlight) -> Text | Non
     """The rendered comment, links numbered, search words highlighted; None when empty."""
     if not item.text or item.deleted:
         return None
-    body = numbered(render_html(item.text), style("meta"))
+    body = themed(numbered(render_html(item.text), style("meta")), style)
     if item.dead:
         body.stylize(style("gone"))
     if item.id in highlight.ids and highlight.words:
@@ -201,10 +198,10 @@ def story_text(thread: Thread, item: Item, style: StyleOf, note: str | None = No
         text.append(sanitize(item.url), style("url"))
     if item.text:
         text.append("\n\n")
-        text.append_text(numbered(render_html(item.text), style("meta")))
+        text.append_text(themed(numbered(render_html(item.text), style("meta")), style))
     for option in thread.poll_options():
         text.append("\n  • ")
-        text.append_text(render_html(option.text).text)
+        text.append_text(themed(render_html(option.text).text, style))
         text.append(f" — {plural(option.score or 0, 'vote')}", style("meta"))
     if note:
         text.append(f"\n\n{note}", style("meta"))

@@ -3,16 +3,20 @@
 Laying out a thread needs every comment's height, but only the comments on screen need their
 lines built. ``Text.wrap`` costs ~0.1 ms a comment (it builds styled Text objects for every
 line); counting the same breaks on the plain string is ~25x cheaper when every character is
-one cell wide, which is nearly all of HN (curly quotes and dashes included). Other text goes
-through rich's own ``divide_line`` (wide characters, joiners), so the count is exact either
+one cell wide, which is nearly all of HN (curly quotes and dashes included). Other text (wide
+characters, joiners) is wrapped by rich itself, ``Text.wrap``, so the count is exact either
 way; tests hold it equal to ``len(Text.wrap(...))``.
 """
 
 from __future__ import annotations
 
-from rich._wrap import divide_line
+from functools import cache
+from io import StringIO
+
 from rich.cells import get_character_cell_size
+from rich.console import Console
 from rich.control import strip_control_codes
+from rich.text import Text
 
 
 def line_count(text: str, width: int) -> int:
@@ -27,8 +31,14 @@ def line_count(text: str, width: int) -> int:
         if fast:
             total += 1 + _ascii_breaks(line, width)
         else:
-            total += 1 + len(divide_line(line, width, fold=True))
+            total += len(Text(line).wrap(_console(), width, overflow="fold"))
     return total
+
+
+@cache
+def _console() -> Console:
+    """What ``Text.wrap`` takes (left-justified wrapping reads nothing of it)."""
+    return Console(file=StringIO(), width=80, color_system=None)
 
 
 def _single_cells(text: str) -> bool:
@@ -39,7 +49,7 @@ def _single_cells(text: str) -> bool:
 
 
 def _ascii_breaks(line: str, width: int) -> int:
-    """``len(divide_line(line, width))`` when every character is one cell.
+    """The line breaks rich's word wrap makes in ``line`` when every character is one cell.
 
     Rich puts a word on the line while the word's end (trailing spaces aside) is within
     ``width`` of where the line started, so instead of visiting every word this jumps to the

@@ -17,6 +17,7 @@ This module must not import Textual: it is shared by the UI, search and export c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import urlsplit
@@ -24,17 +25,53 @@ from urllib.parse import urlsplit
 from rich.style import Style
 from rich.text import Span, Text
 
-__all__ = ["STYLES", "Rendered", "html_to_plain", "is_safe_url", "render_html", "sanitize"]
+__all__ = [
+    "STYLES",
+    "Rendered",
+    "StyleOf",
+    "html_to_plain",
+    "is_safe_url",
+    "part_style",
+    "render_html",
+    "sanitize",
+    "themed",
+]
 
-# Styles for the semantic parts of a comment; spans in rendered text use these exact objects,
-# so a UI can find them (e.g. link spans) or build a legend from them.
+StyleOf = Callable[[str], Style]  # a part's name ("link", "meta"...) -> its style in a theme
+PART = "part"  # the key of a part's name in its style's meta
+
+
+def part_style(name: str, look: str = "") -> Style:
+    """The style a span of part ``name`` carries: the name (in the style's meta, so whoever
+    draws the text can give it its theme's colours, see ``themed``) and a colourless look
+    that reads in any theme when no one does."""
+    return Style.parse(look) + Style.from_meta({PART: name})
+
+
+# The semantic parts of a comment; spans in rendered text use these exact objects, so a UI
+# can find them (e.g. link spans), colour them (``themed``) and exports can read them.
 STYLES: dict[str, Style] = {
-    "italic": Style(italic=True),
-    "bold": Style(bold=True),
-    "link": Style(color="bright_blue", underline=True),
-    "code": Style(color="green"),
-    "quote": Style(dim=True),
+    "italic": part_style("italic", "italic"),
+    "bold": part_style("bold", "bold"),
+    "link": part_style("link", "underline"),
+    "code": part_style("code"),
+    "quote": part_style("quote", "dim"),
 }
+
+
+def themed(text: Text, style: StyleOf) -> Text:
+    """``text`` with each part's span given ``style(part)`` over its colourless look: how a
+    UI puts its theme's colours on rendered text. Other spans are kept as they are."""
+    spans = []
+    for span in text.spans:
+        look = span.style
+        if isinstance(look, Style) and PART in look.meta:
+            span = Span(span.start, span.end, look + style(look.meta[PART]))
+        spans.append(span)
+    out = text.copy()
+    out.spans = spans
+    return out
+
 
 # Bit flags for inline/block styles; the order here is the order spans are emitted in.
 _ITALIC, _BOLD, _LINK, _CODE, _QUOTE = 1, 2, 4, 8, 16

@@ -22,8 +22,10 @@ from hnterm.model.errors import CacheError
 from hnterm.render.text import one_line, sanitize
 from hnterm.services.gateway import Gateway
 from hnterm.ui.screens.cache_search import CacheSearchScreen
+from hnterm.ui.screens.context import ContextScreen
 from hnterm.ui.screens.help import HelpScreen
 from hnterm.ui.screens.main import MainScreen
+from hnterm.ui.screens.pick import PickScreen
 from hnterm.ui.widgets.comment_view import CommentView
 from hnterm.ui.widgets.story_list import LIST_TITLES, StoryList
 
@@ -110,6 +112,8 @@ class HNApp(App[None]):
             ("Reading view", list(MainScreen.BINDINGS)),
             ("Story list", list(StoryList.BINDINGS)),
             ("Comments", list(CommentView.BINDINGS)),
+            ("Context view", list(ContextScreen.BINDINGS)),
+            ("Pick lists", list(PickScreen.BINDINGS)),
         ]
 
     # The one way out to the screen's edges: notices and titles quote servers, config keys and

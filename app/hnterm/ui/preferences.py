@@ -3,11 +3,13 @@
 Keys go through Textual's keymap (bindings with ids), so the footer and the key handling follow
 them without hnterm's widgets knowing; the help screen asks ``remapped`` for the keys to show.
 Conflicts are checked here at start because Textual only reports a clash when the key is
-pressed, and silently.
+pressed, and silently; so is an entry that names no key (``","`` splits into nothing) or a
+key Textual cannot bind: it is reported, and its binding keeps its default keys.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import replace
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.binding import Binding
 from textual.color import ColorParseError
-from textual.keys import _normalize_key_list
+from textual.keys import ASCII_KEY_NAMES, KEY_NAME_REPLACEMENTS, Keys, key_to_character
 from textual.signal import SignalError
 from textual.theme import BUILTIN_THEMES, Theme
 
@@ -27,19 +29,64 @@ if TYPE_CHECKING:
 BindingGroups = Mapping[str, Iterable[Binding]]  # a place (a widget, the screen) -> its keys
 
 
-def normalized(keymap: Mapping[str, str]) -> dict[str, str]:
-    """Keys as Textual stores them ("?" -> "question_mark"), spaces dropped."""
-    return {
-        binding_id: _normalize_key_list(keys.replace(" ", ""))
-        for binding_id, keys in keymap.items()
-    }
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+# Names of keys that type no character (and the names Textual gives some characters).
+KEY_NAMES = frozenset(
+    {key.value.rpartition("+")[2] for key in Keys} | set(KEY_NAME_REPLACEMENTS.values())
+)
+
+
+def key_name(key: str) -> str:
+    """A key as Textual names it: a character by its Unicode name ("?" -> "question_mark",
+    "-" -> "minus"), anything else as it is. Textual's own is private
+    (``textual.keys._character_to_key``), so this is that function, kept to its few lines;
+    tests/ui/test_keymap.py holds it to what Textual binds."""
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        name = ASCII_KEY_NAMES.get(key, key)
+    return KEY_NAME_REPLACEMENTS.get(name, name)
+
+
+def bindable(key: str) -> bool:
+    """Whether Textual can bind ``key`` (as ``key_name`` gives it): modifiers it knows, then
+    a key that has a name or types a character."""
+    *modifiers, name = key.split("+")
+    if not name or not MODIFIERS.issuperset(modifiers):
+        return False
+    return name in KEY_NAMES or key_to_character(name) is not None
+
+
+def checked(keymap: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The entries Textual can bind, keys named as Textual stores them and spaces dropped;
+    and why each other entry was left out (its binding keeps its default keys)."""
+    good: dict[str, str] = {}
+    problems = []
+    for binding_id, keys in keymap.items():
+        names = [key_name(key) for key in keys.replace(" ", "").split(",")]
+        if not all(names):
+            problems.append(
+                f"[keys] {binding_id}: {keys!r} names no key (keys are comma-separated; "
+                'the comma key is "comma"); it keeps its default keys'
+            )
+        elif bad := [name for name in names if not bindable(name)]:
+            problems.append(
+                f"[keys] {binding_id}: {bad[0]!r} is not a key Textual can bind; "
+                "it keeps its default keys"
+            )
+        else:
+            good[binding_id] = ",".join(names)
+    return good, problems
 
 
 def keymap_problems(groups: BindingGroups, keymap: Mapping[str, str]) -> list[str]:
-    """Unknown binding ids, and two actions on one key in one place once remapped."""
-    keymap = normalized(keymap)
+    """Entries that name no key Textual can bind, unknown binding ids, and two actions on
+    one key in one place once remapped."""
+    keymap, problems = checked(keymap)
     known = {b.id for bindings in groups.values() for b in bindings if b.id}
-    problems = [
+    problems += [
         f"[keys] {binding_id}: no key has this id; ignored (docs/configuration.md lists them)"
         for binding_id in keymap
         if binding_id not in known
@@ -70,7 +117,7 @@ def _keys(binding: Binding, keymap: Mapping[str, str]) -> list[str]:
 
 def remapped(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> list[Binding]:
     """``bindings`` with the keys the keymap gives them (for the help screen)."""
-    keymap = normalized(keymap)
+    keymap = checked(keymap)[0]
     return [
         replace(b, key=keymap[b.id], key_display=None) if b.id in keymap else b for b in bindings
     ]
@@ -96,8 +143,9 @@ def apply(app: App[Any], config: Config, groups: BindingGroups) -> list[str]:
     for theme in themes:
         app.register_theme(theme)
     problems += keymap_problems(groups, config.keys)
-    if config.keys:
-        app.set_keymap(normalized(config.keys))
+    keymap = checked(config.keys)[0]
+    if keymap:
+        app.set_keymap(keymap)
     return problems
 
 

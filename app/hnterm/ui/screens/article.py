@@ -10,6 +10,7 @@ comment's links (an HN item in hnterm, anything else in the browser).
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from hnterm.model.format import age
-from hnterm.render.text import sanitize
+from hnterm.render.text import sanitize, themed
 from hnterm.services.articles import ArticleResult
 from hnterm.services.gateway import Gateway
 from hnterm.ui.screens.pick import PickScreen
@@ -28,6 +29,18 @@ from hnterm.ui.screens.pick import PickScreen
 class ArticleScreen(Screen[str | None]):
     """Returns a link to open (one of the article's, or its own URL), or None."""
 
+    # The article's parts (hnterm.render.article.STYLES), coloured by the theme in app.tcss.
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--byline",
+        "article--heading",
+        "article--code",
+        "article--quote",
+        "article--bold",
+        "article--italic",
+        "article--link",
+        "article--marker",
+    }
     BINDINGS = [
         Binding("escape,b,q", "close", "Back", id="article.close"),
         Binding("o", "links", "Links", id="article.links"),
@@ -64,13 +77,29 @@ class ArticleScreen(Screen[str | None]):
         result = await self.gateway.article(self.story, self.url, refresh=refresh)
         self.result = result
         self.query_one("#article-head", Label).update(head_line(result))
+        self._show_body()
+
+    def _show_body(self) -> None:
+        result = self.result
+        if result is None:
+            return
         body = self.query_one("#article-text", Static)
         if result.article is None:
             body.update(failure_text(result))
         else:
             from hnterm.render.article import render_article
 
-            body.update(render_article(result.article))
+            body.update(themed(render_article(result.article), self.style_of))
+
+    def style_of(self, part: str) -> Style:
+        """The theme's style for a part of the article (``title``, ``link``...)."""
+        return self.get_component_rich_style(f"article--{part}", partial=True)
+
+    def notify_style_update(self) -> None:
+        """The theme changed: the article is drawn again in its colours."""
+        super().notify_style_update()
+        if self.is_mounted:  # once the whole stylesheet is updated, component classes too
+            self.call_later(self._show_body)
 
     @property
     def links(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from hnterm.render.comment_text import (
     replies_line,
     story_text,
 )
+from hnterm.ui.number_keys import NUMBER_ACTION, NextKey, number_bindings, numbers_hint
 
 CONTEXT_LINES = 4  # lines of the parent kept above a chosen comment too tall to show whole
 
@@ -66,14 +67,23 @@ class ContextScreen(Screen[int | None]):
     """The chain of ``item_id`` in ``thread``; dismissed with the comment to go to."""
 
     BINDINGS = [
-        Binding("escape,b,a", "close", "Back"),
-        Binding("enter", "go", "Go there in the thread"),
-        Binding("j", "step(1)", "Next in chain", key_display="j"),
-        Binding("k", "step(-1)", "Previous in chain", key_display="k", show=False),
-        Binding("g", "edge(0)", "Story", show=False),
-        Binding("G", "edge(-1)", "Chosen comment", show=False),
-        Binding("space", "page(1)", "Page down", show=False),
-        Binding("greater_than_sign", "follow_reply", "Open reply n", key_display=">"),
+        Binding("escape,b,a", "close", "Back", id="context.close"),
+        Binding("enter", "go", "Go there in the thread", id="context.go"),
+        Binding("j", "step(1)", "Next in chain", key_display="j", id="context.next"),
+        Binding(
+            "k", "step(-1)", "Previous in chain", key_display="k", show=False, id="context.previous"
+        ),
+        Binding("g", "edge(0)", "Story", show=False, id="context.story"),
+        Binding("G", "edge(-1)", "Chosen comment", show=False, id="context.chosen"),
+        Binding("space", "page(1)", "Page down", show=False, id="context.page_down"),
+        Binding(
+            "greater_than_sign",
+            "follow_reply",
+            "Open reply n",
+            key_display=">",
+            id="context.follow_reply",
+        ),
+        *number_bindings("context", "Reply n, after open reply"),
     ]
 
     def __init__(self, thread: Thread, item_id: int, style: StyleOf) -> None:
@@ -82,7 +92,7 @@ class ContextScreen(Screen[int | None]):
         self.item_id = item_id
         self.chain = thread.chain(item_id)
         self.style_of = style
-        self._follow_pending = False
+        self._after_follow = NextKey()  # ``>`` pressed: the next key may be a reply number
 
     def compose(self) -> ComposeResult:
         depth = self.thread.depth_of.get(self.item_id, 0)
@@ -168,24 +178,31 @@ class ContextScreen(Screen[int | None]):
                 return
 
     def action_follow_reply(self) -> None:
+        """``>``: the next key, a number n, opens the n-th reply of the focused comment in
+        the thread; any other key does its own job."""
         entry = self.current
-        if entry is None or not self.thread.children(entry.item_id):
+        replies = self.thread.children(entry.item_id) if entry is not None else []
+        if not replies:
             self.notify("No replies to open here", markup=False)
             return
-        self._follow_pending = True
+        self._after_follow.arm()
+        which = numbers_hint(self.app, self, len(replies))
+        self.notify(f"Open which reply? {which}", markup=False)
 
     def on_key(self, event: events.Key) -> None:
-        """The digit after ``>`` opens that reply of the focused comment in the thread."""
-        if not self._follow_pending:
-            return
-        self._follow_pending = False
+        """Each key ends the wait ``>`` began (the bindings see the key after this)."""
+        self._after_follow.seen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The number keys are live only right after ``>``."""
+        return self._after_follow.live if action == NUMBER_ACTION else True
+
+    def action_number(self, number: int) -> None:
+        """A number key right after ``>``: that reply of the focused comment."""
         entry = self.current
-        if entry is None or not (event.character and event.character in "123456789"):
+        if entry is None:
             return
-        event.stop()
-        event.prevent_default()
         replies = self.thread.children(entry.item_id)
-        number = int(event.character)
         if number > len(replies):
             self.notify(f"No reply {number}: it has {len(replies)}", markup=False)
             return

@@ -1,4 +1,8 @@
-"""The help screen: every key of every pane, gathered from the widgets' own BINDINGS."""
+"""The help screen: every key of every pane, gathered from the widgets' own BINDINGS.
+
+Bindings of one ``Binding.Group`` (the numbers 1-9 after ``>``) share a row, as Textual's
+footer shows them.
+"""
 
 from __future__ import annotations
 
@@ -34,10 +38,39 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("what it does")
         for title, bindings in self.groups:
             table.add_row(Text(title, style="bold underline"), "")
-            for binding in bindings:
-                table.add_row(Text(key_label(binding)), Text(binding.description))
+            for keys, description in rows(bindings):
+                table.add_row(Text(keys), Text(description))
             table.add_row("", "")
         return table
+
+
+def rows(bindings: list[Binding]) -> list[tuple[str, str]]:
+    """(keys, what they do): a row a binding, and one a group, where the group's first
+    binding stands."""
+    keys_of: dict[Binding.Group, list[str]] = {}
+    order: list[Binding] = []
+    for binding in bindings:
+        if binding.group is None:
+            order.append(binding)
+        elif binding.group not in keys_of:
+            keys_of[binding.group] = [key_label(binding)]
+            order.append(binding)
+        else:
+            keys_of[binding.group].append(key_label(binding))
+    return [
+        (key_label(b), b.description)
+        if b.group is None
+        else (joined(keys_of[b.group]), b.group.description)
+        for b in order
+    ]
+
+
+def joined(labels: list[str]) -> str:
+    """'1-9' for the digits in order, else the keys one after another ('& é " ...')."""
+    digits = [str(n) for n in range(1, len(labels) + 1)]
+    if len(labels) > 2 and labels == digits:
+        return f"1-{len(labels)}"
+    return " ".join(labels)
 
 
 def key_label(binding: Binding) -> str:
@@ -47,6 +80,9 @@ def key_label(binding: Binding) -> str:
 
 
 def _typed(name: str) -> str:
-    """The character a key name stands for when it is a printable one, else the name."""
+    """The character a key name stands for when it is a visible one, else the name (so
+    "space" stays "space")."""
     character = key_to_character(name)
-    return character if character is not None and character.isprintable() else name
+    if character is None or not character.isprintable() or character.isspace():
+        return name
+    return character

@@ -46,14 +46,16 @@ class HNSearchScreen(SearchDialog):
         title = self.query_one("#hn-search-title", Label)
         if self.searcher.empty(text):
             results.clear_options()
+            title.remove_class("-fallback")
             title.update(Text(TITLE))
             return
         await asyncio.sleep(DEBOUNCE)
         found = await self.searcher.search(text)
         results.clear_options()
         results.add_options(hit_option(hit) for hit in found.hits)
+        title.set_class(bool(found.note), "-fallback")  # the theme's warning colour
         if found.note:
-            title.update(Text(f"{found.note} ({len(found.hits)})", "yellow"))
+            title.update(Text(f"{found.note} ({len(found.hits)})"))
         elif not found.hits:
             title.update(Text(f"Nothing on HN matches {text!r}"))
         else:

@@ -1,6 +1,7 @@
 """A small dialog to pick one of a list: an ancestor (context), a reply, or a link.
 
-Digits 1-9 pick directly, so "o 2" opens the second link and "R 1" jumps to the first reply.
+Numbers pick directly (bindings ``pick.number_1`` … ``pick.number_9``), so "o 2" opens the
+second link and "R 1" jumps to the first reply.
 """
 
 from __future__ import annotations
@@ -10,16 +11,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from hnterm.ui.number_keys import NUMBER_ACTION, number_bindings
 
 
 class PickScreen(ModalScreen[str | None]):
     """Returns the chosen value, or None when dismissed."""
 
-    BINDINGS = [Binding("escape,q", "cancel", "Close")]
+    BINDINGS = [
+        Binding("escape,q", "cancel", "Close", id="pick.cancel"),
+        *number_bindings("pick", "Pick entry n"),
+    ]
 
     def __init__(self, title: str, choices: list[tuple[str, Text]], *, start: int = 0) -> None:
         super().__init__()
@@ -43,12 +48,14 @@ class PickScreen(ModalScreen[str | None]):
         option_list.highlighted = min(self.start, len(self.choices) - 1)
         option_list.focus()
 
-    def on_key(self, event: Key) -> None:
-        if event.character and event.character in "123456789":
-            index = int(event.character) - 1
-            if index < len(self.choices):
-                event.stop()
-                self.dismiss(self.choices[index][0])
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A number is live when the list has that many entries (else the key goes on)."""
+        if action == NUMBER_ACTION:
+            return parameters[0] in range(1, len(self.choices) + 1)
+        return True
+
+    def action_number(self, number: int) -> None:
+        self.dismiss(self.choices[number - 1][0])
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:

@@ -39,10 +39,12 @@ from hnterm.render.comment_layout import MARKER_WIDTH, CommentLayout
 from hnterm.render.comment_text import Highlight
 from hnterm.render.text import html_to_plain, sanitize
 from hnterm.services.settings import Settings
+from hnterm.ui.number_keys import NUMBER_ACTION, NextKey, number_bindings, numbers_hint
 
 EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
 CONTEXT_LINES = 4  # lines of the parent kept above a comment too tall to show whole
-STRIP_CACHE_LINES = 128  # drawn lines kept: a few screens, so moving around redraws nothing
+STRIP_CACHE_LINES = 128  # drawn lines kept at least; the cache grows with the pane (below)
+STRIP_CACHE_SCREENS = 4  # panes' worth of drawn lines kept, so moving around redraws nothing
 MEASURE_SLICE_S = 0.002  # estimated heights measured per turn of the event loop: a key waits ≤ 2 ms
 # and the loop left free between slices: a key travels through several message queues, and
 # with a slice ready at every turn it waited behind one at each (40-60 ms in all).
@@ -50,6 +52,11 @@ MEASURE_REST_S = 0.004
 # While a load feeds the thread, measuring waits for a pause this long: done meanwhile, it
 # holds the GIL the network thread needs and made a 3,000-comment load ~10% slower.
 MEASURE_QUIET_S = 0.15
+# What a click finds in the cell under it (``event.style.meta``), as in Textual's Tree: every
+# drawn line names its item, and the fold marker says it folds.
+ITEM_META = "item"
+TOGGLE_META = "toggle"
+TOGGLE_STYLE = Style.from_meta({TOGGLE_META: True})
 
 
 class CommentView(ScrollView, can_focus=True):
@@ -72,6 +79,12 @@ class CommentView(ScrollView, can_focus=True):
         "comment-view--new",
         "comment-view--reply-link",
         "comment-view--chosen",
+        # the parts of a comment's text (hnterm.render.text names them)
+        "comment-view--link",
+        "comment-view--code",
+        "comment-view--quote",
+        "comment-view--bold",
+        "comment-view--italic",
     }
 
     BINDINGS = [
@@ -135,11 +148,12 @@ class CommentView(ScrollView, can_focus=True):
         Binding(
             "greater_than_sign",
             "follow_reply",
-            "Follow reply n (> then 1-9)",
+            "Follow reply n",
             key_display=">",
             show=False,
             id="comments.follow_reply",
         ),
+        *number_bindings("comments", "Reply n, after follow reply"),
         Binding(
             "f", "focus_subthread", "Focus subthread", show=False, id="comments.focus_subthread"
         ),
@@ -217,7 +231,7 @@ class CommentView(ScrollView, can_focus=True):
         self.comment_layout = CommentLayout(style=self._style)
         self._landing: int | None = None  # a deep link's comment, landed on when it arrives
         self._keep_context: int | None = None  # landed on: keep its chain in view while loading
-        self._follow_pending = False
+        self._after_follow = NextKey()  # ``>`` pressed: the next key may be a reply number
         self._measuring = False  # _measure_rest is running
         self._fed_at = 0.0  # when a load last changed the thread (see MEASURE_QUIET_S)
         self.matches: list[int] = []
@@ -226,6 +240,8 @@ class CommentView(ScrollView, can_focus=True):
         self._plain: dict[int, str] = {}
         # Drawn lines by (row's drawn version, row, line, cursor on it, base style): moving
         # the cursor, scrolling or folding redraws from here; a changed row misses it.
+        # It grows with the pane, as Textual's Tree does: a pane taller than the cache would
+        # miss on every line of every repaint.
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_LINES)
 
     # What the pane shows lives in its layout; these read it.
@@ -344,8 +360,7 @@ class CommentView(ScrollView, can_focus=True):
     def _sync_size(self) -> None:
         size = Size(self.comment_layout.width, self.comment_layout.total)
         if self.comment_layout.width > 0 and size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
+            self.virtual_size = size  # a layout reactive: the scrollbar follows at the next one
 
     @work(group="measure")
     async def _measure_rest(self) -> None:
@@ -371,6 +386,7 @@ class CommentView(ScrollView, can_focus=True):
         self.post_message(self.Measured())
 
     def on_resize(self, event: events.Resize) -> None:
+        self._strips.grow(STRIP_CACHE_SCREENS * event.size.height)
         if self.thread is not None:
             self.thread_changed()
             self.scroll_to_cursor()
@@ -395,7 +411,8 @@ class CommentView(ScrollView, can_focus=True):
                 self.thread_changed()
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"comment-view--{name}", partial=True)
+        style = self.get_component_rich_style(f"comment-view--{name}", partial=True)
+        return style + TOGGLE_STYLE if name == "marker" else style
 
     # -- drawing --------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -428,7 +445,7 @@ class CommentView(ScrollView, can_focus=True):
         """One line of a row: guides, cursor bar, text, padding to the width. One Strip per
         line: building several and joining them costs more than the text."""
         line = self.comment_layout.line(item_id, offset)
-        base = self._base
+        base = self._base + Style.from_meta({ITEM_META: item_id})
         if line is None:
             return Strip.blank(width, base)
         if focused:
@@ -831,17 +848,21 @@ class CommentView(ScrollView, can_focus=True):
             await self.settings.remember_inline_replies(self.inline_replies)
 
     def action_follow_reply(self) -> None:
-        """``>``: the next digit n follows the n-th reply of the comment under the cursor."""
+        """``>``: the next key, a number n, follows the n-th reply of the comment under the
+        cursor; any other key does its own job."""
         if self.thread is None or self.cursor is None:
             return
         replies = self.thread.children(self.cursor)
         if not replies:
             self.post_message(self.Notice("No replies to follow"))
             return
-        self._follow_pending = True
-        last = min(9, len(replies))
-        which = "1" if last == 1 else f"1-{last}"
+        self._after_follow.arm()
+        which = numbers_hint(self.app, self, len(replies))
         self.post_message(self.Notice(f"Follow which reply? {which} (R lists them all)"))
+
+    def action_number(self, number: int) -> None:
+        """A number key right after ``>``."""
+        self.follow_reply(number)
 
     def follow_reply(self, number: int) -> None:
         """Jump to the n-th reply (from 1) of the comment under the cursor; ``b`` returns."""
@@ -854,14 +875,12 @@ class CommentView(ScrollView, can_focus=True):
         self.jump(replies[number - 1])
 
     def on_key(self, event: events.Key) -> None:
-        """The digit after ``>``; any other key cancels the follow and does its own job."""
-        if not self._follow_pending:
-            return
-        self._follow_pending = False
-        if event.character and event.character in "123456789":
-            event.stop()
-            event.prevent_default()
-            self.follow_reply(int(event.character))
+        """Each key ends the wait ``>`` began (the bindings see the key after this)."""
+        self._after_follow.seen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The number keys are live only right after ``>``; otherwise they pass on."""
+        return self._after_follow.live if action == NUMBER_ACTION else True
 
     # -- search ---------------------------------------------------------------------------
     def _plain_text(self, item: Item) -> str:
@@ -929,17 +948,12 @@ class CommentView(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """Click focuses a comment; a click on its marker collapses or expands it."""
-        offset = event.get_content_offset(self)
-        layout = self.comment_layout
-        if offset is None or not layout.rows:
+        meta = event.style.meta
+        item_id = meta.get(ITEM_META)
+        if item_id not in self.comment_layout:
             return
-        line = round(self.scroll_y) + offset.y
-        if line >= layout.total:
-            return
-        item_id = layout.rows[layout.row_at(line)]
         self.cursor = item_id
-        marker_x = layout.indent(item_id) + MARKER_WIDTH
-        if line == layout.top(item_id) and marker_x <= offset.x < marker_x + 2:
+        if meta.get(TOGGLE_META):
             self.action_toggle()
 
 
