@@ -78,16 +78,16 @@ async def test_colon_opens_an_id_or_a_link_and_b_comes_back(make_app):
         await pilot.press(*"nonsense", "enter")
         assert isinstance(app.screen, OpenItemScreen)  # refused, with a reason
         assert "Not an HN item" in str(app.screen.query_one("#open-item-error").render())
-        await pilot.press(*["backspace"] * 8, *str(BIDEN), "enter")
+        await pilot.press(*["backspace"] * 8, *str(LESS_SLOW), "enter")
         await wait_loaded(pilot)
-        assert view.thread.root_id == BIDEN
+        assert view.thread.root_id == LESS_SLOW
         await pilot.press("colon", *f"https://news.ycombinator.com/item?id={ASK_NO_COMMENTS}")
         await pilot.press("enter")
         await wait_loaded(pilot)
         assert view.thread.root_id == ASK_NO_COMMENTS
         await pilot.press("b")
         await wait_loaded(pilot)
-        assert view.thread.root_id == BIDEN
+        assert view.thread.root_id == LESS_SLOW
         await pilot.press("b")
         await wait_loaded(pilot)
         assert view.thread.root_id == IBM and view.cursor == place
@@ -96,7 +96,7 @@ async def test_colon_opens_an_id_or_a_link_and_b_comes_back(make_app):
 async def test_an_hn_item_link_in_a_comment_opens_here(make_app, fake_hn):
     commenter = fake_hn.items[IBM]["kids"][0]
     fake_hn.items[commenter]["text"] = (
-        'See <a href="https://news.ycombinator.com/item?id=25015967">the old thread</a>'
+        f'See <a href="https://news.ycombinator.com/item?id={LESS_SLOW}">the other thread</a>'
     )
     app = make_app(IBM)
     async with app.run_test(size=SIZE) as pilot:
@@ -105,7 +105,7 @@ async def test_an_hn_item_link_in_a_comment_opens_here(make_app, fake_hn):
         view.jump(commenter)
         await pilot.press("o", "1")
         await wait_loaded(pilot)
-        assert view.thread.root_id == BIDEN
+        assert view.thread.root_id == LESS_SLOW
         await pilot.press("b")
         await wait_loaded(pilot)
         assert view.thread.root_id == IBM and view.cursor == commenter
