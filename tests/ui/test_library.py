@@ -1,5 +1,6 @@
-"""The cache as an offline library, driven through the app: save, saved list, read state,
-new-comment marks, and search of everything cached."""
+"""The cache as an offline library, driven through the app: save (and a save cut short by
+quit, resumed at the next start), saved list, read state, new-comment marks, and search of
+everything cached."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hnterm.ui.widgets.status_line import StatusLine
 from hnterm.ui.widgets.story_list import StoryList
 
 from tests.data import BIDEN, IBM, fixture_items
-from tests.ui.conftest import wait_loaded, wait_until
+from tests.ui.conftest import notices, wait_loaded, wait_until
 from tests.ui.test_reading import rendered_text
 
 SIZE = (140, 45)
@@ -128,3 +129,30 @@ async def test_unsave_and_mark_unread(make_app, fake_hn):
         await pilot.press("U")
         await wait_until(pilot, lambda: IBM not in stories.marks, "mark unread")
         assert await app.gateway.cache.run(Cache.story_read, IBM) is None
+
+
+async def test_a_save_cut_short_by_quit_resumes_at_the_next_start(make_app, fake_hn):
+    fake_hn.delay = 0.05  # slow enough that the save is still running at quit
+    app = make_app(BIDEN)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(CommentView)
+        await wait_until(pilot, lambda: view.thread is not None, "the thread to open")
+        await pilot.press("s")
+        status = app.screen.query_one(StatusLine)
+        await wait_until(pilot, lambda: app.screen.saving == BIDEN, "the save to start")
+        # The open's own progress may speak first; the save's follows while it runs.
+        await wait_until(pilot, lambda: "saving" in status.message.lower(), "the save said")
+        assert app.screen.saving == BIDEN
+    assert app.unfinished_saves == [BIDEN]  # the command line says so after exit
+    fake_hn.delay = 0.0
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(
+            pilot,
+            lambda: any("Resuming 1 save" in notice for notice in notices(app)),
+            "the resume notice",
+        )
+        await wait_loaded(pilot)
+        await wait_until(pilot, lambda: app.screen.saving is None, "the save", limit=30)
+        assert await app.gateway.cache.run(Cache.is_saved, BIDEN)
+        assert await app.gateway.cache.run(Cache.pending_saves) == []
