@@ -6,6 +6,8 @@ from __future__ import annotations
 from hnterm.ui.screens.open_item import OpenItemScreen
 from hnterm.ui.widgets.comment_view import CommentView
 from hnterm.ui.widgets.status_line import StatusLine
+from textual import events
+from textual.widgets import Input
 
 from tests.data import IBM
 from tests.ui.conftest import wait_loaded
@@ -31,7 +33,10 @@ async def test_colon_opens_an_id_or_a_link_and_b_comes_back(make_app):
         await pilot.press(*["backspace"] * 8, *str(LESS_SLOW), "enter")
         await wait_loaded(pilot)
         assert view.thread.root_id == LESS_SLOW
-        await pilot.press("colon", *f"https://news.ycombinator.com/item?id={ASK_NO_COMMENTS}")
+        await pilot.press("colon")  # and paste a link, as a reader does
+        app.screen.query_one(Input).post_message(
+            events.Paste(f"https://news.ycombinator.com/item?id={ASK_NO_COMMENTS}")
+        )
         await pilot.press("enter")
         await wait_loaded(pilot)
         assert view.thread.root_id == ASK_NO_COMMENTS
