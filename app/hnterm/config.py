@@ -152,7 +152,7 @@ class Config:
     """What the app needs to know before it starts."""
 
     api_url: str = DEFAULT_API_URL
-    cache_dir: Path | None = None
+    cache_dir: Path = field(default_factory=cache_dir)
     offline: bool = False
     item: int | None = None
     cache_max_mb: int = DEFAULT_CACHE_MAX_MB

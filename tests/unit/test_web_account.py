@@ -72,7 +72,8 @@ def test_refusal_pages_are_shown_as_one_sanitised_line():
 def test_the_cookie_never_goes_over_plain_http_elsewhere_nor_follows_foreign_links(
     account, monkeypatch, capsys
 ):
-    assert login(monkeypatch, "right-password", "--web-url", "http://example.com") == 1
+    # A bad --web-url is a usage error now that it is a global option: argparse's exit code 2.
+    assert login(monkeypatch, "right-password", "--web-url", "http://example.com") == 2
     assert "plain http only to 127.0.0.1" in capsys.readouterr().err
     assert not (account / "session").exists()
     with pytest.raises(WebError, match="https"):

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
 def _remembered(config: Config) -> Preferences:
     """What the app kept from its last use, read through the settings service as the app
     reads it; the defaults when there is no cache yet (none is made for this)."""
-    if config.cache_dir is None or not (config.cache_dir / DB_NAME).exists():
+    if not (config.cache_dir / DB_NAME).exists():
         return Preferences()
 
     async def recall() -> Preferences:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import TextIO
 
 from hnterm.cli.common import command_cache, say
 from hnterm.config import Config
@@ -103,7 +104,7 @@ async def _run(
 class ProgressLine:
     """Progress on stderr: rewritten in place on a terminal, a line per thread elsewhere."""
 
-    def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.live = stream.isatty()
         self.done = 0

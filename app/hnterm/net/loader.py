@@ -109,7 +109,8 @@ async def stream_items(
         except Exception as exc:  # a bug in ``fetch``: end the load and re-raise it there
             crashed.append(exc)
         finally:
-            workers.discard(asyncio.current_task())  # type: ignore[arg-type]
+            if (task := asyncio.current_task()) is not None:
+                workers.discard(task)
             if not workers:
                 wake.set()
                 if not waiting:

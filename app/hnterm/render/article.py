@@ -109,7 +109,7 @@ def extract(html: str | bytes, url: str) -> Article:
         )
     except Exception:  # a library's parser on hostile input: any failure is "nothing"
         document = None
-    if document is None or getattr(document, "body", None) is None:
+    if document is None or isinstance(document, dict) or document.body is None:
         return Article(url)
     return from_tree(
         document.body,

@@ -284,7 +284,7 @@ class CommentLayout:
         assert self.thread is not None
         depth = self.thread.depth_of.get(item_id, 0)
         focused = self.scope is not None and self.scope_mode == "focus"
-        base = self.thread.depth_of.get(self.scope, 1) if focused else 1
+        base = self.thread.depth_of.get(self.scope, 1) if focused and self.scope else 1
         return max(depth - base, 0)
 
     def _max_guides(self) -> int:

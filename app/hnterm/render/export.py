@@ -122,7 +122,7 @@ def encode(value: Any, indent: int = 1) -> str:
     while stack:
         frame = stack[-1]
         children, closer, depth, first = frame
-        entry = next(children, _END)
+        entry: Any = next(children, _END)
         if entry is _END:
             stack.pop()
             out.append("\n" + " " * (indent * depth) + closer)

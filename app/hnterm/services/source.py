@@ -175,7 +175,9 @@ class Source:
             self._just_fetched = {item.id: item}
         return item
 
-    async def thread(self, root_id: int, *, force: bool = False) -> AsyncIterator[ThreadUpdate]:
+    async def thread(
+        self, root_id: int, *, force: bool = False
+    ) -> AsyncGenerator[ThreadUpdate, None]:
         """The cached copy of a thread at once; then, if it is stale or ``force`` is set, the
         network load in batches (stale-while-revalidate). A fresh copy is the only update."""
         started = time.perf_counter()
