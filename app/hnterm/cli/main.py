@@ -38,6 +38,7 @@ COMMANDS = {
     "logout": ("account", "logout"),
     "whoami": ("account", "whoami"),
     "drafts": ("drafts", ""),
+    "completion": ("completion", ""),
 }
 HELP = {
     "dump": "write a thread out as JSON or Markdown",
@@ -50,6 +51,7 @@ HELP = {
     "logout": "forget the HN session",
     "whoami": "who is logged in to HN",
     "drafts": "replies written but not yet posted (kept as they were typed)",
+    "completion": "print a tab-completion script for bash, zsh or fish",
 }
 
 
@@ -184,9 +186,10 @@ def web_url_flag(value: str) -> str:
     return value.rstrip("/")
 
 
-def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+def build_parser(chosen: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
     """The parser; only the ``chosen`` subcommand's own arguments are set up (the others
-    are listed with their help, which is all ``hnterm --help`` needs)."""
+    are listed with their help, which is all ``hnterm --help`` needs), or with ``every``
+    all of them (what a completion script is generated from)."""
     common, _ = global_options()
     parser = argparse.ArgumentParser(
         prog="hnterm",
@@ -213,7 +216,7 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     )
     for name in COMMANDS:
         sub = commands.add_parser(name, parents=[common], help=HELP[name])
-        if name == chosen:
+        if name == chosen or every:
             chosen_command = command(name)
             if name == "cache":  # its actions take the global options too
                 chosen_command.configure(sub, common)
