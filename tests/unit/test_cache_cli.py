@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from hnterm.__main__ import main as hnterm_main
-from hnterm.cli.cache import human_size, parse_duration, parse_size
+from hnterm.cli.cache import human_size, parse_size
+from hnterm.cli.common import parse_duration
 from hnterm.cli.search import join_query
 from hnterm.model.format import short_age
 from hnterm.storage.cache import DB_NAME, Cache

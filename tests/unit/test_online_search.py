@@ -8,8 +8,8 @@ import asyncio
 import json
 
 import pytest
+from hnterm.cli.common import HEADER
 from hnterm.cli.main import run as hnterm
-from hnterm.cli.search import HEADER
 from hnterm.net.algolia import OnlineQuery, SearchClient, parse_hit, parse_page, parse_search
 from hnterm.net.client import APIError, HNError
 from hnterm.storage.cache import Cache

@@ -18,24 +18,11 @@ import sys
 import time
 from dataclasses import asdict
 
-from hnterm.cli.common import say
-from hnterm.cli.search import report_problem
+from hnterm.cli.common import parse_duration, report_problem, say
 from hnterm.config import CACHE_MAX_ENV, DEFAULT_CACHE_MAX_MB, Config
 from hnterm.model.format import age, plural
 from hnterm.storage.cache import DB_NAME, Cache, CacheError, CacheStats
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)", re.IGNORECASE)
-_DURATION_UNITS = {
-    "": 86400,  # a bare number is days
-    "s": 1,
-    "m": 60,
-    "min": 60,
-    "h": 3600,
-    "d": 86400,
-    "w": 7 * 86400,
-    "mo": 30 * 86400,
-    "y": 365 * 86400,
-}
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:([kmg])(?:i?b)?|(b))?", re.IGNORECASE)
 _SIZE_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -197,15 +184,6 @@ def _check(cache: Cache) -> int:
     result = cache.check()
     say(result)
     return 0 if result == "ok" else 1
-
-
-def parse_duration(value: str) -> float:
-    """Seconds from '30d', '12h', '90m', '2w', '6mo', '1y' or a bare number of days."""
-    match = _DURATION.fullmatch(value.strip())
-    unit = match.group(2).lower() if match else None
-    if match is None or unit not in _DURATION_UNITS:
-        raise argparse.ArgumentTypeError(f"not a duration like 30d or 12h: {value!r}")
-    return float(match.group(1)) * _DURATION_UNITS[unit]
 
 
 def parse_size(value: str) -> int:

@@ -10,19 +10,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from hnterm.model.format import HN_HOSTS, item_id_of
+from hnterm.model.format import HN_HOSTS, item_id_of, short_age
+from hnterm.model.hits import SearchHit
 from hnterm.model.items import is_item_id
 from hnterm.net.web_forms import WEB_ENV
 from hnterm.render.text import sanitize
 
 if TYPE_CHECKING:
     from hnterm.config import Config
+    from hnterm.storage.cache import Cache
     from hnterm.storage.worker import CacheWorker
 
 
@@ -89,3 +92,52 @@ async def command_cache(config: Config, command: str) -> AsyncIterator[CacheWork
         await cache.aclose()
         for problem in problems:
             say(f"hnterm {command}: cache: {problem}", file=sys.stderr)
+
+
+# -- what the search and cache commands share ----------------------------------------------
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)", re.IGNORECASE)
+_DURATION_UNITS = {
+    "": 86400,  # a bare number is days
+    "s": 1,
+    "m": 60,
+    "min": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 7 * 86400,
+    "mo": 30 * 86400,
+    "y": 365 * 86400,
+}
+
+
+def parse_duration(value: str) -> float:
+    """Seconds from '30d', '12h', '90m', '2w', '6mo', '1y' or a bare number of days."""
+    match = _DURATION.fullmatch(value.strip())
+    unit = match.group(2).lower() if match else None
+    if match is None or unit not in _DURATION_UNITS:
+        raise argparse.ArgumentTypeError(f"not a duration like 30d or 12h: {value!r}")
+    return float(match.group(1)) * _DURATION_UNITS[unit]
+
+
+def report_problem(cache: Cache, said: set[str], prefix: str) -> None:
+    """Print the cache's problem on stderr, in its one sentence, unless already said."""
+    problem = cache.problem
+    if problem and problem not in said:
+        said.add(problem)
+        say(f"{prefix}: {problem}", file=sys.stderr)
+
+
+HEADER = f"{'ITEM':>9}  {'AGE':>4}  {'AUTHOR':<16}  STORY, then the matching text"
+
+
+def format_hit(hit: SearchHit, now: float, width: int | None = None) -> str:
+    """Two lines: item id, age, author and the title of the hit's story; then the matching
+    text, indented (each cut to ``width`` columns if given)."""
+    title = hit.title or (f"thread {hit.root}" if hit.root is not None else "(story unknown)")
+    lines = [
+        f"{hit.item_id:>9}  {short_age(hit.time, now):>4}  {(hit.by or '[deleted]')[:16]:<16}"
+        f"  {title}",
+        f"{'':>9}  {hit.snippet}",
+    ]
+    if width:
+        lines = [line[: max(width - 1, 0)] + "…" if len(line) > width else line for line in lines]
+    return "\n".join(lines)

@@ -14,9 +14,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from hnterm.cli import search_online
-from hnterm.cli.common import say
+from hnterm.cli.common import HEADER, format_hit, report_problem
 from hnterm.config import Config
-from hnterm.model.format import plural, short_age
+from hnterm.model.format import plural
 from hnterm.model.query import parse_query
 from hnterm.storage.cache import DB_NAME, Cache, SearchHit
 
@@ -89,35 +89,10 @@ def _search(directory: Path, query: str, limit: int) -> list[SearchHit]:
         cache.close()
 
 
-def report_problem(cache: Cache, said: set[str], prefix: str) -> None:
-    """Print the cache's problem on stderr, in its one sentence, unless already said."""
-    problem = cache.problem
-    if problem and problem not in said:
-        said.add(problem)
-        say(f"{prefix}: {problem}", file=sys.stderr)
-
-
 def join_query(parts: list[str]) -> str:
     """The arguments as one query text in the one grammar (``model.query``), as ``/`` in the
     app reads it: ``'by:dang guidelines'`` is two terms, and a phrase is quoted inside."""
     return " ".join(parts)
-
-
-HEADER = f"{'ITEM':>9}  {'AGE':>4}  {'AUTHOR':<16}  STORY, then the matching text"
-
-
-def format_hit(hit: SearchHit, now: float, width: int | None = None) -> str:
-    """Two lines: item id, age, author and the title of the hit's story; then the matching
-    text, indented (each cut to ``width`` columns if given)."""
-    title = hit.title or (f"thread {hit.root}" if hit.root is not None else "(story unknown)")
-    lines = [
-        f"{hit.item_id:>9}  {short_age(hit.time, now):>4}  {(hit.by or '[deleted]')[:16]:<16}"
-        f"  {title}",
-        f"{'':>9}  {hit.snippet}",
-    ]
-    if width:
-        lines = [line[: max(width - 1, 0)] + "…" if len(line) > width else line for line in lines]
-    return "\n".join(lines)
 
 
 def _positive(value: str) -> int:

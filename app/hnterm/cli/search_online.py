@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import asdict
 
-from hnterm.cli.common import command_cache, say
+from hnterm.cli.common import HEADER, command_cache, format_hit, parse_duration, say
 from hnterm.config import SEARCH_ENV, Config
 from hnterm.net.algolia import KINDS, OnlineQuery, SearchClient, parse_search
 from hnterm.services.online_search import SearchResult, search_everywhere
@@ -76,7 +76,6 @@ async def _search(config: Config, url: str, query: OnlineQuery) -> SearchResult:
 
 
 def _print(result: SearchResult, *, as_json: bool) -> None:
-    from hnterm.cli.search import HEADER, format_hit  # one format for both searches
 
     if as_json:
         print(json.dumps([asdict(hit) for hit in result.hits], ensure_ascii=False))
@@ -96,6 +95,4 @@ def _print(result: SearchResult, *, as_json: bool) -> None:
 def _duration(value: str) -> float:
     """Seconds from '7d', '12h'... as ``hnterm cache prune`` reads them (imported here:
     ``commands.cache`` imports ``commands.search``, which imports this module)."""
-    from hnterm.cli.cache import parse_duration
-
     return parse_duration(value)
