@@ -15,7 +15,7 @@ from hnterm.config import Config
 SHELLS = ("bash", "zsh", "fish")
 WHERE = {
     "bash": 'eval "$(hnterm completion bash)"  (in ~/.bashrc)',
-    "zsh": "hnterm completion zsh > ~/.zfunc/_hnterm  (with ~/.zfunc on $fpath before compinit)",
+    "zsh": 'eval "$(hnterm completion zsh)"  (in ~/.zshrc, after compinit)',
     "fish": "hnterm completion fish > ~/.config/fish/completions/hnterm.fish",
 }
 
