@@ -43,6 +43,30 @@ def load_progress(
     return f"{plural(loaded, 'comment')} · from the cache in {elapsed:.2f} s", False
 
 
+def open_failed(
+    item_id: int,
+    *,
+    kept: bool,
+    offline: bool,
+    update: ThreadUpdate | None = None,
+    error: str | None = None,
+) -> str:
+    """Why ``item_id`` did not open (``error``: finding its story failed; else the load's
+    last ``update``) and what to do. ``kept``: another thread stays open, so ``r`` would
+    reload that one and ``:`` is the way to try again."""
+    if offline:
+        return f"Item {item_id} is not in the cache (offline): run hnterm online to fetch it"
+    if error is None and update is not None:
+        if update.offline:
+            error = "network unreachable"
+        elif update.failed:
+            error = next(iter(update.failed.values()))
+    if error is not None:
+        again = "the open thread stays; : tries again" if kept else "r retries"
+        return f"Cannot open {item_id}: {error}; {again}"
+    return f"Item {item_id} is not available: HN has no such item"
+
+
 def comments_note(thread: Thread, update: ThreadUpdate, *, offline: bool) -> str | None:
     """The line under the story when it shows no comments: why (None when it has some)."""
     if len(thread) > 0:

@@ -123,14 +123,14 @@ class ThreadPane(Vertical):
 
     # -- opening --------------------------------------------------------------------------
     def open_item(self, item_id: int, *, force: bool = False, remember: bool = False) -> None:
-        """Open an item's thread; with ``remember``, ``b`` comes back to where we were."""
+        """Open an item's thread; with ``remember``, ``b`` comes back to where we were. The
+        thread open stays until the new one can be shown: a failed open changes nothing."""
         if remember and self.thread is not None and item_id in self.thread:
             self.view.jump(item_id)  # already open: just go there
             return
-        if remember and self.thread is not None:
-            self.view.remember_departure()
-        self.thread_item = item_id
-        self.load_thread(item_id, force)
+        if self.thread is None:
+            self.thread_item = item_id  # nothing else open: r retries this one
+        self.load_thread(item_id, force, remember)
 
     def reload(self) -> bool:
         """The open thread from the network (retrying what failed); False with none open."""
@@ -145,11 +145,11 @@ class ThreadPane(Vertical):
         self.open_item(event.cursor)
 
     @work(exclusive=True, group="thread")
-    async def load_thread(self, item_id: int, force: bool = False) -> None:
+    async def load_thread(self, item_id: int, force: bool = False, remember: bool = False) -> None:
         """Resolve the story of ``item_id``, then stream its thread into the comment view:
         from the cache at once, from the network when stale or ``force``d (reload)."""
         with self._unless_closing():
-            await self._load_thread(item_id, force)
+            await self._load_thread(item_id, force, remember)
 
     @contextmanager
     def _unless_closing(self) -> Iterator[None]:
@@ -162,16 +162,15 @@ class ThreadPane(Vertical):
             if self.is_attached and all(self.app.query(kind) for kind in (CommentView, StatusLine)):
                 raise
 
-    async def _load_thread(self, item_id: int, force: bool) -> None:
-        view = self.view
+    async def _load_thread(self, item_id: int, force: bool, remember: bool) -> None:
         started = time.perf_counter()
         # The previous thread's objects stay frozen: most are freed by reference counting
         # as it is replaced, the rest by HNApp.collect_when_idle once this one is built.
         self.show_status(f"Opening {item_id}…")
         try:
             root_id = await self.gateway.resolve_root(item_id)
-        except HNError as exc:
-            self.show_status(f"Cannot open {item_id}: {exc}; r retries", error=True)
+        except (HNError, CacheError) as exc:
+            self._open_failed(item_id, error=str(exc))
             return
         # Reloading the open thread keeps it (and the reader's place) and merges fresh items.
         reuse = self.thread is not None and self.thread.root_id == root_id
@@ -179,11 +178,10 @@ class ThreadPane(Vertical):
             thread = self.thread
         else:
             thread = await self.gateway.open_thread(root_id)
-        self.thread = thread
-        self.post_message(self.StoryOpened(root_id))
         shown = reuse
         # A reload (force) keeps the reader's place; opening a comment goes to it.
         focus = item_id if item_id != root_id and not force else None
+        update: ThreadUpdate | None = None
         self.thread_loading = True
         try:
             async with aclosing(self.gateway.thread_updates(root_id, force=force)) as updates:
@@ -191,26 +189,47 @@ class ThreadPane(Vertical):
                     if not shown:
                         fill(thread, update)
                         if thread.root is not None:
-                            view.show_thread(thread, focus=focus)
+                            self._show_thread(thread, item_id, focus, remember)
                             shown = True
                     else:
                         self.show_change(merge(thread, update))
                     if focus is not None and focus in thread:
-                        view.jump(focus)
+                        self.view.jump(focus)
                         focus = None
                     self._report(thread, update, time.perf_counter() - started, shown)
         finally:
             self.thread_loading = False
         self.show_network()
         if not shown:
-            self.show_status(f"Item {root_id} is not available; r retries", error=True)
+            self._open_failed(item_id, update=update)
             return
         if len(thread) == 0 and status_text.expected_comments(thread) > 0:
             return  # nothing was shown: the story stays unread
-        if item_id != root_id and not force and (note := view.context_note(item_id)):
+        if item_id != root_id and not force and (note := self.view.context_note(item_id)):
             self.show_status(f"{note} · u shows the whole thread")  # a deep link landed
         await self.remember_read(thread)
         gc.freeze()  # out of the collector's passes; see HNApp.collect_when_idle
+
+    def _show_thread(self, thread: Thread, item_id: int, focus: int | None, remember: bool) -> None:
+        """The new thread's story arrived: it replaces the one open (which ``b`` comes back
+        to, with ``remember``), and the story list marks it."""
+        view = self.view
+        if remember:
+            view.remember_departure()
+        self.thread, self.thread_item = thread, item_id
+        self.post_message(self.StoryOpened(thread.root_id))
+        view.show_thread(thread, focus=focus)
+
+    def _open_failed(
+        self, item_id: int, *, update: ThreadUpdate | None = None, error: str | None = None
+    ) -> None:
+        """Say why an item did not open; the thread open, its cursor and history are as
+        they were (nothing was changed before its story arrived)."""
+        kept, offline = self.thread is not None, self.gateway.offline
+        text = status_text.open_failed(
+            item_id, kept=kept, offline=offline, update=update, error=error
+        )
+        self.show_status(text, error=True)
 
     def _report(self, thread: Thread, update: ThreadUpdate, elapsed: float, shown: bool) -> None:
         """The load's progress on the status line; why there are no comments, if none."""
