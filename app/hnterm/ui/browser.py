@@ -12,6 +12,10 @@ import os
 import sys
 import webbrowser
 
+from textual.app import App
+
+from hnterm.render.text import sanitize
+
 GRAPHICAL_ENV = ("DISPLAY", "WAYLAND_DISPLAY")
 
 
@@ -27,3 +31,14 @@ def browser_available() -> bool:
     except webbrowser.Error:
         return False
     return True
+
+
+def open_or_copy(app: App[object], url: str) -> str:
+    """Send ``url`` to the browser, or where there is none copy it to the clipboard (OSC 52);
+    what happened, with the URL (sanitised), for the status line."""
+    shown = sanitize(url)
+    if not browser_available():
+        app.copy_to_clipboard(url)
+        return f"No browser here: copied {shown} to the clipboard"
+    app.open_url(url)
+    return f"Sent to the browser: {shown}"

@@ -31,13 +31,13 @@ from hnterm.model.items import Item, is_item_id
 from hnterm.model.readstate import ReadMark
 from hnterm.model.thread import Thread
 from hnterm.render.comment_text import links_of, preview
-from hnterm.render.text import html_to_plain, is_safe_url, sanitize
+from hnterm.render.text import html_to_plain, is_safe_url
 from hnterm.services import status_text
 from hnterm.services.gateway import Gateway
 from hnterm.services.reading import Change, fill, merge, set_saved
 from hnterm.services.source import ThreadUpdate
 from hnterm.ui import live
-from hnterm.ui.browser import browser_available
+from hnterm.ui.browser import open_or_copy
 from hnterm.ui.screens.context import ContextScreen
 from hnterm.ui.screens.pick import PickScreen
 from hnterm.ui.widgets.comment_view import CommentView
@@ -343,13 +343,7 @@ class ThreadPane(Vertical):
 
     def _open_in_browser(self, url: str) -> None:
         """Where no browser can open it, the link is copied instead (OSC 52), and said."""
-        shown = sanitize(url)
-        if not browser_available():
-            self.app.copy_to_clipboard(url)
-            self.show_status(f"No browser here: copied {shown} to the clipboard")
-            return
-        self.app.open_url(url)
-        self.show_status(f"Sent to the browser: {shown}")
+        self.show_status(open_or_copy(self.app, url))
 
     @on_cursor_item
     def open_story(self, thread: Thread, item_id: int) -> None:

@@ -3,9 +3,10 @@
 The article comes from the gateway (``hnterm.services.articles`` on the network loop, cache
 first, so a saved thread reads offline); what is shown is only our own sanitised ``Text``
 (``hnterm.render.article``). A failure says why in one line and gives the URL, and ``O``
-sends it to the browser. ``o`` picks
-a numbered link (``o 2``); the screen returns it, and the main screen opens it as it opens a
-comment's links (an HN item in hnterm, anything else in the browser).
+sends it to the browser (or copies it, where there is none) while the reader stays open; the
+status line says which, with the URL. ``o`` picks a numbered link (``o 2``); the screen
+returns it, and the main screen opens it as it opens a comment's links (an HN item in hnterm,
+anything else in the browser).
 """
 
 from __future__ import annotations
@@ -19,15 +20,18 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from hnterm.model.format import age
-from hnterm.render.text import sanitize, themed
+from hnterm.model.format import age, hn_item_of
+from hnterm.model.items import is_item_id
+from hnterm.render.text import is_safe_url, sanitize, themed
 from hnterm.services.articles import ArticleResult
 from hnterm.services.gateway import Gateway
+from hnterm.ui.browser import open_or_copy
 from hnterm.ui.screens.pick import PickScreen
+from hnterm.ui.widgets.status_line import StatusLine
 
 
 class ArticleScreen(Screen[str | None]):
-    """Returns a link to open (one of the article's, or its own URL), or None."""
+    """Returns a link to open (one of the article's, or an HN item's), or None."""
 
     # The article's parts (hnterm.render.article.STYLES), coloured by the theme in app.tcss.
     COMPONENT_CLASSES = {
@@ -66,6 +70,7 @@ class ArticleScreen(Screen[str | None]):
             yield Label(Text(f"Reading {sanitize(self.url or '')}…"), id="article-head")
             with VerticalScroll(id="article-scroll"):
                 yield Static(id="article-text")
+        yield StatusLine(id="article-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -119,8 +124,17 @@ class ArticleScreen(Screen[str | None]):
         self.app.push_screen(PickScreen("Open a link", choices), chosen)
 
     def action_open_page(self) -> None:
-        if self.url:
+        """The story's URL in the browser (copied where there is none), the reader staying
+        open; an HN item's URL opens in hnterm, as a comment's link does."""
+        status = self.query_one(StatusLine)
+        if not self.url:
+            status.show("This story has no URL to open")
+        elif not is_safe_url(self.url):
+            status.show("Refused to open a link that is not http(s)", error=True)
+        elif (item_id := hn_item_of(self.url)) is not None and is_item_id(item_id):
             self.dismiss(self.url)
+        else:
+            status.show(open_or_copy(self.app, self.url))
 
     def action_reload(self) -> None:
         self.load(refresh=True)
