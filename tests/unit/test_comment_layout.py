@@ -184,3 +184,44 @@ def test_no_width_yet_means_no_lines_and_no_crash():
     assert not layout.measure_window(0, 40)
     layout.relayout(90)
     assert layout.total > 0
+
+
+def test_scrolling_within_a_tall_row_stops_at_its_edges():
+    """A pager's move through one row (issue 23, item 1): a step at a time, never past the
+    row's last line of text going down or its first going up; None once that edge shows."""
+    layout = layout_of(BIDEN_ITEMS, BIDEN, 80)
+    longest = max(layout.rows[1:], key=lambda i: len(BIDEN_ITEMS[i].text or ""))
+    layout.measure_rows([longest])
+    first, end = layout.span(longest)
+    assert first == layout.top(longest)
+    assert end == first + drawn_lines(layout, longest) - 1  # the gap below is not drawn text
+    assert layout.line(longest, end - first - 1) is not None
+    view = 20
+    assert end - first > 3 * view
+    y, seen = first, set()
+    while (step := layout.scroll_within(longest, y, view, 3)) is not None:
+        assert y < step <= y + 3
+        y = step
+        seen.update(range(y, y + view))
+    assert y == end - view  # its last line at the bottom of the view, not beyond
+    assert set(range(first, end)) <= seen | set(range(first, first + view))
+    while (step := layout.scroll_within(longest, y, view, -view)) is not None:
+        assert y - view <= step < y
+        y = step
+    assert y == first  # its first line at the top of the view
+    # A row that fits, or one not in view, leaves the move to the cursor.
+    short = next(i for i in layout.rows[1:] if layout.height(i) < view)
+    assert layout.scroll_within(short, layout.top(short), view, 3) is None
+    assert layout.scroll_within(short, layout.top(short), view, -3) is None
+    assert layout.scroll_within(longest, end + 5, view, -3) is None
+    assert layout.scroll_within(longest, first - view - 1, view, 3) is None
+
+
+def test_a_folded_ancestor_line_is_its_whole_span():
+    layout = layout_of(IBM_ITEMS, IBM)
+    layout.scope, layout.scope_mode = DEEPEST, "focus"
+    layout.forget()
+    layout.relayout(layout.width)
+    ancestor = layout.rows[0]
+    top = layout.top(ancestor)
+    assert layout.span(ancestor) == (top, top + 1)

@@ -257,6 +257,28 @@ class CommentLayout:
         """Lines of a row (its gap below included), exact or estimated."""
         return self._sizes[self._index[item_id]]
 
+    def span(self, item_id: int) -> tuple[int, int]:
+        """The lines a row draws: its first, and the one after its last (the blank gap
+        below it left out, so a row's end is its last line of text)."""
+        top = self.top(item_id)
+        gap = 0 if self.folded_chain(item_id) else 1
+        return top, top + max(1, self.height(item_id) - gap)
+
+    def scroll_within(self, item_id: int, view_top: int, view_lines: int, step: int) -> int | None:
+        """Where a view of ``view_lines`` lines from ``view_top`` goes to show ``step`` more
+        lines of a row that runs past its bottom (``step`` > 0) or top (< 0), as a pager
+        does: never past the row's edge. None when that edge is already in view (or the row
+        is not in view at all): the cursor moves on to the next row instead."""
+        if item_id not in self._index or view_lines <= 0 or step == 0:
+            return None
+        first, end = self.span(item_id)
+        bottom = view_top + view_lines
+        if end <= view_top or first >= bottom:
+            return None
+        if step > 0:
+            return min(view_top + step, end - view_lines) if end > bottom else None
+        return max(view_top + step, first) if first < view_top else None
+
     def row_at(self, line: int) -> int:
         """The index of the row holding ``line``."""
         return max(0, bisect_right(self._offsets, line) - 1)

@@ -58,11 +58,17 @@ def rows(bindings: list[Binding]) -> list[tuple[str, str]]:
         else:
             keys_of[binding.group].append(key_label(binding))
     return [
-        (key_label(b), b.description)
+        (key_label(b), described(b))
         if b.group is None
         else (joined(keys_of[b.group]), b.group.description)
         for b in order
     ]
+
+
+def described(binding: Binding) -> str:
+    """What a key does, and its tooltip when it has one (how it behaves in a special case:
+    j in an item taller than the pane)."""
+    return f"{binding.description}: {binding.tooltip}" if binding.tooltip else binding.description
 
 
 def joined(labels: list[str]) -> str:

@@ -43,6 +43,12 @@ from hnterm.ui.number_keys import NUMBER_ACTION, NextKey, number_bindings, numbe
 
 EMPTY_HINT = "  Pick a story and press enter to read it (? lists every key)."
 CONTEXT_LINES = 4  # lines of the parent kept above a comment too tall to show whole
+SCROLL_LINES = 3  # lines j and k scroll within an item taller than the pane before moving on
+# What the moves do in an item taller than the pane (help shows these beside the keys).
+TALL_DOWN = f"in an item taller than the pane, {SCROLL_LINES} lines on until its end shows"
+TALL_UP = f"in an item taller than the pane, {SCROLL_LINES} lines back until its top shows"
+TALL_PAGE_DOWN = "in an item taller than the pane, a page on until its end shows"
+TALL_PAGE_UP = "in an item taller than the pane, a page back until its top shows"
 STRIP_CACHE_LINES = 128  # drawn lines kept at least; the cache grows with the pane (below)
 STRIP_CACHE_SCREENS = 4  # panes' worth of drawn lines kept, so moving around redraws nothing
 MEASURE_SLICE_S = 0.002  # estimated heights measured per turn of the event loop: a key waits ≤ 2 ms
@@ -88,8 +94,22 @@ class CommentView(ScrollView, can_focus=True):
     }
 
     BINDINGS = [
-        Binding("j,down", "cursor_down", "Next", key_display="j", id="comments.cursor_down"),
-        Binding("k,up", "cursor_up", "Previous comment", show=False, id="comments.cursor_up"),
+        Binding(
+            "j,down",
+            "cursor_down",
+            "Next",
+            key_display="j",
+            tooltip=TALL_DOWN,
+            id="comments.cursor_down",
+        ),
+        Binding(
+            "k,up",
+            "cursor_up",
+            "Previous comment",
+            show=False,
+            tooltip=TALL_UP,
+            id="comments.cursor_up",
+        ),
         Binding("J", "sibling(1)", "Next sibling", show=False, id="comments.sibling_next"),
         Binding("K", "sibling(-1)", "Previous sibling", show=False, id="comments.sibling_previous"),
         Binding("h,left", "parent", "Parent", show=False, id="comments.parent"),
@@ -110,8 +130,22 @@ class CommentView(ScrollView, can_focus=True):
         ),
         Binding("g,home", "first", "First comment", show=False, id="comments.first"),
         Binding("G,end", "last", "Last comment", show=False, id="comments.last"),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="comments.page_next"),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="comments.page_previous"),
+        Binding(
+            "pagedown,ctrl+f",
+            "page(1)",
+            "Page down",
+            show=False,
+            tooltip=TALL_PAGE_DOWN,
+            id="comments.page_next",
+        ),
+        Binding(
+            "pageup,ctrl+b",
+            "page(-1)",
+            "Page up",
+            show=False,
+            tooltip=TALL_PAGE_UP,
+            id="comments.page_previous",
+        ),
         Binding("space,enter", "toggle", "Collapse", key_display="space", id="comments.toggle"),
         Binding(
             "c",
@@ -625,13 +659,51 @@ class CommentView(ScrollView, can_focus=True):
         if not rows:
             return
         row = self.comment_layout.index(self.cursor) if self.cursor in self.comment_layout else 0
-        self.cursor = rows[max(0, min(len(rows) - 1, row + delta))]
+        self._move_cursor(rows[max(0, min(len(rows) - 1, row + delta))], delta)
+
+    def _move_cursor(self, item_id: int, direction: int) -> None:
+        """Step the cursor to a row; going up onto one taller than the pane shows its last
+        lines, next to where the reader was, so reading upward goes on without a jump."""
+        moved = item_id != self.cursor
+        self.cursor = item_id
+        if moved and direction < 0:
+            self._show_end()
+
+    def _show_end(self) -> None:
+        layout = self.comment_layout
+        if self.cursor not in layout:
+            return
+        first, end = layout.span(self.cursor)
+        screen = self.scrollable_content_region.height
+        if end - first > screen:
+            self.scroll_to(y=end - screen, animate=False, immediate=True, force=True)
+
+    def _read_on(self, step: int) -> bool:
+        """Scroll ``step`` lines within the cursor's row when it runs past the pane that
+        way, as a pager does; False when its edge is in view (the cursor moves on)."""
+        layout = self.comment_layout
+        if self.cursor not in layout:
+            return False
+        if layout.measure_rows([self.cursor]):
+            self._sync_size()
+        before = round(self.scroll_y)
+        lines = self.scrollable_content_region.height
+        target = layout.scroll_within(self.cursor, before, lines, step)
+        if target is None:
+            return False
+        self._keep_context = None  # the reader scrolls: a load no longer moves the view
+        self.scroll_to(y=target, animate=False, immediate=True, force=True)
+        return round(self.scroll_y) != before
 
     def action_cursor_down(self) -> None:
-        self._step(1)
+        """The next row, once the last line of this one is in view."""
+        if not self._read_on(SCROLL_LINES):
+            self._step(1)
 
     def action_cursor_up(self) -> None:
-        self._step(-1)
+        """The previous row, once the first line of this one is in view."""
+        if not self._read_on(-SCROLL_LINES):
+            self._step(-1)
 
     def action_sibling(self, step: int) -> None:
         if self.thread is not None and self.cursor is not None:
@@ -662,16 +734,19 @@ class CommentView(ScrollView, can_focus=True):
             self.jump(self.comment_layout.rows[-1])
 
     def action_page(self, direction: int) -> None:
-        """Move the cursor by a screenful of lines."""
+        """A page further within the cursor's row while it runs past the pane that way,
+        then the cursor moves by a screenful of lines."""
         layout = self.comment_layout
         if self.cursor not in layout:
             return
         screen = max(1, self.scrollable_content_region.height - 2)
+        if self._read_on(direction * screen):
+            return
         target = layout.top(self.cursor) + direction * screen
         row = layout.row_at(max(0, min(target, layout.total - 1)))
         if layout.rows[row] == self.cursor:
             row = max(0, min(len(layout.rows) - 1, row + direction))
-        self.cursor = layout.rows[row]
+        self._move_cursor(layout.rows[row], direction)
 
     # -- collapsing -----------------------------------------------------------------------
     def _collapse(self, change: Callable[[Thread], object]) -> None:
