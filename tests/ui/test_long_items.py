@@ -208,3 +208,15 @@ async def test_help_says_how_the_moves_read_a_tall_item(make_app):
         ]:
             row = next(line for line in lines if line.strip().startswith(keys))
             assert "taller than the pane" in row and words in row, row
+
+
+async def test_folding_while_inside_a_long_story_keeps_the_place(make_app):
+    app = make_app(LESS_SLOW)
+    async with app.run_test(size=NARROW) as pilot:
+        view = await narrow_reader(pilot)
+        await pilot.press("j", "j", "j", "j")
+        place = view.scroll_y
+        assert place > 0 and view.cursor == LESS_SLOW
+        await pilot.press("z")  # every top-level comment folded, below the story
+        assert view.thread.is_collapsed(view.thread.children(LESS_SLOW)[0])
+        assert view.scroll_y == place and view.cursor == LESS_SLOW

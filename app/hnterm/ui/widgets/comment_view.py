@@ -459,9 +459,12 @@ class CommentView(ScrollView, can_focus=True):
         line_no = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
         layout = self.comment_layout
-        if self.thread is None and y == 1:
-            hint = Text(EMPTY_HINT, self._style("meta")).render(self.app.console)
-            return Strip(hint).crop_extend(0, width, self._base)
+        if self.thread is None and y >= 1:  # the hint, wrapped: a wide list leaves room
+            console = self.app.console
+            hint = Text(EMPTY_HINT.strip(), self._style("meta")).wrap(console, max(1, width - 4))
+            if y <= len(hint):
+                line = Text("  ").append_text(hint[y - 1]).render(console)
+                return Strip(line).crop_extend(0, width, self._base)
         if self.thread is None or not layout.rows or line_no >= self.virtual_size.height:
             return Strip.blank(width, self._base)
         if layout.version != self.thread.version or width != layout.width:
@@ -508,15 +511,26 @@ class CommentView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.CursorMoved(new))
 
+    def _shown_cursor(self) -> int | None:
+        """The cursor, when its row is laid out (None before a thread, or while hidden)."""
+        cursor = self.cursor
+        return cursor if cursor is not None and cursor in self.comment_layout else None
+
     def scroll_to_cursor(self) -> None:
-        """Bring the focused item into view; a tall one shows from its top."""
-        layout = self.comment_layout
-        if self.cursor not in layout:
+        """Bring the focused item into view; a tall one shows from its top, unless the
+        reader is inside it already (scrolled there with j, or clicked it): then the view
+        stays."""
+        layout, cursor = self.comment_layout, self._shown_cursor()
+        if cursor is None:
             return
-        if layout.measure_rows([self.cursor]):
+        if layout.measure_rows([cursor]):
             self._sync_size()
-        top, height = layout.top(self.cursor), layout.height(self.cursor)
-        region = Region(0, top, layout.width, min(height, self.scrollable_content_region.height))
+        first, end = layout.span(cursor)
+        y, screen = round(self.scroll_y), self.scrollable_content_region.height
+        if end - first > screen and first <= y and y + screen <= end:
+            return
+        height = min(layout.height(cursor), screen)
+        region = Region(0, first, layout.width, height)
         self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def _keep_landing_in_view(self) -> None:
@@ -655,10 +669,10 @@ class CommentView(ScrollView, can_focus=True):
 
     # -- moves ----------------------------------------------------------------------------
     def _step(self, delta: int) -> None:
-        rows = self.comment_layout.rows
+        rows, cursor = self.comment_layout.rows, self._shown_cursor()
         if not rows:
             return
-        row = self.comment_layout.index(self.cursor) if self.cursor in self.comment_layout else 0
+        row = self.comment_layout.index(cursor) if cursor is not None else 0
         self._move_cursor(rows[max(0, min(len(rows) - 1, row + delta))], delta)
 
     def _move_cursor(self, item_id: int, direction: int) -> None:
@@ -670,10 +684,10 @@ class CommentView(ScrollView, can_focus=True):
             self._show_end()
 
     def _show_end(self) -> None:
-        layout = self.comment_layout
-        if self.cursor not in layout:
+        layout, cursor = self.comment_layout, self._shown_cursor()
+        if cursor is None:
             return
-        first, end = layout.span(self.cursor)
+        first, end = layout.span(cursor)
         screen = self.scrollable_content_region.height
         if end - first > screen:
             self.scroll_to(y=end - screen, animate=False, immediate=True, force=True)
@@ -681,14 +695,14 @@ class CommentView(ScrollView, can_focus=True):
     def _read_on(self, step: int) -> bool:
         """Scroll ``step`` lines within the cursor's row when it runs past the pane that
         way, as a pager does; False when its edge is in view (the cursor moves on)."""
-        layout = self.comment_layout
-        if self.cursor not in layout:
+        layout, cursor = self.comment_layout, self._shown_cursor()
+        if cursor is None:
             return False
-        if layout.measure_rows([self.cursor]):
+        if layout.measure_rows([cursor]):
             self._sync_size()
         before = round(self.scroll_y)
         lines = self.scrollable_content_region.height
-        target = layout.scroll_within(self.cursor, before, lines, step)
+        target = layout.scroll_within(cursor, before, lines, step)
         if target is None:
             return False
         self._keep_context = None  # the reader scrolls: a load no longer moves the view
@@ -736,15 +750,15 @@ class CommentView(ScrollView, can_focus=True):
     def action_page(self, direction: int) -> None:
         """A page further within the cursor's row while it runs past the pane that way,
         then the cursor moves by a screenful of lines."""
-        layout = self.comment_layout
-        if self.cursor not in layout:
+        layout, cursor = self.comment_layout, self._shown_cursor()
+        if cursor is None:
             return
         screen = max(1, self.scrollable_content_region.height - 2)
         if self._read_on(direction * screen):
             return
-        target = layout.top(self.cursor) + direction * screen
+        target = layout.top(cursor) + direction * screen
         row = layout.row_at(max(0, min(target, layout.total - 1)))
-        if layout.rows[row] == self.cursor:
+        if layout.rows[row] == cursor:
             row = max(0, min(len(layout.rows) - 1, row + direction))
         self._move_cursor(layout.rows[row], direction)
 
@@ -781,14 +795,16 @@ class CommentView(ScrollView, can_focus=True):
 
     def _cursor_screen_y(self) -> int | None:
         """Where the cursor's row starts on screen, to keep it there across a relayout."""
-        if self.cursor not in self.comment_layout:
+        cursor = self._shown_cursor()
+        if cursor is None:
             return None
-        return self.comment_layout.top(self.cursor) - round(self.scroll_y)
+        return self.comment_layout.top(cursor) - round(self.scroll_y)
 
     def _keep_cursor_at(self, screen_y: int | None) -> None:
         """Scroll so the cursor's row starts at ``screen_y`` again (and is in view)."""
-        if screen_y is not None and self.cursor in self.comment_layout:
-            y = max(0, self.comment_layout.top(self.cursor) - screen_y)
+        cursor = self._shown_cursor()
+        if screen_y is not None and cursor is not None:
+            y = max(0, self.comment_layout.top(cursor) - screen_y)
             self.scroll_to(y=y, animate=False, immediate=True, force=True)
         self.scroll_to_cursor()
         self.refresh()
