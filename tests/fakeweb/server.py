@@ -50,9 +50,12 @@ class State:
     faves: set[tuple[str, int]] = field(default_factory=set)
     dead: set[int] = field(default_factory=set)
     refusal: str | None = None  # the page text every reply gets, when set
+    hold_replies: threading.Event | None = None  # when set: a reply is answered once it is
+    pages_lag: bool = False  # item pages leave out replies posted here (a cached HN page)
     page_size: int = 3
     next_id: int = 90_000_000
     log: list[Logged] = field(default_factory=list)
+    posted: list[Comment] = field(default_factory=list)  # replies kept off the pages (pages_lag)
     submitted: list[tuple[str, str, str, str]] = field(
         default_factory=list
     )  # user, title, url, text
@@ -270,8 +273,13 @@ class FakeWeb:
             return self._page(user, "<tr><td>Bad hmac.</td></tr>")
         if self.state.refusal is not None:
             return self._page(user, f"<tr><td>{self.state.refusal}</td></tr>")
+        if (hold := self.state.hold_replies) is not None:
+            await asyncio.to_thread(hold.wait, 10)
         self.state.next_id += 1
         new = Comment(self.state.next_id, parent, user, str(form.get("text", "")))
+        if self.state.pages_lag:
+            self.state.posted.append(new)
+            raise web.HTTPFound("/" + str(form.get("goto", "news")))
         for root, comments in self.state.threads.items():
             if parent == root or parent in {c.id for c in comments}:
                 comments.append(new)

@@ -129,8 +129,9 @@ async def test_a_reply_is_posted_and_appears_in_the_thread_as_yours(fake_hn, web
         target = await first_comment(pilot)
         (await reply_dialog(pilot)).insert("Well put.\n\nAnd <b>more</b>")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.screen.thread.mine, "the reply")
         thread = app.screen.thread
+        # Shown at once, then HN's id (tests/ui/test_reply_shown.py follows it further).
+        await wait_until(pilot, lambda: any(i > 0 for i in thread.mine), "HN's id")
         (new,) = thread.mine
         assert thread.parent_of[new] == target
         assert thread.items[new].text == "Well put.<p>And &lt;b&gt;more&lt;/b&gt;"

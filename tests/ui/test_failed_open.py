@@ -73,6 +73,7 @@ async def test_a_failed_open_leaves_the_thread_its_cursor_mark_and_history(gener
         assert view.cursor not in (None, place)
         await pilot.press("b")
         assert view.cursor == first
+        assert status(app).startswith("Comment ")  # where it is, not "Nothing to fold…"
         await pilot.press("b")
         assert view.cursor == GENERATED
         await pilot.press("b")

@@ -3,10 +3,20 @@ wording is checked alone, with counts that add up."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hnterm.model.items import Item
 from hnterm.model.thread import Thread
 from hnterm.services import status_text
-from hnterm.services.reading import add_reply, merge, merge_arrivals, set_saved, set_votes
+from hnterm.services.reading import (
+    add_reply,
+    merge,
+    merge_arrivals,
+    set_saved,
+    set_votes,
+    settle_reply,
+    show_reply,
+)
 from hnterm.services.source import ThreadUpdate
 
 
@@ -108,3 +118,25 @@ def test_arrivals_on_a_first_visit_are_new_only_from_now():
     _, arrived = merge_arrivals(thread, update(items=[story(3, (2, 3, 6)), comment(6, 1)]))
     assert arrived == [6]
     assert thread.seen == {1, 2, 3} and thread.new_ids() == [6]
+
+
+def test_your_reply_shows_at_once_takes_its_id_and_stays_until_the_api_lists_it():
+    thread = thread_of(story(), comment(2, 1), comment(3, 1))
+    sent = Item(id=0, type="comment", parent=2, by="me", text="hi")
+    change, provisional = show_reply(thread, sent)
+    assert provisional < 0 and change.replied_to == {2}
+    assert thread.children(2) == [provisional] and thread.mine == {provisional}
+    settled = settle_reply(thread, provisional, replace(sent, id=9))
+    assert settled.moved == ((provisional, 9),) and provisional not in thread.items
+    assert thread.children(2) == [9] and thread.mine == {9}
+    merge(thread, update(items=[comment(2, 1)]))  # the API's copy does not list it yet
+    assert thread.children(2) == [9]
+    # No id from HN: the comment the API brings is the provisional row, one row.
+    _, unknown = show_reply(thread, replace(sent, parent=3))
+    arrived = [comment(3, 1, (10,)), replace(sent, id=10, parent=3)]
+    assert merge(thread, update(items=arrived)).moved == ((unknown, 10),)
+    assert thread.children(3) == [10] and thread.mine == {9, 10}
+    # Refused: the row goes, a cursor on it goes to the parent.
+    _, refused = show_reply(thread, sent)
+    assert settle_reply(thread, refused, None).moved == ((refused, 2),)
+    assert thread.children(2) == [9] and refused not in thread.items

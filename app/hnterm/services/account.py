@@ -13,6 +13,7 @@ import html
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import replace
 
 from hnterm.model.errors import CacheError, HNError, WebError
 from hnterm.model.items import Item
@@ -115,21 +116,27 @@ class Account:
         async with self._web() as client:
             await client.submit(title, url, text)
 
-    async def reply(self, parent: int, root: int, text: str) -> Item | None:
-        """Post a reply; the draft goes once HN has it. The reply as an item to show, or
-        None when HN did not say its id."""
-        async with self._web() as client:
-            new_id = await client.reply(parent, root, text)
-        with suppress(CacheError):
-            await self._cache.run(Cache.delete_draft, parent)
-        if new_id is None:
-            return None
-        mine = Item(
-            id=new_id, type="comment", by=self.user, time=int(time.time()),
+    def reply_item(self, parent: int, text: str, item_id: int = 0) -> Item:
+        """Your reply to ``parent`` as an item to show (``item_id``: HN's, once known)."""
+        return Item(
+            id=item_id, type="comment", by=self.user, time=int(time.time()),
             text=reply_html(text), parent=parent,
         )  # fmt: skip
+
+    async def reply(self, parent: Item, root: int, text: str) -> Item | None:
+        """Post a reply; the draft goes once HN has it. The reply as an item to show, or
+        None when HN did not say its id. It is cached under its parent, so the thread shows
+        it when opened again before the API lists it."""
+        async with self._web() as client:
+            new_id = await client.reply(parent.id, root, text)
         with suppress(CacheError):
-            await self._cache.run(Cache.put_items, [mine], root)
+            await self._cache.run(Cache.delete_draft, parent.id)
+        if new_id is None:
+            return None
+        mine = self.reply_item(parent.id, text, new_id)
+        above = replace(parent, kids=tuple(dict.fromkeys((*parent.kids, new_id))))
+        with suppress(CacheError):
+            await self._cache.run(Cache.put_items, [above, mine], root)
         return mine
 
     async def draft(self, parent: int) -> Draft | None:

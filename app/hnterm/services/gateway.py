@@ -27,6 +27,7 @@ from hnterm.services.articles import ArticleResult, load_article
 from hnterm.services.network_loop import BackgroundSource, NetworkLoop
 from hnterm.services.online_search import SearchResult, search_everywhere
 from hnterm.services.profiles import Profile, Submission, load_profile, load_submissions
+from hnterm.services.reading import is_provisional
 from hnterm.services.settings import Settings
 from hnterm.services.source import Source, StoryIds, ThreadUpdate
 from hnterm.storage.cache import BUSY_TIMEOUT, Cache
@@ -138,7 +139,8 @@ class Gateway:
         read mark. ``CacheError`` when it could not be kept."""
         root = thread.root
         count = root.descendants if root is not None and root.descendants else len(thread)
-        await self.cache.run(Cache.mark_story_read, thread.root_id, count, thread.order())
+        seen = [i for i in thread.order() if not is_provisional(i)]  # (a reply being sent)
+        await self.cache.run(Cache.mark_story_read, thread.root_id, count, seen)
         return await self.read_marks([thread.root_id])
 
     # -- saved threads -------------------------------------------------------------------

@@ -34,7 +34,7 @@ from hnterm.render.comment_text import links_of, preview
 from hnterm.render.text import html_to_plain, is_safe_url
 from hnterm.services import status_text
 from hnterm.services.gateway import Gateway
-from hnterm.services.reading import Change, fill, merge, set_saved
+from hnterm.services.reading import Change, fill, is_provisional, merge, set_saved
 from hnterm.services.source import ThreadUpdate
 from hnterm.ui import live
 from hnterm.ui.browser import open_or_copy
@@ -92,6 +92,7 @@ class ThreadPane(Vertical):
         self.thread_loading = False
         self.saving: int | None = None  # the thread a save is downloading
         self.live: live.LiveThread | None = None  # polls the open thread (hnterm.ui.live)
+        self._moved_by_change: int | None = None  # the cursor followed a row that went
 
     def compose(self) -> ComposeResult:
         yield CommentView(settings=self.gateway.settings, id="comments")
@@ -240,8 +241,14 @@ class ThreadPane(Vertical):
         self.show_status(*status_text.load_progress(thread, update, elapsed, saving=saving))
 
     def show_change(self, change: Change) -> None:
-        """Redraw only what a change to the open thread touched."""
-        self.view.thread_changed(change.updated, change.replied_to)
+        """Redraw only what a change to the open thread touched; a cursor on a row that
+        went (a provisional reply) goes where the change says."""
+        view = self.view
+        view.thread_changed(change.updated, change.replied_to)
+        for old, new in change.moved:
+            if view.cursor == old:
+                self._moved_by_change = new  # what the status line says stays
+                view.move_to(new)
 
     async def remember_read(self, thread: Thread) -> None:
         """Record the visit: next time, comments not loaded now are marked new."""
@@ -257,7 +264,10 @@ class ThreadPane(Vertical):
     def cursor_moved(self, event: CommentView.CursorMoved) -> None:
         """Once loading is over, the status line tells where the reader is."""
         thread = self.thread
+        moved_by_change, self._moved_by_change = self._moved_by_change, None
         if self.thread_loading or thread is None or event.item_id not in thread:
+            return
+        if event.item_id == moved_by_change:
             return
         arrived = self.live.summary(thread.root_id) if self.live is not None else ""
         self.show_status(status_text.position(thread, event.item_id, self.view.matches, arrived))
@@ -355,10 +365,14 @@ class ThreadPane(Vertical):
 
     @on_cursor_item
     def open_on_hn(self, thread: Thread, item_id: int) -> None:
+        if not self._has_hn_link(item_id):
+            return
         self._open_in_browser(item_url(item_id))
 
     @on_cursor_item
     def copy_link(self, thread: Thread, item_id: int) -> None:
+        if not self._has_hn_link(item_id):
+            return
         self.app.copy_to_clipboard(item_url(item_id))
         self.show_status(f"Copied {item_url(item_id)}")
 
@@ -367,6 +381,12 @@ class ThreadPane(Vertical):
         item = thread.items[item_id]
         self.app.copy_to_clipboard(html_to_plain(item.text) or item.title or "")
         self.show_status("Copied the comment's text")
+
+    def _has_hn_link(self, item_id: int) -> bool:
+        """Your reply still being sent has no page on HN yet (said)."""
+        if is_provisional(item_id):
+            self.show_status("Your reply has no HN id yet: its link comes once HN lists it")
+        return not is_provisional(item_id)
 
     # -- searching the thread -------------------------------------------------------------
     @on_cursor_item

@@ -23,7 +23,14 @@ from hnterm.model.items import Item
 from hnterm.model.thread import Thread
 from hnterm.render.text import html_to_plain, one_line, sanitize
 from hnterm.services.account import Account
-from hnterm.services.reading import add_reply, set_vote, set_votes
+from hnterm.services.reading import (
+    Change,
+    is_provisional,
+    set_vote,
+    set_votes,
+    settle_reply,
+    show_reply,
+)
 from hnterm.ui.thread_pane import ThreadPane, on_cursor_item
 from hnterm.ui.widgets.status_line import StatusLine
 
@@ -38,6 +45,7 @@ ACCOUNT_BINDINGS = [
     Binding("P", "submit_story", "Submit a story to HN", show=False, id="account.submit"),
 ]
 QUOTE_LINES = 12
+NOT_ON_HN_YET = "Your reply has no HN id yet: it gets one once HN lists it"
 
 
 def quote_of(item: Item) -> Text:
@@ -105,8 +113,16 @@ class AccountController:
         if change.updated and self.pane.thread is thread:
             self.pane.show_change(change)
 
+    def _not_on_hn_yet(self, item_id: int) -> bool:
+        """Your reply still being sent: HN cannot be asked about it yet (said)."""
+        if is_provisional(item_id):
+            self.status.show(NOT_ON_HN_YET)
+        return is_provisional(item_id)
+
     @on_cursor_item
     async def vote(self, thread: Thread, item_id: int) -> None:
+        if self._not_on_hn_yet(item_id):
+            return
         if (why := self.account.refusal("Voting")) is not None:
             self.status.show(why, error=True)
             return
@@ -144,6 +160,8 @@ class AccountController:
 
     @on_cursor_item
     async def fave(self, thread: Thread, item_id: int) -> None:
+        if self._not_on_hn_yet(item_id):
+            return
         if (why := self.account.refusal("Favouriting")) is not None:
             self.status.show(why, error=True)
             return
@@ -161,6 +179,8 @@ class AccountController:
     @on_cursor_item
     async def reply(self, thread: Thread, parent: int) -> None:
         """The reply dialog for the comment under the cursor, with its draft if one is kept."""
+        if self._not_on_hn_yet(parent):
+            return
         if not self.account.can_reply:
             self.status.show(self.account.refusal("Replying") or "", error=True)
             return
@@ -189,24 +209,36 @@ class AccountController:
             )
 
     async def _send_reply(self, thread: Thread, parent: int, text: str) -> None:
+        """Your reply shows under its parent at once, the cursor on it, and HN's answer
+        settles it (``hnterm.services.reading``): its id, or gone again if HN refused it."""
         root = thread.root_id
         if (why := self.account.refusal("Replying")) is not None:
             self._reply_failed(why, parent, root, text)
             return
+        change, provisional = show_reply(thread, self.account.reply_item(parent, text))
+        self._show(thread, change, jump=provisional)
         self.status.show("Sending the reply…")
         try:
-            mine = await self.account.reply(parent, root, text)
+            mine = await self.account.reply(thread.items[parent], root, text)
         except HNError as exc:
+            self._show(thread, settle_reply(thread, provisional, None))
             self._reply_failed(f"Not sent: {exc}", parent, root, text)
             return
-        if mine is None:
-            self.status.show("Reply posted; r reloads the thread to show it")
+        except Exception:  # a surprise (_soft says it): the row goes, the draft stays
+            self._show(thread, settle_reply(thread, provisional, None))
+            raise
+        if mine is None:  # posted: the row stays until the API brings the reply
+            self.status.show("Reply posted on HN; shown as (you) until the API lists it")
             return
-        change = add_reply(thread, mine)
+        self._show(thread, settle_reply(thread, provisional, mine))
+        self.screen.notify("Reply posted on HN", markup=False)  # the status line follows the cursor
+
+    def _show(self, thread: Thread, change: Change, jump: int | None = None) -> None:
+        """A change to ``thread``, drawn if it is still the one open."""
         if self.pane.thread is thread:
             self.pane.show_change(change)
-            self.pane.jump(mine.id)
-        self.screen.notify("Reply posted on HN", markup=False)  # the status line follows the cursor
+            if jump is not None:
+                self.pane.jump(jump)
 
     def _reply_failed(self, why: str, parent: int, root: int, text: str) -> None:
         """Say why, keep the draft with the reason (offered again with ``e``)."""

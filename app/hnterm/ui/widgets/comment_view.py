@@ -595,7 +595,7 @@ class CommentView(ScrollView, can_focus=True):
         in_scope = self.scope in (item_id, *thread.ancestors(item_id))
         if self.scope is not None and not in_scope and not self.comment_layout.in_chain(item_id):
             self._set_scope(None)
-        self._collapse(lambda thread: thread.reveal(item_id))
+        self._collapse(lambda thread: thread.reveal(item_id), say=False)
         if self.comment_layout.version != thread.version or item_id not in self.comment_layout:
             self._relayout()
         self.cursor = item_id
@@ -763,10 +763,11 @@ class CommentView(ScrollView, can_focus=True):
         self._move_cursor(layout.rows[row], direction)
 
     # -- collapsing -----------------------------------------------------------------------
-    def _collapse(self, change: Callable[[Thread], object]) -> None:
+    def _collapse(self, change: Callable[[Thread], object], *, say: bool = True) -> None:
         """Apply a collapse change to the model and redraw only the rows it touched,
         keeping the cursor where it was on screen (or on its nearest visible ancestor).
-        The status line says what changed, so a fold key never passes unanswered."""
+        The status line says what changed, so a fold key never passes unanswered (``say``:
+        a fold key; a move that opens the way to a comment is not one)."""
         thread = self.thread
         if thread is None:
             return
@@ -777,7 +778,8 @@ class CommentView(ScrollView, can_focus=True):
             # and a cursor on the subthread must stay among the thread's rows.
             thread.reveal(self.scope)
         touched = before ^ thread.collapsed
-        self.post_message(self.Notice(_fold_notice(thread, before, touched)))
+        if say:
+            self.post_message(self.Notice(_fold_notice(thread, before, touched)))
         if not touched:
             return
         for item_id in touched:
