@@ -8,7 +8,9 @@ story is one), where the cursor is.
 from __future__ import annotations
 
 from hnterm.model.format import plural
+from hnterm.model.history import ScopeMode
 from hnterm.model.thread import Thread
+from hnterm.render.text import sanitize
 from hnterm.services.source import ThreadUpdate
 
 
@@ -85,19 +87,27 @@ def comments_note(thread: Thread, update: ThreadUpdate, *, offline: bool) -> str
     return f"{count} could not be loaded: r retries."
 
 
-def position(thread: Thread, item_id: int, matches: list[int], arrived: str = "") -> str:
-    """Where the cursor is: position, depth, replies, and which search match or new comment
+def position(
+    thread: Thread,
+    item_id: int,
+    matches: list[int],
+    arrived: str = "",
+    *,
+    scope: int | None = None,
+) -> str:
+    """Where the cursor is: position among the comments shown (in a subthread shown alone,
+    ``scope``, among its comments), depth, replies, and which search match or new comment
     this is; ``arrived`` is the live count ("+3 new")."""
     if item_id == thread.root_id:
         return f"Story · {len(thread)} comments"
     replies = len(thread.children(item_id))
-    rows = thread.rows()
     parts = [
         f"depth {thread.depth_of[item_id]}",
         plural(replies, "direct reply", "direct replies"),
     ]
-    if item_id in rows:  # not when an ancestor line of a focused subthread
-        parts.insert(0, f"Comment {rows.index(item_id)} of {len(rows) - 1} shown")
+    where = _place(thread, item_id, scope)
+    if where:
+        parts.insert(0, where)
     if item_id in matches:
         parts.append(f"match {matches.index(item_id) + 1} of {len(matches)}")
     if thread.is_new(item_id):  # only then walk the thread for the count
@@ -106,6 +116,54 @@ def position(thread: Thread, item_id: int, matches: list[int], arrived: str = ""
     if arrived:
         parts.append(arrived)
     return " · ".join(parts)
+
+
+def _place(thread: Thread, item_id: int, scope: int | None) -> str | None:
+    """``Comment 5 of 352 shown``, or in a subthread ``Comment 2 of 4 in the subthread``
+    (its top is the first), or ``Above the subthread`` on one of its ancestors."""
+    if scope is None or scope == thread.root_id:
+        rows = thread.rows()
+        if item_id in rows:
+            return f"Comment {rows.index(item_id)} of {len(rows) - 1} shown"
+        return None
+    rows = thread.rows(scope)
+    if item_id in rows:
+        return f"Comment {rows.index(item_id) + 1} of {len(rows)} in the subthread"
+    if item_id in thread.ancestors(scope):
+        return "Above the subthread"
+    return None
+
+
+def context_note(thread: Thread, item_id: int) -> str | None:
+    """``depth 7 of 9 · 6 ancestors above``: how deep a comment is, how deep its replies
+    go, and how many comments its chain passes through from the story (all of them, on
+    screen or not); None for the story or an item not placed."""
+    if item_id == thread.root_id or item_id not in thread.depth_of:
+        return None
+    depth = thread.depth_of[item_id]
+    ancestors = plural(depth - 1, "ancestor")
+    return f"depth {depth} of {thread.deepest_below(item_id)} · {ancestors} above"
+
+
+def scope_title(thread: Thread, scope: int, mode: ScopeMode, cursor: int | None, chain: int) -> str:
+    """The mode indicator of a subthread shown alone, and how to leave it. In context (a
+    deep link) it says where the cursor is in the conversation, ``depth 2 of 17``; in a
+    focus, how many comments the subthread holds (named apart from a header's direct
+    "replies") and how many ancestors (``chain``) are folded above it."""
+    if mode == "context":
+        here = cursor if cursor in thread.depth_of else scope
+        deepest = thread.deepest_below(scope)
+        depth = thread.depth_of.get(here, 0)
+        who = "the story" if here == thread.root_id else _author(thread, here)
+        return f"In context: {who}, depth {depth} of {deepest} · u leaves"
+    below = plural(thread.subtree_size(scope), "comment")
+    above = f" · {plural(chain, 'ancestor')} above" if chain else ""
+    return f"Subthread of {_author(thread, scope)} · {below} below it{above} · u leaves"
+
+
+def _author(thread: Thread, item_id: int) -> str:
+    item = thread.items.get(item_id)
+    return sanitize(item.by) if item is not None and item.by else "?"
 
 
 def save_progress(update: ThreadUpdate) -> tuple[str, bool]:

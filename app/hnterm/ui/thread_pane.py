@@ -270,7 +270,9 @@ class ThreadPane(Vertical):
         if event.item_id == moved_by_change:
             return
         arrived = self.live.summary(thread.root_id) if self.live is not None else ""
-        self.show_status(status_text.position(thread, event.item_id, self.view.matches, arrived))
+        view = self.view
+        where = status_text.position(thread, event.item_id, view.matches, arrived, scope=view.scope)
+        self.show_status(where)
 
     @on(CommentView.Notice)
     def view_notice(self, event: CommentView.Notice) -> None:

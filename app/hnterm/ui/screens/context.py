@@ -31,6 +31,8 @@ from hnterm.render.comment_text import (
 from hnterm.ui.number_keys import NUMBER_ACTION, NextKey, number_bindings, numbers_hint
 
 CONTEXT_LINES = 4  # lines of the parent kept above a chosen comment too tall to show whole
+CHAIN_END = "End of the chain: enter opens it in the thread, > then n a reply"
+CHAIN_TOP = "Top of the chain: the story"
 
 
 def entry_text(thread: Thread, item_id: int, style: StyleOf, *, chosen: bool) -> Text:
@@ -149,10 +151,16 @@ class ContextScreen(Screen[int | None]):
         scroll.scroll_to_widget(entry, animate=False, top=True, immediate=True)
 
     def action_step(self, step: int) -> None:
+        """The next (1) or previous (-1) comment of the chain; at either end, say so and
+        what to do next, so the key never passes unanswered."""
         entries = self.entries
         current = self.current
         index = entries.index(current) if current in entries else len(entries) - 1
-        self._focus(entries[max(0, min(len(entries) - 1, index + step))])
+        target = index + step
+        if not 0 <= target < len(entries):
+            self.notify(CHAIN_END if step > 0 else CHAIN_TOP, markup=False)
+            target = max(0, min(len(entries) - 1, target))
+        self._focus(entries[target])
 
     def action_edge(self, index: int) -> None:
         self._focus(self.entries[index])

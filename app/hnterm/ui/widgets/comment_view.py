@@ -37,7 +37,8 @@ from hnterm.model.query import parse_query
 from hnterm.model.thread import Thread
 from hnterm.render.comment_layout import MARKER_WIDTH, CommentLayout
 from hnterm.render.comment_text import Highlight
-from hnterm.render.text import html_to_plain, sanitize
+from hnterm.render.text import html_to_plain
+from hnterm.services import status_text
 from hnterm.services.settings import Settings
 from hnterm.ui.number_keys import NUMBER_ACTION, NextKey, number_bindings, numbers_hint
 
@@ -507,6 +508,8 @@ class CommentView(ScrollView, can_focus=True):
             return
         if new != self._keep_context:
             self._keep_context = None  # the reader moved on: loads no longer re-scroll
+        if self.scope_mode == "context":
+            self.border_title = self._scope_title()  # it says where in the chain the cursor is
         self.scroll_to_cursor()
         self.refresh()
         self.post_message(self.CursorMoved(new))
@@ -568,23 +571,10 @@ class CommentView(ScrollView, can_focus=True):
             self.post_message(self.Notice(f"{note} · u shows the whole thread"))
 
     def context_note(self, item_id: int) -> str | None:
-        """``depth 7 of 9 · 3 ancestors above``: how deep a comment is, how deep its replies
-        go, and how many of its ancestors show on screen above it now."""
-        thread = self.thread
-        layout = self.comment_layout
-        if thread is None or item_id not in layout or item_id == thread.root_id:
+        """``depth 7 of 9 · 6 ancestors above``, for a comment the pane shows."""
+        if self.thread is None or item_id not in self.comment_layout:
             return None
-        top = layout.top(item_id)
-        y = round(self.scroll_y)
-        ancestors = thread.ancestors(item_id)[1:]  # the story is not a comment above
-        shown = sum(
-            1
-            for a in ancestors
-            if a in layout and layout.top(a) < top and layout.top(a) + layout.height(a) > y
-        )
-        depth = thread.depth_of[item_id]
-        deepest = thread.deepest_below(item_id)
-        return f"depth {depth} of {deepest} · {plural(shown, 'ancestor')} above"
+        return status_text.context_note(self.thread, item_id)
 
     def move_to(self, item_id: int) -> None:
         """Focus an item, expanding collapsed ancestors (and leaving a subthread that does
@@ -896,18 +886,10 @@ class CommentView(ScrollView, can_focus=True):
 
     def _scope_title(self) -> str | None:
         """The mode indicator: which subthread is shown alone, and how to leave it."""
-        if self.scope is None or self.thread is None:
+        if self.scope is None or self.scope_mode is None or self.thread is None:
             return None
-        item = self.thread.items.get(self.scope)
-        author = sanitize(item.by) if item is not None and item.by else "?"
-        size = self.thread.subtree_size(self.scope)
-        if self.scope_mode == "context":
-            depth = self.thread.depth_of.get(self.scope, 0)
-            deepest = self.thread.deepest_below(self.scope)
-            return f"In context: {author}, depth {depth} of {deepest} · u leaves"
-        chain = self.comment_layout.chain
-        above = f" · {plural(len(chain), 'ancestor')} above" if chain else ""
-        return f"Subthread of {author} ({size} replies){above} · u leaves"
+        chain = len(self.comment_layout.chain)
+        return status_text.scope_title(self.thread, self.scope, self.scope_mode, self.cursor, chain)
 
     def action_leave_subthread(self) -> None:
         if self.scope is None:
