@@ -83,7 +83,7 @@ async def test_s_on_the_thread_being_resumed_joins_it_and_a_quit_mid_save_is_qui
         await wait_until(pilot, lambda: saving(app) == LESS_SLOW, "the resume to start")
         await pilot.press("s")
         await wait_until(pilot, lambda: saving(app) is None, "the save")
-        assert app.screen.status.message.startswith("Saved for offline (96 items)")
+        assert app.screen.status.message.startswith("Saved for offline: Less Slow C++")
         assert app.is_running
     assert downloads(fake_hn) == {1}
     assert after_quit(cache_dir) == (True, [])

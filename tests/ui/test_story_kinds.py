@@ -51,5 +51,5 @@ async def test_offline_story_without_cached_comments_says_so_and_stays_unread(ma
         await wait_loaded(pilot)
         row = story_row(app.screen.query_one(CommentView))
         assert "Less Slow C++" in row
-        assert "88 comments not in the cache (offline): r loads them when online." in row
+        assert "88 comments not in the cache (offline): run hnterm without --offline" in row
         assert await app.gateway.cache.run(Cache.story_read, LESS_SLOW) is None

@@ -59,7 +59,10 @@ def test_comments_note_says_why_a_story_shows_none():
     missing = thread_of(story(5))
     assert status_text.comments_note(missing, update(), offline=False) == "Loading 5 comments…"
     assert status_text.comments_note(missing, update(done=True), offline=True) == (
-        "5 comments not in the cache (offline): r loads them when online."
+        "5 comments not in the cache (offline): run hnterm without --offline to load them."
+    )
+    assert status_text.comments_note(missing, update(done=True, offline=True), offline=False) == (
+        "5 comments not in the cache (network unreachable): r loads them when it is back."
     )
     assert status_text.comments_note(missing, update(done=True), offline=False) == (
         "5 comments could not be loaded: r retries."
@@ -86,13 +89,24 @@ def test_save_progress_and_the_network_title():
         False,
     )
     assert status_text.save_progress(update(fetched=4, done=True, saved=True)) == (
-        "Saved for offline (4 items); 7 lists saved",
+        "Saved for offline: 4 items · 7 lists the saved threads",
+        False,
+    )
+    thread = thread_of(story(), comment(2, 1), comment(3, 1))
+    assert status_text.save_progress(update(fetched=3, done=True, saved=True), thread) == (
+        "Saved for offline: s (2 comments) · 7 lists the saved threads",
         False,
     )
     assert status_text.save_progress(update(done=True, error="not saved: x")) == (
         "not saved: x; s retries",
         True,
     )
+    assert status_text.save_progress(update(done=True, error="x"), offline=True) == (
+        "x; run hnterm without --offline to save it",
+        True,
+    )
+    assert status_text.list_note(True, offline=True) == "cached copy (offline)"
+    assert status_text.list_note(False, offline=False) == "nothing cached · r retries"
     assert status_text.network_title(offline=True, network_down=True).startswith("offline (")
     assert status_text.network_title(offline=False, network_down=True).startswith("offline:")
     assert status_text.network_title(offline=False, network_down=False) == "Hacker News"
@@ -140,3 +154,17 @@ def test_your_reply_shows_at_once_takes_its_id_and_stays_until_the_api_lists_it(
     _, refused = show_reply(thread, sent)
     assert settle_reply(thread, refused, None).moved == ((refused, 2),)
     assert thread.children(2) == [9] and refused not in thread.items
+
+
+def test_a_failed_open_says_why_and_what_to_do():
+    missing = status_text.open_failed(7, kept=True, offline=False, update=update(done=True))
+    assert missing == "Item 7 is not available: HN has no such item"
+    offline = status_text.open_failed(7, kept=False, offline=True, update=update(done=True))
+    assert offline == "Item 7 is not in the cache (offline): run hnterm online to fetch it"
+    down = update(done=True, offline=True)
+    assert status_text.open_failed(7, kept=True, offline=False, update=down) == (
+        "Cannot open 7: network unreachable (the open thread stays; : tries again)"
+    )
+    assert status_text.open_failed(7, kept=False, offline=False, error="HTTP 500") == (
+        "Cannot open 7: HTTP 500; r retries"
+    )

@@ -64,8 +64,8 @@ def open_failed(
         elif update.failed:
             error = next(iter(update.failed.values()))
     if error is not None:
-        again = "the open thread stays; : tries again" if kept else "r retries"
-        return f"Cannot open {item_id}: {error}; {again}"
+        again = " (the open thread stays; : tries again)" if kept else "; r retries"
+        return f"Cannot open {item_id}: {error}{again}"
     return f"Item {item_id} is not available: HN has no such item"
 
 
@@ -82,8 +82,10 @@ def comments_note(thread: Thread, update: ThreadUpdate, *, offline: bool) -> str
     count = plural(expected, "comment")
     if not update.done:
         return f"Loading {count}…"
-    if update.offline or offline:
-        return f"{count} not in the cache (offline): r loads them when online."
+    if offline:
+        return f"{count} not in the cache (offline): run hnterm without --offline to load them."
+    if update.offline:
+        return f"{count} not in the cache (network unreachable): r loads them when it is back."
     return f"{count} could not be loaded: r retries."
 
 
@@ -166,14 +168,30 @@ def _author(thread: Thread, item_id: int) -> str:
     return sanitize(item.by) if item is not None and item.by else "?"
 
 
-def save_progress(update: ThreadUpdate) -> tuple[str, bool]:
-    """A save's line: progress, then saved or why not (and whether it is an error)."""
+def save_progress(
+    update: ThreadUpdate, thread: Thread | None = None, *, offline: bool = False
+) -> tuple[str, bool]:
+    """A save's line: progress, then what was saved (the open ``thread``'s title and
+    comments, if it is this one) or why not (and whether it is an error)."""
     if not update.done:
         return update.note or f"Saving for offline: {plural(update.fetched, 'item')} fetched", False
     if update.saved:
         count = update.fetched or update.cached  # (cached: joined another's save)
-        return f"Saved for offline ({count} items); 7 lists saved", False
-    return f"{update.error}; s retries", True
+        root = thread.root if thread is not None else None
+        what = (
+            f"{root.title or 'the thread'} ({plural(len(thread), 'comment')})"
+            if thread is not None and root is not None
+            else plural(count, "item")
+        )
+        return f"Saved for offline: {what} · 7 lists the saved threads", False
+    again = "run hnterm without --offline to save it" if offline else "s retries"
+    return f"{update.error}; {again}", True
+
+
+def list_note(cached: bool, *, offline: bool) -> str:
+    """The story list's subtitle when its load failed: what it shows, and what to do."""
+    shown = "cached copy" if cached else "nothing cached"
+    return f"{shown} (offline)" if offline else f"{shown} · r retries"
 
 
 def network_title(*, offline: bool, network_down: bool) -> str:

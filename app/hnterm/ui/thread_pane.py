@@ -480,10 +480,10 @@ class ThreadPane(Vertical):
             async for update in updates:
                 if not self.query(CommentView):
                     return  # the app is closing: the pending save resumes next time
-                thread = self.thread
-                if thread is not None and thread.root_id == root_id:
+                thread = self.thread if self.thread and self.thread.root_id == root_id else None
+                if thread is not None:
                     self.show_change(merge(thread, update))
-                line = status_text.save_progress(update)
+                line = status_text.save_progress(update, thread, offline=self.gateway.offline)
                 if not update.done:
                     if not self.thread_loading:  # else the load's line says "saving"
                         self.show_status(*line)

@@ -143,9 +143,11 @@ class StoryList(OptionList):
             result = await self.gateway.story_ids(kind)
         self.set_ids(kind, result.ids)
         if result.error:
-            note = "cached copy" if result.ids else "nothing cached"
-            self.border_subtitle = f"{note} · r retries"
-            self.notify(f"{LIST_TITLES[kind]}: {result.error}", severity="warning", markup=False)
+            offline = self.gateway.offline
+            self.border_subtitle = status_text.list_note(bool(result.ids), offline=offline)
+            if not offline:  # offline, the header says so: no toast over the thread's text
+                title = LIST_TITLES[kind]
+                self.notify(f"{title}: {result.error}", severity="warning", markup=False)
         await self._load_stories(self.wanted[:PAGE_SIZE])
         if not result.error:
             self.border_subtitle = ""
