@@ -128,6 +128,24 @@ def test_public_addresses_pass_and_names_are_left_to_the_resolver():
     )  # a port the setting does not name stays shut
 
 
+# IPv6 forms that carry an IPv4 address: IPv4-compatible (::a.b.c.d, deprecated and reserved,
+# but Python calls it global), 6to4 (2002:AABB:CCDD::) and NAT64 (64:ff9b::AABB:CCDD).
+@pytest.mark.parametrize(
+    "host",
+    ["[::127.0.0.1]", "[::10.0.0.1]", "[2002:7f00:1::]", "[2002:a9fe:a9fe::1]", "[64:ff9b::a00:1]"],
+)
+def test_ipv6_forms_carrying_a_local_ipv4_address_are_refused(host):
+    """Before, each was "global" to the check: a story link to ``[::127.0.0.1]`` was sent out
+    (through the default route, to whatever answers for it)."""
+    with pytest.raises(Failure, match="is not a public address"):
+        Addresses().check(URL(f"http://{host}/x"))
+
+
+def test_ipv6_forms_carrying_a_public_ipv4_address_pass():
+    for host in ("[2002:5db8:d70e::]", "[64:ff9b::5db8:d70e]"):  # 93.184.215.14
+        Addresses().check(URL(f"https://{host}/x"))
+
+
 def _two_stories(first_url: str, second_url: str) -> dict[int, dict]:
     items = {**deep_chain(1, 700), **deep_chain(1, 800)}
     items[700]["url"], items[800]["url"] = first_url, second_url

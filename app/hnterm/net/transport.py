@@ -50,6 +50,7 @@ READ_CHUNK = 64 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_WAIT = 10.0  # seconds a server may make us wait between two attempts
 TEST_LOOPBACK_ENV = "HNTERM_TEST_ONLY_LOOPBACK"  # tests only: "127.0.0.1:PORT,[::1]:PORT"
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # IPv4 addresses as NAT64 writes them (RFC 6052)
 
 
 class Failure(Exception):
@@ -84,13 +85,19 @@ def retry_after(value: str, now: float | None = None) -> float | None:
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address ``text`` is (an IPv4-mapped IPv6 one as IPv4), or None for a name."""
+    """The address ``text`` is, or None for a name. An IPv6 address that carries an IPv4 one
+    (IPv4-mapped, 6to4, NAT64) is that IPv4 address: where it leads is what is checked."""
     try:
         ip = ipaddress.ip_address(text.split("%", 1)[0].strip("[]"))
     except ValueError:
         return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped
+        if ip.sixtofour is not None:
+            return ip.sixtofour
+        if ip in NAT64:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
     return ip
 
 
@@ -118,7 +125,7 @@ class Addresses:
         ip = _ip(address)
         if ip is None:
             return False
-        if ip.is_global and not ip.is_multicast:
+        if ip.is_global and not (ip.is_multicast or ip.is_reserved):  # reserved: ::/8 (::a.b.c.d)
             return True
         return ip.is_loopback and (str(ip), port) in self.loopback
 
