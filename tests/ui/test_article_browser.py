@@ -77,3 +77,18 @@ async def test_O_with_a_browser_sends_the_url_and_the_reader_stays(
         await pilot.press("O")
         assert app.screen is reader and opened == [url]
         assert article_status(reader) == f"Sent to the browser: {url}"
+
+
+@pytest.mark.usefixtures("no_browser")
+async def test_a_long_url_is_said_whole_at_80_columns(fake_hn, make_app, pages):
+    url = fake_hn.items[IBM]["url"] = pages.url("blog.html") + "?" + "long-query=1&" * 4
+    app = make_app(IBM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        reader = await open_article(pilot)
+        await pilot.press("O")
+        line = reader.query_one(StatusLine)
+        await pilot.pause()
+        drawn = "".join(
+            "".join(s.text for s in line.render_line(y)).strip() for y in range(line.size.height)
+        )
+        assert url in drawn and line.size.height > 1  # wrapped, not cut
