@@ -21,6 +21,7 @@ from hnterm.config import Config
 from hnterm.model.errors import CacheError
 from hnterm.render.text import one_line, sanitize
 from hnterm.services.gateway import Gateway
+from hnterm.ui.commands import KeyActions, bound_actions
 from hnterm.ui.screens.cache_search import CacheSearchScreen
 from hnterm.ui.screens.context import ContextScreen
 from hnterm.ui.screens.help import HelpScreen
@@ -46,6 +47,7 @@ class HNApp(App[None]):
     TITLE = "hnterm"
     SUB_TITLE = "Hacker News"
     CSS_PATH = [styles_dir() / "app.tcss"]
+    COMMANDS = App.COMMANDS | {KeyActions}  # the palette: what the keys do here, and more
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
@@ -212,28 +214,26 @@ class HNApp(App[None]):
         self.push_screen(HNSearchScreen(self.gateway.online_search()), chosen)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """What the palette offers beyond the keys of ``screen`` (``KeyActions`` lists
+        those): the story lists and the cache search from anywhere, and Textual's own, each
+        left out where a key of the screen does the same (nothing twice)."""
+        bound = {action.title for action in bound_actions(screen)}
+        for command in self._system_commands(screen):
+            if command.title not in bound:
+                yield command
+
+    def _system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Keys" panel would sit beside our own help, and its "Screenshot" writes
         # into whatever folder hnterm was started from, failing silently where it cannot.
         for command in super().get_system_commands(screen):
             if command.title not in ("Keys", "Screenshot"):
                 yield command
-        if isinstance(screen, MainScreen):
-            yield SystemCommand(
-                "Open item…", "Open a story or comment by id or HN link", screen.action_open_prompt
-            )
-            yield SystemCommand(
-                "Hide/show the story list", "Full-width reading", screen.action_toggle_list
-            )
+        if not isinstance(screen, MainScreen):
+            return
         for kind, title in LIST_TITLES.items():
             yield SystemCommand(
-                f"{title} stories",
-                f"Show the {title} list",
-                lambda k=kind: self.action_show_list(k),
+                f"{title} list", f"Show the {title} list", partial(self.action_show_list, kind)
             )
         yield SystemCommand(
             "Search cache", "Full-text search of everything read", self.action_search_cache
         )
-        yield SystemCommand(
-            "Search all of HN", "hn.algolia.com, as you type", self.action_search_hn
-        )
-        yield SystemCommand("Help: every key", "What each key does", self.action_help)
