@@ -339,4 +339,4 @@ async def test_8_without_a_login_says_how(fake_hn, web, tmp_path):
         )
         await wait_loaded(pilot)
         assert stories.ids == []
-        assert "No HN favourites yet" in str(stories.get_option_at_index(0).prompt)
+        assert "needs an HN login" in str(stories.get_option_at_index(0).prompt)

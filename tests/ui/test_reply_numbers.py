@@ -65,7 +65,7 @@ async def test_remapped_reply_keys_follow_a_reply_and_help_lists_them(fake_hn, t
         assert view.cursor == second
         await pilot.press("question_mark")
         rows = help_rows(app, "Comments", "Context view")
-        assert "ctrl+g Follow reply n" in rows
+        assert "^g Follow reply n" in rows  # keys as the footer writes them
         assert "1 & 3 4 5 6 7 8 9 Reply n, after follow reply" in rows
     assert not any("[keys]" in notice for notice in notices(app))  # every id is known
 
@@ -95,4 +95,4 @@ async def test_the_context_view_and_pick_lists_take_remapped_numbers(fake_hn, tm
         rows = help_rows(app, "Context view", "Pick lists")
         assert "1 ! 3 4 5 6 7 8 9 Reply n, after open reply" in rows
         rows = help_rows(app, "Pick lists")
-        assert "ctrl+y 2 3 4 5 6 7 8 9 Pick entry n" in rows
+        assert "^y 2 3 4 5 6 7 8 9 Pick entry n" in rows

@@ -1,17 +1,22 @@
 """The help screen: every key of every pane, gathered from the widgets' own BINDINGS.
 
 Bindings of one ``Binding.Group`` (the numbers 1-9 after ``>``) share a row, as Textual's
-footer shows them.
+footer shows them. Keys are written as the footer writes them (Textual's
+``App.get_key_display``: ``space``, ``/``, ``esc``, ``^o``); the bottom border says which keys
+close the screen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.keys import key_to_character
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -28,7 +33,11 @@ class HelpScreen(ModalScreen[None]):
         self.groups = groups
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        body = VerticalScroll(id="help-body")
+        body.border_title = "Every key"
+        closing = list(Binding.make_bindings(self.BINDINGS))
+        body.border_subtitle = f"{shown_keys(self.app, closing)} closes"
+        with body:
             yield Static(self.key_table(), id="help-table")
 
     def key_table(self) -> Table:
@@ -38,13 +47,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("what it does")
         for title, bindings in self.groups:
             table.add_row(Text(title, style="bold underline"), "")
-            for keys, description in rows(bindings):
+            for keys, description in rows(self.app, bindings):
                 table.add_row(Text(keys), Text(description))
             table.add_row("", "")
         return table
 
 
-def rows(bindings: list[Binding]) -> list[tuple[str, str]]:
+def rows(app: App[Any], bindings: list[Binding]) -> list[tuple[str, str]]:
     """(keys, what they do): a row a binding, and one a group, where the group's first
     binding stands."""
     keys_of: dict[Binding.Group, list[str]] = {}
@@ -53,12 +62,12 @@ def rows(bindings: list[Binding]) -> list[tuple[str, str]]:
         if binding.group is None:
             order.append(binding)
         elif binding.group not in keys_of:
-            keys_of[binding.group] = [key_label(binding)]
+            keys_of[binding.group] = [key_label(app, binding)]
             order.append(binding)
         else:
-            keys_of[binding.group].append(key_label(binding))
+            keys_of[binding.group].append(key_label(app, binding))
     return [
-        (key_label(b), described(b))
+        (key_label(app, b), described(b))
         if b.group is None
         else (joined(keys_of[b.group]), b.group.description)
         for b in order
@@ -79,16 +88,16 @@ def joined(labels: list[str]) -> str:
     return " ".join(labels)
 
 
-def key_label(binding: Binding) -> str:
-    """'j / down' from 'j,down'; keys shown as the user types them (':' for 'colon')."""
-    names = [key.strip() for key in binding.key.split(",")]
-    return " / ".join(_typed(name) for name in names)
+def key_label(app: App[Any], binding: Binding) -> str:
+    """'j / ↓' from 'j,down', each key as the footer shows it (``App.get_key_display``)."""
+    return shown_keys(app, list(Binding.make_bindings([binding])))
 
 
-def _typed(name: str) -> str:
-    """The character a key name stands for when it is a visible one, else the name (so
-    "space" stays "space")."""
-    character = key_to_character(name)
-    if character is None or not character.isprintable() or character.isspace():
-        return name
-    return character
+def shown_keys(app: App[Any], bindings: Sequence[Binding]) -> str:
+    """The keys of one action, each bound alone ('k', 'up'), as the footer shows them: the
+    binding's own ``key_display`` when it has a single key (it names that key), Textual's
+    display of each key when it has several ('k / ↑')."""
+    if len(bindings) == 1:
+        return app.get_key_display(bindings[0])
+    shown = (app.get_key_display(replace(b, key_display=None)) for b in bindings)
+    return " / ".join(dict.fromkeys(shown))

@@ -98,7 +98,7 @@ class CommentView(ScrollView, can_focus=True):
         Binding(
             "j,down",
             "cursor_down",
-            "Next",
+            "Next comment",
             key_display="j",
             tooltip=TALL_DOWN,
             id="comments.cursor_down",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import aclosing
 
+from rich.console import Group
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -45,11 +46,17 @@ EMPTY_HINTS = {
     "saved": "Nothing saved yet. In a thread, s keeps it for offline reading.",
     "faves": "No HN favourites yet: m on a story or comment adds one (needs hnterm login).",
 }
-EMPTY_HINT = "No stories in this list (offline and never fetched?). r retries."
+EMPTY_HINT = "No stories in this list right now; r reloads it."
+
+
+def failure_line(title: str, reason: str, *, can_retry: bool) -> str:
+    """What an empty list whose load failed says in place of its stories."""
+    return f"Could not load {title}: {reason}" + ("; r retries" if can_retry else "")
 
 
 class StoryList(OptionList):
-    """Stories as two-line entries; asks for the next page as the cursor nears the end."""
+    """Stories with their whole titles; asks for the next page as the cursor nears the end.
+    With no thread open (class ``-alone``) the list takes the room the thread pane would."""
 
     COMPONENT_CLASSES = {
         "story-list--title",
@@ -58,6 +65,7 @@ class StoryList(OptionList):
         "story-list--gone",
         "story-list--read",
         "story-list--open",
+        "story-list--failed",
     }
 
     BINDINGS = [
@@ -66,13 +74,13 @@ class StoryList(OptionList):
             "slash", "app.search_cache", "Search cache", key_display="/", id="list.search_cache"
         ),
         Binding("U", "mark_unread", "Mark unread", show=False, id="list.mark_unread"),
-        Binding("j", "cursor_down", "Down", show=False, id="list.cursor_down"),
-        Binding("k", "cursor_up", "Up", show=False, id="list.cursor_up"),
+        Binding("j", "cursor_down", "Next story", show=False, id="list.cursor_down"),
+        Binding("k", "cursor_up", "Previous story", show=False, id="list.cursor_up"),
         *(
             Binding(
                 str(n),
                 f"app.show_list('{kind}')",
-                f"{title} stories",
+                f"{title} list",
                 show=False,
                 id=f"list.{kind}",
             )
@@ -84,7 +92,7 @@ class StoryList(OptionList):
         """The cursor is near the last loaded story and more ids are waiting."""
 
     def __init__(self, gateway: Gateway | None = None, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes="-alone")
         self.gateway = gateway  # None: a list fed by hand (``set_ids``, ``add_items``)
         self.kind = "top"
         self.ids: list[int] = []
@@ -92,6 +100,7 @@ class StoryList(OptionList):
         self.marks: dict[int, ReadMark] = {}
         self.asked_more = False
         self.open_id: int | None = None  # the story open in the thread pane, marked
+        self.failure: str | None = None  # why the list's load failed: an empty list says it
 
     def set_ids(self, kind: str, ids: list[int]) -> None:
         """Start showing a new list; entries appear as ``add_items`` brings them."""
@@ -142,6 +151,7 @@ class StoryList(OptionList):
         else:
             result = await self.gateway.story_ids(kind)
         self.set_ids(kind, result.ids)
+        self.failure = self._failure(kind, result.error)
         if result.error:
             offline = self.gateway.offline
             self.border_subtitle = status_text.list_note(bool(result.ids), offline=offline)
@@ -154,6 +164,17 @@ class StoryList(OptionList):
         gateway = self.gateway
         offline, down = gateway.offline, gateway.network_down
         self.app.sub_title = status_text.network_title(offline=offline, network_down=down)
+
+    def _failure(self, kind: str, error: str | None) -> str | None:
+        """What the list says when it is empty because ``error`` stopped its load: a
+        refusal (no login, offline) as it is, since it names the next step; a failure with
+        its reason and the retry."""
+        if error is None or self.gateway is None:
+            return None
+        title = LIST_TITLES[kind]
+        if kind == "faves" and self.gateway.account.refusal(title) is not None:
+            return sanitize(error)
+        return failure_line(title, sanitize(error), can_retry=not self.gateway.offline)
 
     @on(NeedMore)
     def more_stories(self) -> None:
@@ -203,7 +224,7 @@ class StoryList(OptionList):
         option = self.get_option_at_index(self.highlighted)
         return self.items.get(int(option.id)) if option.id else None
 
-    def _prompt(self, index: int, story: Item) -> Text:
+    def _prompt(self, index: int, story: Item) -> StoryEntry:
         return story_prompt(
             index + 1,
             story,
@@ -230,15 +251,21 @@ class StoryList(OptionList):
     def mark_open(self, story_id: int | None) -> None:
         """Mark the story shown in the thread pane (and unmark the one before)."""
         previous, self.open_id = self.open_id, story_id
+        self.set_class(story_id is None, "-alone")
         for index, item_id in enumerate(self.ids[: self.option_count]):
             if item_id in (previous, story_id) and item_id in self.items:
                 self.replace_option_prompt_at_index(index, self._prompt(index, self.items[item_id]))
 
     def show_empty(self) -> None:
-        """An empty list says what would fill it, instead of a blank pane."""
-        if not self.ids and not self.option_count:
-            hint = EMPTY_HINTS.get(self.kind, EMPTY_HINT)
-            self.add_option(Option(Text(hint, self._style("gone")), disabled=True))
+        """An empty list says why, instead of a blank pane: the failure that emptied it, or
+        else what would fill it (never "nothing here" when its load failed)."""
+        if self.ids or self.option_count:
+            return
+        if self.failure is not None:
+            line = Text(self.failure, self._style("failed"))
+        else:
+            line = Text(EMPTY_HINTS.get(self.kind, EMPTY_HINT), self._style("gone"))
+        self.add_option(Option(line, disabled=True))
 
     def forget_mark(self, story_id: int) -> None:
         """Show a story as never read."""
@@ -255,6 +282,11 @@ class StoryList(OptionList):
         null, not cached), so one missing story never stalls the list, and allow the next."""
         self.asked_more = False
         missing = {i for i in asked if i not in self.items}
+        if missing and not self.items and self.failure is None and self.gateway is not None:
+            reason = f"none of its {plural(len(missing), 'story', 'stories')} arrived"
+            self.failure = failure_line(
+                LIST_TITLES.get(self.kind, self.kind), reason, can_retry=not self.gateway.offline
+            )
         if missing:
             self.ids = [i for i in self.ids if i not in missing]
             self._show_title()
@@ -280,6 +312,23 @@ class StoryList(OptionList):
             self.post_message(self.NeedMore())
 
 
+class StoryEntry(Group):
+    """A story's entry: its whole title wrapped to the list's width, then one line of details
+    cut with an ellipsis (two Rich texts, so each keeps its own wrapping). ``plain`` and
+    ``str`` give the text, as a ``Text`` prompt's do."""
+
+    def __init__(self, title: Text, details: Text) -> None:
+        super().__init__(title, details)
+        self.title, self.details = title, details
+
+    @property
+    def plain(self) -> str:
+        return f"{self.title.plain}\n{self.details.plain}"
+
+    def __str__(self) -> str:
+        return self.plain
+
+
 def story_prompt(
     rank: int,
     story: Item,
@@ -287,28 +336,29 @@ def story_prompt(
     mark: ReadMark | None = None,
     *,
     is_open: bool = False,
-) -> Text:
-    """Two tidy lines whatever the width: the title (with domain), cut with an ellipsis,
-    then rank, score, comments, age and author. A story read before is dimmed and says how
+) -> StoryEntry:
+    """The title (with domain), whole, over as many lines as the width needs; then one line
+    of rank, score, comments, age and author. A story read before is dimmed and says how
     many comments arrived since ("+3 new", before the author so a narrow pane keeps it);
     the story open in the thread pane is marked. Colours come from ``style`` (the theme)."""
-    text = Text(style=style("read") if mark is not None else "", no_wrap=True)
-    text.overflow = "ellipsis"
+    dimmed = style("read") if mark is not None else ""
+    title = Text(style=dimmed, overflow="fold")  # a word longer than the line is folded
     if is_open:
-        text.append("▶ ", style("open"))
+        title.append("▶ ", style("open"))
     if story.deleted or story.dead:
-        text.append("[deleted] " if story.deleted else "[dead] ", style("gone"))
-    text.append(sanitize(story.title or f"item {story.id}"), style("title"))
+        title.append("[deleted] " if story.deleted else "[dead] ", style("gone"))
+    title.append(sanitize(story.title or f"item {story.id}"), style("title"))
     site = domain(story.url)
     if site:
-        text.append(f" ({sanitize(site)})", style("meta"))
+        title.append(f" ({sanitize(site)})", style("meta"))
+    details = Text(style=dimmed, no_wrap=True, overflow="ellipsis")
     meta = [f"#{rank}"]
     if story.type != "job":
         meta += [f"{story.score or 0} pts", plural(story.descendants or 0, "comment")]
-    text.append("\n" + " · ".join(meta), style("meta"))
+    details.append(" · ".join(meta), style("meta"))
     new = mark.new_since(story.descendants) if mark is not None else 0
     if new:
-        text.append(f" +{new} new", style("new"))
+        details.append(f" +{new} new", style("new"))
     rest = [short_age(story.time), *([sanitize(story.by)] if story.by else [])]
-    text.append(" · " + " · ".join(rest), style("meta"))
-    return text
+    details.append(" · " + " · ".join(rest), style("meta"))
+    return StoryEntry(title, details)
