@@ -72,6 +72,28 @@ def test_dump_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     assert err == b""
 
 
+def test_dump_to_dev_stdout_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    """``hnterm dump ... -o /dev/stdout | head -c 100``: as without ``-o`` (before: "cannot
+    write /dev/stdout: Broken pipe", exit 1)."""
+    cached_ibm(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HNTERM_")}
+    reader, writer = os.pipe()
+    with os.fdopen(reader, "rb") as pipe_out, os.fdopen(writer, "wb") as pipe_in:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hnterm", "dump", "--offline", str(IBM), "-o", "/dev/stdout",
+             "--cache-dir", str(tmp_path)],
+            cwd=ROOT_DIR,
+            env={**env, "PYTHONPATH": str(ROOT_DIR)},
+            stdout=pipe_in,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        pipe_in.close()  # the child holds the only writer
+        assert pipe_out.read(100).startswith(b"{")
+    # the reader is gone; the 250 KB dump is far bigger than the pipe's buffer
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (0, b"")
+
+
 def test_dump_output_file_is_replaced_whole(tmp_path: Path) -> None:
     """``-o FILE`` over an old dump: the new one, the old file's mode, no temporary left."""
     cached_ibm(tmp_path / "cache")

@@ -162,6 +162,8 @@ def _write_file(text: str, output: Path) -> None:
         try:
             with open(output, "wb") as stream:
                 stream.write(data)
+        except BrokenPipeError:  # `-o /dev/stdout | head`: the reader has had enough
+            return
         except OSError as exc:
             raise DumpError(f"cannot write {output}: {exc.strerror or exc}") from None
         return
