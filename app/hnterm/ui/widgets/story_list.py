@@ -44,7 +44,7 @@ MORE_THRESHOLD = 5
 StyleOf = Callable[[str], Style]
 EMPTY_HINTS = {
     "saved": "Nothing saved yet. In a thread, s keeps it for offline reading.",
-    "faves": "No HN favourites yet: m on a story or comment adds one (needs hnterm login).",
+    "faves": "No HN favourites yet: m on a story or comment adds one.",  # logged in, none
 }
 EMPTY_HINT = "No stories in this list right now; r reloads it."
 
