@@ -147,7 +147,9 @@ class CommentView(ScrollView, can_focus=True):
             tooltip=TALL_PAGE_UP,
             id="comments.page_previous",
         ),
-        Binding("space,enter", "toggle", "Collapse", key_display="space", id="comments.toggle"),
+        Binding(
+            "space,enter", "toggle_fold", "Collapse", key_display="space", id="comments.toggle"
+        ),
         Binding(
             "c",
             "collapse_siblings",
@@ -805,7 +807,7 @@ class CommentView(ScrollView, can_focus=True):
         """Collapse or expand one comment, keeping it where it is on screen."""
         self._collapse(lambda thread: thread.set_collapsed(item_id, collapsed))
 
-    def action_toggle(self) -> None:
+    def action_toggle_fold(self) -> None:
         if self.thread is None or self.cursor is None:
             return
         if self.comment_layout.in_chain(self.cursor):
@@ -833,6 +835,8 @@ class CommentView(ScrollView, can_focus=True):
 
     def action_collapse_siblings(self) -> None:
         cursor = self.cursor
+        if cursor is None:
+            return
         self._collapse(lambda thread: thread.collapse_all(thread.siblings(cursor)))
 
     def action_collapse_all(self) -> None:
@@ -843,6 +847,8 @@ class CommentView(ScrollView, can_focus=True):
 
     def action_collapse_depth(self) -> None:
         cursor = self.cursor
+        if cursor is None:
+            return
         self._collapse(lambda thread: thread.collapse_depth(max(1, thread.depth_of[cursor])))
 
     def action_close_thread(self) -> None:
@@ -1029,7 +1035,7 @@ class CommentView(ScrollView, can_focus=True):
             return
         self.cursor = item_id
         if meta.get(TOGGLE_META):
-            self.action_toggle()
+            self.action_toggle_fold()
 
 
 def _fold_notice(thread: Thread, before: set[int], touched: set[int]) -> str:
