@@ -39,6 +39,7 @@ COMMANDS = {
     "whoami": ("account", "whoami"),
     "drafts": ("drafts", ""),
     "completion": ("completion", ""),
+    "serve": ("serve", ""),
 }
 HELP = {
     "dump": "write a thread out as JSON or Markdown",
@@ -52,6 +53,7 @@ HELP = {
     "whoami": "who is logged in to HN",
     "drafts": "replies written but not yet posted (kept as they were typed)",
     "completion": "print a tab-completion script for bash, zsh or fish",
+    "serve": "serve the reader to a web browser (on 127.0.0.1 unless --host says otherwise)",
 }
 
 

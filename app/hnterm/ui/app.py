@@ -46,12 +46,13 @@ class HNApp(App[None]):
 
     TITLE = "hnterm"
     SUB_TITLE = "Hacker News"
-    CSS_PATH = [styles_dir() / "app.tcss"]
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "high-contrast.tcss"]
     COMMANDS = App.COMMANDS | {KeyActions}  # the palette: what the keys do here, and more
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("F", "search_hn", "Search all of HN", show=False, id="app.search_hn"),
+        Binding("ctrl+z", "suspend_process", "Suspend to the shell", show=False, id="app.suspend"),
     ]
 
     def __init__(self, config: Config, *, gateway: Gateway | None = None) -> None:
@@ -67,6 +68,14 @@ class HNApp(App[None]):
         if isinstance(event, events.InputEvent):
             self.last_input = time.monotonic()
         await super().on_event(event)
+
+    @on(events.AppFocus)
+    def focus_when_nothing_has(self) -> None:
+        """A browser tab (``hnterm serve``) starts unfocused: Textual's web driver says so
+        before the first screen has chosen what to focus, and then it chooses nothing, so
+        keys did nothing until a click. The first focus chooses now."""
+        if self.screen.focused is None:
+            self.screen.focus_next()
 
     @on(CommentView.Measured)
     def collect_when_idle(self) -> None:
@@ -171,6 +180,13 @@ class HNApp(App[None]):
         with suppress(CacheError):
             self.unfinished_saves = await self.gateway.pending_saves()
         await self.gateway.aclose()
+
+    def action_suspend_process(self) -> None:
+        """``ctrl+z``: back to the shell (``fg`` returns here); a browser tab has no shell."""
+        if self.is_web:
+            self.notify("No shell to return to in a browser tab", markup=False)
+            return
+        super().action_suspend_process()
 
     def action_show_list(self, kind: str) -> None:
         screen = self.screen

@@ -123,6 +123,28 @@ def remapped(bindings: Iterable[Binding], keymap: Mapping[str, str]) -> list[Bin
     ]
 
 
+# hnterm's own themes, beside Textual's (which include ``ansi-dark``/``ansi-light``: the
+# terminal's own palette). High contrast: white on black, yellow and cyan accents, every
+# part of a comment above WCAG's 7:1 (tests/ui/test_colours.py).
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#FFFF00",
+    warning="#FFB000",
+    error="#FF6060",
+    success="#00FF00",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    dark=True,
+    # the cursor row and the thread's guides and rules stand out from the black
+    variables={"surface-lighten-2": "#3A3A3A", "panel-lighten-2": "#B0B0B0"},
+)
+THEMES = (HIGH_CONTRAST,)
+
+
 def user_themes(themes: Mapping[str, Mapping[str, Any]]) -> tuple[list[Theme], list[str]]:
     """Textual themes from the config's ``[themes.NAME]`` tables, and the ones that failed."""
     built, problems = [], []
@@ -140,7 +162,7 @@ def user_themes(themes: Mapping[str, Mapping[str, Any]]) -> tuple[list[Theme], l
 def apply(app: App[Any], config: Config, groups: BindingGroups) -> list[str]:
     """Register the config's themes and keymap on ``app``; the problems found."""
     themes, problems = user_themes(config.themes)
-    for theme in themes:
+    for theme in (*THEMES, *themes):  # the config's own may replace one of hnterm's
         app.register_theme(theme)
     problems += keymap_problems(groups, config.keys)
     keymap = checked(config.keys)[0]
@@ -163,7 +185,8 @@ def config_problems(config: Config, groups: BindingGroups) -> list[str]:
     (``hnterm config``): the same checks, against Textual's own themes and the config's."""
     themes, problems = user_themes(config.themes)
     problems += keymap_problems(groups, config.keys)
-    problem = theme_problem(config, [*BUILTIN_THEMES, *(theme.name for theme in themes)])
+    known = [*BUILTIN_THEMES, *(theme.name for theme in (*THEMES, *themes))]
+    problem = theme_problem(config, known)
     return [*problems, problem] if problem else problems
 
 

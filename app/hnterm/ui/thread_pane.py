@@ -37,7 +37,7 @@ from hnterm.services.gateway import Gateway
 from hnterm.services.reading import Change, fill, is_provisional, merge, set_saved
 from hnterm.services.source import ThreadUpdate
 from hnterm.ui import live
-from hnterm.ui.browser import open_or_copy
+from hnterm.ui.browser import copy_or_download, open_or_copy
 from hnterm.ui.screens.context import ContextScreen
 from hnterm.ui.screens.pick import PickScreen
 from hnterm.ui.widgets.comment_view import CommentView
@@ -381,8 +381,9 @@ class ThreadPane(Vertical):
     @on_cursor_item
     def copy_text(self, thread: Thread, item_id: int) -> None:
         item = thread.items[item_id]
-        self.app.copy_to_clipboard(html_to_plain(item.text) or item.title or "")
-        self.show_status("Copied the comment's text")
+        text = html_to_plain(item.text) or item.title or ""
+        told = copy_or_download(self.app, text, f"hn-{item_id}.txt", "the comment's text")
+        self.show_status(told)
 
     def _has_hn_link(self, item_id: int) -> bool:
         """Your reply still being sent has no page on HN yet (said)."""

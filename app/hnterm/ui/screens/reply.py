@@ -2,7 +2,8 @@
 
 Every pause in typing writes the draft to the cache (``DRAFT_DELAY`` after the last key), so a
 crash, a quit or a failed submit loses nothing; ``ctrl+s`` sends, ``escape`` closes and keeps the
-draft, ``ctrl+e`` edits the text in ``$EDITOR`` when one is set.
+draft, ``ctrl+e`` edits the text in ``$EDITOR`` when one is set (not in a browser tab: there the
+TextArea is the editor).
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class ReplyScreen(ModalScreen[str | None]):
             yield Label(Text(self.title_text), id="reply-title")
             yield Static(self.quoted, id="reply-quote", markup=False)
             yield TextArea(self.draft, id="reply-text", soft_wrap=True, show_line_numbers=False)
-            editor = " · ctrl+e $EDITOR" if os.environ.get("EDITOR") else ""
+            editor = " · ctrl+e $EDITOR" if self.editor_command() else ""
             yield Label(f"ctrl+s send · esc close (the draft is kept){editor}", id="reply-help")
 
     def on_mount(self) -> None:
@@ -83,11 +84,21 @@ class ReplyScreen(ModalScreen[str | None]):
         await self.save(self.text)
         self.dismiss(None)
 
+    def editor_command(self) -> str:
+        """``$EDITOR``, or "" where none can run: not set, or served to a browser (the editor
+        would start on the server, with no terminal to draw on)."""
+        return "" if self.app.is_web else os.environ.get("EDITOR", "").strip()
+
     async def action_editor(self) -> None:
         """Hand the text to ``$EDITOR`` (the terminal is given back while it runs)."""
-        command = os.environ.get("EDITOR", "").strip()
+        command = self.editor_command()
         if not command:
-            self.notify("$EDITOR is not set", markup=False)
+            why = (
+                "In a browser tab there is no terminal for $EDITOR: write the reply here"
+                if self.app.is_web
+                else "$EDITOR is not set"
+            )
+            self.notify(why, markup=False)
             return
         with tempfile.TemporaryDirectory(prefix="hnterm-") as folder:
             path = Path(folder) / "reply.txt"
