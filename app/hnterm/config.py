@@ -37,6 +37,7 @@ DEFAULT_DEADLINE = 30.0  # seconds one request may take in all (connect, headers
 DEFAULT_CACHE_MAX_MB = 500  # pruned to on startup; 0 turns the cap off; saved threads stay
 DEFAULT_LIVE_INTERVAL = 30.0  # seconds between polls of the open thread
 DEFAULT_LIST_WIDTH = 40  # percent of the window the story list takes
+DEFAULT_REPLIES_LIMIT = 30  # latest submissions whose replies hnterm replies shows
 DEFAULT_WRAP_WIDTH = 100  # columns of comment text at most: a readable measure on wide screens
 
 # Fields a theme table may set: those of ``textual.theme.Theme`` (name comes from the table).
@@ -144,6 +145,13 @@ SETTINGS = (
     Setting("list_width", "list_width", _whole(15, 85), None, "story list, % of the window"),
     Setting("search_url", "search_url", _url, SEARCH_ENV, "HN search (Algolia) API base URL"),
     Setting("wrap_width", "wrap_width", _whole(0, 1000), WRAP_ENV, "text columns (0: all)"),
+    Setting(
+        "replies_submissions",
+        "replies_limit",
+        _whole(1, 500),
+        None,
+        "your latest submissions whose replies are looked for",
+    ),
 )
 
 
@@ -166,6 +174,7 @@ class Config:
     search_url: str = DEFAULT_SEARCH_URL  # all of HN: hnterm search --online, F
     web_url: str | None = None  # --web-url; None: $HNTERM_WEB_URL, else HN's (net.web_forms)
     wrap_width: int = DEFAULT_WRAP_WIDTH  # comment text wraps here at most (0: the pane's width)
+    replies_limit: int = DEFAULT_REPLIES_LIMIT  # hnterm replies, 9: submissions looked at
     # Where each setting came from, and what was wrong with the file or environment.
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
     problems: tuple[str, ...] = field(default=(), compare=False)

@@ -309,6 +309,27 @@ class FakeHN:
         with self._lock:
             self._faults = [*self._faults, new]
 
+    def add_reply(self, parent: int, by: str, text: str, time: int) -> int:
+        """A new comment under ``parent`` while the server runs, as HN would show it: first
+        among the parent's kids, counted in its story's ``descendants``, and named (with its
+        parent) by ``updates.json``. Its id, one above the largest."""
+        with self._lock:
+            new_id = max(self.items, default=0) + 1
+            self.items[new_id] = {
+                "id": new_id, "by": by, "parent": parent, "text": text, "time": time,
+                "type": "comment",
+            }  # fmt: skip
+            above = self.items[parent]
+            above["kids"] = [new_id, *above.get("kids", [])]
+            while above.get("parent") is not None and above.get("type") == "comment":
+                above = self.items[above["parent"]]
+            if above.get("type") in ROOT_TYPES:
+                above["descendants"] = above.get("descendants", 0) + 1
+            if self.maxitem is not None:
+                self.maxitem = max(self.maxitem, new_id)
+            self.updated_items = [new_id, parent]
+        return new_id
+
     def clear_faults(self) -> None:
         with self._lock:
             self._faults = []

@@ -30,3 +30,16 @@ def add_fixture_users(server: Any, *names: str, **fields: Any) -> dict[str, dict
     for name in names:
         server.users[name] = fixture_user(server.items, name, **fields)
     return {name: server.users[name] for name in names}
+
+
+def replies_to(items: dict[int, dict], name: str) -> list[int]:
+    """The ids of the live replies to ``name``'s items, newest first (what ``hnterm replies``
+    lists when it looks at all of their submissions)."""
+    mine = {item_id for item_id, item in items.items() if item and item.get("by") == name}
+    replies = [
+        item
+        for item in items.values()
+        if item and item.get("parent") in mine and not item.get("deleted") and not item.get("dead")
+    ]
+    replies.sort(key=lambda item: (item.get("time") or 0, item["id"]), reverse=True)
+    return [item["id"] for item in replies]

@@ -28,6 +28,7 @@ from hnterm.services.network_loop import BackgroundSource, NetworkLoop
 from hnterm.services.online_search import SearchResult, search_everywhere
 from hnterm.services.profiles import Profile, Submission, load_profile, load_submissions
 from hnterm.services.reading import is_provisional
+from hnterm.services.replies import Replies, changed, check_replies
 from hnterm.services.settings import Settings
 from hnterm.services.source import Source, StoryIds, ThreadUpdate
 from hnterm.storage.cache import BUSY_TIMEOUT, Cache
@@ -168,6 +169,16 @@ class Gateway:
 
     async def submissions(self, ids: list[int]) -> list[Submission]:
         return await self._source.network.call(load_submissions(self._source.source, ids))
+
+    async def replies(self, name: str) -> Replies:
+        """A check of the replies to ``name``'s latest submissions (``services.replies``)."""
+        limit = self.config.replies_limit
+        coroutine = check_replies(self._source.source, name, limit=limit)
+        return await self._source.network.call(coroutine)
+
+    async def replies_changed(self, name: str, watched: frozenset[int]) -> bool:
+        """Whether ``updates.json`` says one of ``watched`` (or ``name``) changed lately."""
+        return await self._source.network.call(changed(self._source.source, name, watched))
 
     async def article(self, story: int, url: str | None, *, refresh: bool = False) -> ArticleResult:
         coroutine = load_article(self._source.source, story, url, refresh=refresh)
