@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hnterm.model.filters import Filters, check_domains, check_users, check_words
 from hnterm.net.client import DEFAULT_API_URL, DEFAULT_SEARCH_URL
 from hnterm.storage.files import FileRefused, read_text, refusal
 from hnterm.storage.paths import CACHE_ENV, cache_dir
@@ -174,6 +175,7 @@ class Config:
     search_url: str = DEFAULT_SEARCH_URL  # all of HN: hnterm search --online, F
     web_url: str | None = None  # --web-url; None: $HNTERM_WEB_URL, else HN's (net.web_forms)
     wrap_width: int = DEFAULT_WRAP_WIDTH  # comment text wraps here at most (0: the pane's width)
+    filters: Filters = field(default_factory=Filters)  # [filters]: what the reader never reads
     replies_limit: int = DEFAULT_REPLIES_LIMIT  # hnterm replies, 9: submissions looked at
     # Where each setting came from, and what was wrong with the file or environment.
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
@@ -223,6 +225,7 @@ class Config:
             web_url=web_url,
             keys=dict(file.keys),
             themes=dict(file.themes),
+            filters=file.filters,
             origins=origins,
             problems=tuple(problems),
             path=file.path,
@@ -289,6 +292,7 @@ class FileLayer:
     values: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     themes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    filters: Filters = field(default_factory=Filters)
     problems: list[str] = field(default_factory=list)
     exists: bool = False
 
@@ -327,6 +331,8 @@ def _check_file(layer: FileLayer, data: dict[str, Any], text: str) -> None:
             _check_keys(layer, value, text)
         elif key == "themes":
             _check_themes(layer, value, text)
+        elif key == "filters":
+            _check_filters(layer, value, text)
         elif key in by_key:
             try:
                 layer.values[key] = by_key[key].check(value)
@@ -347,6 +353,27 @@ def _check_keys(layer: FileLayer, table: object, text: str) -> None:
             )
             continue
         layer.keys[binding_id] = keys
+
+
+FILTER_CHECKS = {"words": check_words, "domains": check_domains, "users": check_users}
+
+
+def _check_filters(layer: FileLayer, table: object, text: str) -> None:
+    """``[filters]``: words, domains, users; a bad list is said and left out, not the rest."""
+    if not isinstance(table, dict):
+        _problem(layer, text, "filters", "must be a table ([filters]); ignored")
+        return
+    kept: dict[str, tuple[str, ...]] = {}
+    for name, value in table.items():
+        check = FILTER_CHECKS.get(name)
+        if check is None:
+            _problem(layer, text, f"filters.{name}", "unknown filter; ignored", "filters")
+            continue
+        try:
+            kept[name] = check(value)
+        except ValueError as exc:
+            _problem(layer, text, f"filters.{name}", f"{exc}; ignored", "filters")
+    layer.filters = Filters(**kept)
 
 
 def _check_themes(layer: FileLayer, table: object, text: str) -> None:

@@ -68,7 +68,22 @@ def run(args: argparse.Namespace, config: Config) -> int:
             say(f"{_toml(binding_id)} = {_toml(keys)}")
     for name in config.themes:
         say(f"\n[themes.{_toml(name)}]  # file")
+    if config.filters:
+        say("\n[filters]  # file; X turns them off and on in the app")
+        for name, values in _filters(config).items():
+            if values:
+                say(f"{name} = [{', '.join(_toml(value) for value in values)}]")
     return 0
+
+
+def _filters(config: Config) -> dict[str, list[str]]:
+    """The config's [filters], list by list (``hnterm.model.filters``)."""
+    filters = config.filters
+    return {
+        "words": list(filters.words),
+        "domains": list(filters.domains),
+        "users": list(filters.users),
+    }
 
 
 def _remembered(config: Config) -> Preferences:
@@ -119,6 +134,7 @@ def _as_json(
         },
         "keys": dict(config.keys),
         "themes": sorted(config.themes),
+        "filters": _filters(config),
         "problems": [*config.problems, *problems],
         "web_url": _web(config),
     }

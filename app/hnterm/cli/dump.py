@@ -26,9 +26,11 @@ from pathlib import Path
 from hnterm.cli.common import command_cache, parse_item, say, silence_stdout
 from hnterm.config import API_ENV, Config
 from hnterm.model.format import plural
-from hnterm.model.thread import Thread
+from hnterm.model.thread import ORDERS, Thread
 from hnterm.net.client import HNClient, HNError
 from hnterm.render.export import to_json, to_markdown
+from hnterm.services.filtering import Filtering, fold_filtered
+from hnterm.services.reading import set_order
 from hnterm.services.source import Source
 from hnterm.storage.paths import CACHE_ENV
 
@@ -57,6 +59,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout"
     )
     parser.add_argument(
+        "--order",
+        choices=ORDERS,
+        default=ORDERS[0],
+        help="the order replies are written in: HN's rank (default), newest first, oldest "
+        "first, most replies first",
+    )
+    parser.add_argument(
+        "--filtered",
+        action="store_true",
+        help="fold the comments the config's [filters] match: no author or text, the "
+        "reason instead (default: everything is written)",
+    )
+    parser.add_argument(
         "--partial",
         action="store_true",
         help=f"exit 0 for a thread with replies missing (else {PARTIAL}; it is written anyway)",
@@ -66,6 +81,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, config: Config) -> int:
     try:
         thread, warning = asyncio.run(load(config, args.item))
+        set_order(thread, args.order)
+        test = Filtering(config.filters).comment_test()
+        if args.filtered and test is not None:
+            fold_filtered(thread, test)
         if args.format == "markdown":
             text = to_markdown(thread)
         else:

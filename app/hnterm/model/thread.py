@@ -8,10 +8,33 @@ cycles and items claimed by two parents cannot loop or duplicate the tree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from hnterm.model.items import Item
 from hnterm.model.query import matcher, parse_query
+
+# The orders a thread reads in: HN's rank (the API's ``kids`` order), newest first, oldest
+# first, most replies (the whole subtree) first. Every one is stable: ties keep HN's rank.
+ORDERS = ("rank", "newest", "oldest", "replies")
+ORDER_NAMES = {
+    "rank": "HN's rank",
+    "newest": "newest first",
+    "oldest": "oldest first",
+    "replies": "most replies first",
+}
+
+
+def ordered(
+    kids: list[int], items: Mapping[int, Item], order: str, replies: Callable[[int], int]
+) -> list[int]:
+    """Siblings (in HN's rank) put in ``order``; an item without a time sorts last by time."""
+    if order == "newest":
+        return sorted(kids, key=lambda i: -(items[i].time or 0))
+    if order == "oldest":
+        return sorted(kids, key=lambda i: items[i].time or float("inf"))
+    if order == "replies":
+        return sorted(kids, key=lambda i: -replies(i))
+    return list(kids)
 
 
 class Thread:
@@ -23,6 +46,7 @@ class Thread:
         self.parent_of: dict[int, int] = {}
         self.depth_of: dict[int, int] = {}
         self.collapsed: set[int] = set()
+        self.sort = "rank"  # the order siblings are read in (ORDERS; ``set_order``)
         self.version = 0
         self._rows: list[int] | None = None
         self._sizes: dict[int, int] | None = None
@@ -36,6 +60,11 @@ class Thread:
         # and comments you posted from here. Shown in the comment header.
         self.voted: set[int] = set()
         self.mine: set[int] = set()
+        # The config's filters (``services.reading.set_filter``): a comment they match is
+        # folded to one line that says why, until the reader opens it (``opened``).
+        self.filter: Callable[[Item], str | None] | None = None
+        self.opened: set[int] = set()
+        self._reasons: dict[int, tuple[Item, object, str | None]] = {}
 
     # -- building -------------------------------------------------------------------------
     @property
@@ -100,6 +129,19 @@ class Thread:
         self.version += 1
         self._rows = None
         self._sizes = None
+        if self.sort == "replies":
+            self._children.clear()  # a reply anywhere below changes the order above it
+
+    def set_order(self, order: str) -> bool:
+        """Read siblings in ``order`` (one of ORDERS); returns whether it changed."""
+        if order not in ORDERS:
+            raise ValueError(f"unknown order {order!r}")
+        if order == self.sort:
+            return False
+        self.sort = order
+        self._children.clear()
+        self._changed()
+        return True
 
     # -- reading --------------------------------------------------------------------------
     def __contains__(self, item_id: int) -> bool:
@@ -110,13 +152,15 @@ class Thread:
         return max(0, len(self.depth_of) - 1)
 
     def children(self, item_id: int) -> list[int]:
-        """Placed replies of an item, in HN's display order (cached until the tree changes;
+        """Placed replies of an item, in the thread's order (cached until the tree changes;
         callers must not modify the list)."""
         children = self._children.get(item_id)
         if children is None:
             item = self.items.get(item_id)
             kids = item.kids if item is not None else ()
             children = [kid for kid in kids if self.parent_of.get(kid) == item_id]
+            if self.sort != "rank":
+                children = ordered(children, self.items, self.sort, self.subtree_size)
             self._children[item_id] = children
         return children
 
@@ -258,6 +302,33 @@ class Thread:
         for ancestor in self.ancestors(item_id):
             changed |= self.set_collapsed(ancestor, False)
         return changed
+
+    # -- filtered comments ----------------------------------------------------------------
+    def filter_reason(self, item_id: int) -> str | None:
+        """Why the filters match this comment (None: they do not, or they are off); kept
+        until the item or the filter changes."""
+        item = self.items.get(item_id)
+        if self.filter is None or item is None or item_id == self.root_id:
+            return None
+        kept = self._reasons.get(item_id)
+        if kept is None or kept[0] is not item or kept[1] is not self.filter:
+            kept = self._reasons[item_id] = (item, self.filter, self.filter(item))
+        return kept[2]
+
+    def is_filtered(self, item_id: int) -> bool:
+        """Folded by the filters: they match it and the reader has not opened it."""
+        return item_id not in self.opened and self.filter_reason(item_id) is not None
+
+    def set_opened(self, item_id: int, opened: bool) -> bool:
+        """Open a filtered comment (its text shows) or fold it back; whether it changed."""
+        if self.filter_reason(item_id) is None or opened == (item_id in self.opened):
+            return False
+        if opened:
+            self.opened.add(item_id)
+        else:
+            self.opened.discard(item_id)
+        self.version += 1
+        return True
 
     # -- moving around the tree -----------------------------------------------------------
     def siblings(self, item_id: int) -> list[int]:

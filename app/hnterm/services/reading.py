@@ -14,7 +14,7 @@ does not take it out of the thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from hnterm.model.items import Item
@@ -180,3 +180,17 @@ def settle_reply(thread: Thread, provisional: int, reply: Item | None) -> Change
     return Change(
         frozenset({provisional, reply.id}), frozenset({above.id}), ((provisional, reply.id),)
     )
+
+
+def set_filter(thread: Thread, test: Callable[[Item], str | None] | None) -> None:
+    """The filters that fold comments (None: none); comments opened before fold again.
+    Every row may change: the pane redraws them all."""
+    thread.filter = test
+    thread.opened.clear()
+    thread.version += 1
+
+
+def set_order(thread: Thread, order: str) -> bool:
+    """Read the thread in ``order`` (``hnterm.model.thread.ORDERS``); whether it changed.
+    Rows move, none changes: the pane lays out again."""
+    return thread.set_order(order)

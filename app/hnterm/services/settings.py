@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from hnterm.config import Config
 from hnterm.model.errors import CacheError
+from hnterm.model.thread import ORDERS
 from hnterm.storage.cache import Cache
 from hnterm.storage.worker import CacheWorker
 
@@ -21,6 +22,7 @@ LIST_HIDDEN = "list_hidden"  # the story list pane is hidden ("1")
 LIST_WIDTH = "list_width"  # the story list's width, percent of the window
 INLINE_REPLIES = "inline_replies"  # replies lines under each comment ("1")
 THEME = "theme"  # the theme last chosen (palette or config)
+COMMENT_ORDER = "comment_order"  # the order threads are read in (model.thread.ORDERS)
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,17 @@ class Settings:
 
     async def remember_inline_replies(self, shown: bool) -> None:
         await self._remember(INLINE_REPLIES, "1" if shown else "0")
+
+    async def comment_order(self) -> str:
+        """The order a thread opens in: the one last chosen, else HN's rank."""
+        with suppress(CacheError):
+            order = await self._cache.run(Cache.setting, COMMENT_ORDER)
+            if order in ORDERS:
+                return order
+        return ORDERS[0]
+
+    async def remember_comment_order(self, order: str) -> None:
+        await self._remember(COMMENT_ORDER, order)
 
     def remember_theme(self, name: str) -> None:
         """Queued, not waited for (a theme changes from a signal callback)."""
