@@ -39,8 +39,10 @@ COMMANDS = {
     "logout": ("account", "logout"),
     "whoami": ("account", "whoami"),
     "drafts": ("drafts", ""),
+    "library": ("library", ""),
     "completion": ("completion", ""),
     "serve": ("serve", ""),
+    "hiring": ("hiring", ""),
 }
 HELP = {
     "dump": "write a thread out as JSON or Markdown",
@@ -54,8 +56,10 @@ HELP = {
     "logout": "forget the HN session",
     "whoami": "who is logged in to HN",
     "drafts": "replies written but not yet posted (kept as they were typed)",
+    "library": "export, import or sync your read marks, saved threads and drafts",
     "completion": "print a tab-completion script for bash, zsh or fish",
     "serve": "serve the reader to a web browser (on 127.0.0.1 unless --host says otherwise)",
+    "hiring": 'the latest "Who is hiring?" thread, narrowed to a query (--print: as text)',
 }
 
 
@@ -222,7 +226,7 @@ def build_parser(chosen: str | None = None, *, every: bool = False) -> argparse.
         sub = commands.add_parser(name, parents=[common], help=HELP[name])
         if name == chosen or every:
             chosen_command = command(name)
-            if name == "cache":  # its actions take the global options too
+            if name in ("cache", "library"):  # their actions take the global options too
                 chosen_command.configure(sub, common)
             else:
                 chosen_command.configure(sub)

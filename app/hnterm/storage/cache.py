@@ -13,6 +13,7 @@ from hnterm.storage.articles import Articles
 from hnterm.storage.connection import BUSY_TIMEOUT, DB_NAME, CacheError, write_failure
 from hnterm.storage.drafts import Drafts
 from hnterm.storage.housekeeping import CacheStats, Housekeeping
+from hnterm.storage.library import LibraryStore
 from hnterm.storage.migrations import SCHEMA_VERSION
 from hnterm.storage.profiles import Profiles
 from hnterm.storage.records import Cached
@@ -34,6 +35,6 @@ __all__ = [
 ]
 
 
-class Cache(Housekeeping, Search, Profiles, Drafts, Articles, Saves):
+class Cache(Housekeeping, Search, Profiles, Drafts, Articles, LibraryStore, Saves):
     """Items, threads, story lists, saved threads and saves in progress, settings, read
     state and user profiles in one file."""

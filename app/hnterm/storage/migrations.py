@@ -88,6 +88,26 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 """
 
+# Version 7 (issue 26): drafts belong to the account that wrote them (``account``, '' for those
+# kept before accounts were told apart), so the table is made again with (parent, account) as
+# its key; and each setting keeps when it was set, so a library import overwrites none newer.
+SCHEMA_V7 = """
+ALTER TABLE settings ADD COLUMN updated REAL NOT NULL DEFAULT 0;
+CREATE TABLE drafts_by_account (
+    parent INTEGER NOT NULL,
+    account TEXT NOT NULL DEFAULT '',
+    root INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    updated REAL NOT NULL,
+    error TEXT,
+    PRIMARY KEY (parent, account)
+);
+INSERT INTO drafts_by_account (parent, account, root, text, updated, error)
+    SELECT parent, '', root, text, updated, error FROM drafts;
+DROP TABLE drafts;
+ALTER TABLE drafts_by_account RENAME TO drafts;
+"""
+
 # (version reached, statements): applied in order to any cache below that version.
 STEPS: tuple[tuple[int, str], ...] = (
     (2, SCHEMA_V1 + SCHEMA_V2),
@@ -95,6 +115,7 @@ STEPS: tuple[tuple[int, str], ...] = (
     (4, SCHEMA_V4),
     (5, SCHEMA_V5),
     (6, SCHEMA_V6),
+    (7, SCHEMA_V7),
 )
 SCHEMA_VERSION = STEPS[-1][0]
 

@@ -128,9 +128,11 @@ class Repository(Connection):
         return rows[0][0] if rows else None
 
     def set_setting(self, key: str, value: str) -> None:
+        """Keep ``value`` for ``key``, with when (a library import overwrites none newer)."""
+        row = (key, value, time.time())
         self._write(
             lambda db: db.execute(
-                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value)
+                "INSERT OR REPLACE INTO settings (key, value, updated) VALUES (?, ?, ?)", row
             )
         )
 
