@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from hnterm.model.library import Library, LibraryError, Merged, library_to_json, parse_library
-from hnterm.services.settings import INLINE_REPLIES, LIST_HIDDEN, LIST_WIDTH, THEME
+from hnterm.services.settings import COMMENT_ORDER, INLINE_REPLIES, LIST_HIDDEN, LIST_WIDTH, THEME
 from hnterm.storage.cache import Cache
 from hnterm.storage.files import FileRefused, read_text
 
 SYNC_FILE = "hnterm-library.json"  # the one file ``sync`` reads and writes in its folder
 MAX_LIBRARY_BYTES = 64 * 1024 * 1024  # read marks of years, and saved threads with items
-PREFERENCES = (LIST_HIDDEN, LIST_WIDTH, INLINE_REPLIES, THEME)  # what a library carries
+# What a library carries: every remembered preference (``services.settings``).
+PREFERENCES = (LIST_HIDDEN, LIST_WIDTH, INLINE_REPLIES, THEME, COMMENT_ORDER)
 
 
 @dataclass(frozen=True)
