@@ -28,7 +28,7 @@ from hnterm.services.network_loop import BackgroundSource, NetworkLoop
 from hnterm.services.online_search import SearchResult, search_everywhere
 from hnterm.services.profiles import Profile, Submission, load_profile, load_submissions
 from hnterm.services.reading import is_provisional
-from hnterm.services.replies import Replies, changed, check_replies
+from hnterm.services.replies import Replies, RepliesFeed, changed, check_replies
 from hnterm.services.settings import Settings
 from hnterm.services.source import Source, StoryIds, ThreadUpdate
 from hnterm.storage.cache import BUSY_TIMEOUT, Cache
@@ -66,6 +66,7 @@ class Gateway:
         self.account = Account(
             self.cache, config.deadline, self._network_unusable, web=config.web_url
         )
+        self.replies_feed = RepliesFeed(self.replies, self.replies_changed)
 
     def report_problems(self, report: Callable[[str], object]) -> None:
         """Where the cache's problems go, each said once when it first appears (from any

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 
 from hnterm.model.errors import CacheError, HNError, NetworkError
+from hnterm.model.format import age, plural
 from hnterm.model.items import Item
 from hnterm.model.users import User, is_username
 from hnterm.net.loader import stream_items
@@ -124,6 +125,20 @@ def item_label(item: Item) -> str:
     return f"comment: {first_line(item.text, 80) or f'item {item.id}'}"
 
 
+def replies_note(result: Replies, now: float | None = None) -> str:
+    """The Replies list's subtitle: how many are new; from the cache, when last checked."""
+    parts = [f"{result.new_count} new"] if result.new_count else []
+    if result.from_cache:
+        when = f"checked {age(int(result.checked), now)}" if result.checked else "never checked"
+        parts.append(f"cached copy, {when}")
+    return " · ".join(parts)
+
+
+def new_replies_title(count: int) -> str:
+    """What the app's title adds while replies arrived that the list has not shown."""
+    return f" · {plural(count, 'new reply', 'new replies')}" if count else ""
+
+
 # -- the check ------------------------------------------------------------------------------
 async def _from_api(
     source: Source, name: str, limit: int, state: _State | None, now: float
@@ -226,3 +241,44 @@ def _load_state(text: str | None) -> _State | None:
 
 def _dump_state(state: _State) -> str:
     return json.dumps({"checked": state.checked, "seen": sorted(state.seen)})
+
+
+# -- the app's feed -------------------------------------------------------------------------
+Check = Callable[[str], Awaitable[Replies]]
+Changed = Callable[[str, frozenset[int]], Awaitable[bool]]
+
+
+class RepliesFeed:
+    """The reader's replies for one session: the last check, with the replies that arrived
+    since the list was last looked at marked new (they count in the title until then)."""
+
+    def __init__(self, check: Check, changed: Changed) -> None:
+        self._check = check
+        self._changed = changed
+        self.latest: Replies | None = None
+        self.unseen: set[int] = set()
+
+    async def refresh(self, name: str) -> Replies:
+        """A whole check (at start, and when the list is asked for before any)."""
+        result = await self._check(name)
+        self.unseen |= {reply.item.id for reply in result.replies if reply.new}
+        marked = [replace(reply, new=reply.item.id in self.unseen) for reply in result.replies]
+        self.latest = replace(result, replies=marked)
+        return self.latest
+
+    async def poll(self, name: str) -> Replies | None:
+        """A check only when ``updates.json`` names one of the watched items (one request
+        otherwise); the new result, or None when nothing changed."""
+        latest = self.latest
+        if (
+            latest is not None
+            and latest.name == name
+            and latest.found
+            and not await self._changed(name, latest.watched)
+        ):
+            return None
+        return await self.refresh(name)
+
+    def looked(self) -> None:
+        """The list was opened: what it shows is no longer new."""
+        self.unseen.clear()

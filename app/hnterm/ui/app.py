@@ -21,7 +21,9 @@ from hnterm.config import Config
 from hnterm.model.errors import CacheError
 from hnterm.render.text import one_line, sanitize
 from hnterm.services.gateway import Gateway
+from hnterm.services.replies import Replies, new_replies_title
 from hnterm.ui.commands import KeyActions, bound_actions
+from hnterm.ui.replies_watch import RepliesWatch
 from hnterm.ui.screens.cache_search import CacheSearchScreen
 from hnterm.ui.screens.context import ContextScreen
 from hnterm.ui.screens.help import HelpScreen
@@ -102,6 +104,22 @@ class HNApp(App[None]):
         if self.config.cache_max_bytes:
             self.enforce_cache_cap(self.config.cache_max_bytes)
         self.apply_preferences()
+        RepliesWatch(self, self.gateway, self.show_new_replies, self.replies_arrived)
+
+    def show_new_replies(self, count: int) -> None:
+        """The title counts the replies to you that arrived and the Replies list has not
+        shown (``ui.replies_watch``)."""
+        self.title = self.TITLE + new_replies_title(count)
+
+    def replies_arrived(self, result: Replies) -> None:
+        """A new check of your replies: the Replies list shows it if it is on screen."""
+        screen = self.screen
+        if isinstance(screen, MainScreen) and screen.stories.kind == "replies":
+            screen.stories.show_replies(result)
+
+    @on(StoryList.RepliesSeen)
+    def replies_seen(self) -> None:
+        self.show_new_replies(0)
 
     @work(group="preferences")
     async def apply_preferences(self) -> None:

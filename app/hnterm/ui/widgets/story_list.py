@@ -27,6 +27,7 @@ from hnterm.model.readstate import ReadMark
 from hnterm.render.text import sanitize
 from hnterm.services import status_text
 from hnterm.services.gateway import Gateway
+from hnterm.services.replies import Replies, Reply, replies_note, reply_lines
 from hnterm.services.source import PAGE_SIZE, StoryIds
 from hnterm.ui.widgets.status_line import StatusLine
 
@@ -39,12 +40,14 @@ LIST_TITLES = {
     "job": "Jobs",
     "saved": "Saved",
     "faves": "HN favourites",
+    "replies": "Replies",
 }
 MORE_THRESHOLD = 5
 StyleOf = Callable[[str], Style]
 EMPTY_HINTS = {
     "saved": "Nothing saved yet. In a thread, s keeps it for offline reading.",
     "faves": "No HN favourites yet: m on a story or comment adds one.",  # logged in, none
+    "replies": "No replies to your latest stories and comments yet.",
 }
 EMPTY_HINT = "No stories in this list right now; r reloads it."
 
@@ -91,6 +94,9 @@ class StoryList(OptionList):
     class NeedMore(Message):
         """The cursor is near the last loaded story and more ids are waiting."""
 
+    class RepliesSeen(Message):
+        """The Replies list was opened: the title's count of new replies goes."""
+
     def __init__(self, gateway: Gateway | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="-alone")
         self.gateway = gateway  # None: a list fed by hand (``set_ids``, ``add_items``)
@@ -101,6 +107,7 @@ class StoryList(OptionList):
         self.asked_more = False
         self.open_id: int | None = None  # the story open in the thread pane, marked
         self.failure: str | None = None  # why the list's load failed: an empty list says it
+        self.replies: dict[int, Reply] = {}  # the Replies list (9): each entry's reply
 
     def set_ids(self, kind: str, ids: list[int]) -> None:
         """Start showing a new list; entries appear as ``add_items`` brings them."""
@@ -145,6 +152,9 @@ class StoryList(OptionList):
         """Fetch a story list and its first page."""
         assert self.gateway is not None
         self.border_subtitle = "loading…"
+        if kind == "replies":  # replies to your items, from the API (services.replies)
+            await self._load_replies()
+            return
         if kind == "faves":  # from HN's web pages (your account), not the API
             ids, error = await self.gateway.account.favourites()
             result = StoryIds(ids, from_cache=False, error=error)
@@ -164,6 +174,38 @@ class StoryList(OptionList):
         gateway = self.gateway
         offline, down = gateway.offline, gateway.network_down
         self.app.sub_title = status_text.network_title(offline=offline, network_down=down)
+
+    async def _load_replies(self) -> None:
+        """The replies to the logged-in user: the session's last check, else one now; once
+        shown, they are no longer counted as new in the title."""
+        assert self.gateway is not None
+        feed, name = self.gateway.replies_feed, self.gateway.account.user
+        if name is None:
+            self.set_ids("replies", [])
+            self.failure = "Log in (hnterm login) to see the replies to you."
+            self.page_done([])
+            self.show_empty()
+            self.border_subtitle = ""
+            return
+        latest = feed.latest if feed.latest is not None and feed.latest.name == name else None
+        self.show_replies(latest or await feed.refresh(name))
+        feed.looked()
+        self.app.post_message(self.RepliesSeen())
+
+    def show_replies(self, result: Replies) -> None:
+        """Show a check's replies, newest first; the cursor stays on the reply it was on."""
+        option = self.highlighted_option if self.kind == "replies" else None
+        was_on = option.id if option is not None else None
+        self.replies = {reply.item.id: reply for reply in result.replies}
+        self.set_ids("replies", list(self.replies))
+        self.failure = None if result.found else f"Could not check replies: {result.note}"
+        self.add_items([reply.item for reply in result.replies])
+        self.page_done([])
+        self.show_empty()
+        self.border_subtitle = replies_note(result)
+        if was_on is not None and int(was_on) in self.replies:
+            self.highlighted = self.get_option_index(was_on)
+
 
     def _failure(self, kind: str, error: str | None) -> str | None:
         """What the list says when it is empty because ``error`` stopped its load: a
@@ -225,6 +267,8 @@ class StoryList(OptionList):
         return self.items.get(int(option.id)) if option.id else None
 
     def _prompt(self, index: int, story: Item) -> StoryEntry:
+        if self.kind == "replies" and story.id in self.replies:
+            return reply_prompt(self.replies[story.id], self._style)
         return story_prompt(
             index + 1,
             story,
@@ -361,4 +405,18 @@ def story_prompt(
         details.append(f" +{new} new", style("new"))
     rest = [short_age(story.time), *([sanitize(story.by)] if story.by else [])]
     details.append(" · " + " · ".join(rest), style("meta"))
+    return StoryEntry(title, details)
+
+
+def reply_prompt(reply: Reply, style: StyleOf) -> StoryEntry:
+    """A reply's entry: its first line (marked new if it arrived since the last look), then
+    who, when, and what of yours it answers."""
+    text, on = reply_lines(reply)
+    title = Text(overflow="fold")
+    if reply.new:
+        title.append("new ", style("new"))
+    title.append(text or "(no text)", style("title"))
+    details = Text(no_wrap=True, overflow="ellipsis")
+    who = sanitize(reply.item.by or "[deleted]")
+    details.append(f"{who} · {short_age(reply.item.time)} · {on}", style("meta"))
     return StoryEntry(title, details)
