@@ -204,7 +204,16 @@ class HNApp(App[None]):
         if self.is_web:
             self.notify("No shell to return to in a browser tab", markup=False)
             return
+        self.app_resume_signal.subscribe(self, self.redraw_all)
         super().action_suspend_process()
+
+    def redraw_all(self, app: App[None]) -> None:
+        """Back from ``ctrl+z``: the shell had the screen meanwhile, and Textual draws anew
+        only what changed (the header and footer stayed blank), so every widget is drawn."""
+        self.app_resume_signal.unsubscribe(self)
+        for screen in self.screen_stack:  # a dialog's screen shows the one below it
+            for widget in screen.query("*"):
+                widget.refresh()
 
     def action_show_list(self, kind: str) -> None:
         screen = self.screen
