@@ -43,7 +43,7 @@ async def test_a_reply_arriving_shows_in_the_list_and_the_title_within_a_poll(fa
         await pilot.press("9")
         stories = app.screen.query_one(StoryList)
         await wait_until(pilot, lambda: shown_ids(stories) == expected, "the Replies list")
-        assert "hnterm" == app.title and "new repl" not in header_title(app)
+        assert app.title == f"hnterm · {NAME}" and "new repl" not in header_title(app)
         first = stories.get_option_at_index(0).prompt
         assert not str(first).startswith("new ") and " · on: comment: " in str(first)
 
@@ -56,7 +56,7 @@ async def test_a_reply_arriving_shows_in_the_list_and_the_title_within_a_poll(fa
         assert str(stories.get_option_at_index(0).prompt).startswith(
             "new Arrived while the app was open\nanswerer · "
         )
-        assert app.title == "hnterm · 1 new reply"
+        assert app.title == f"hnterm · {NAME} · 1 new reply"
         await pilot.pause()
         assert "1 new reply" in header_title(app)
 
@@ -69,7 +69,7 @@ async def test_a_reply_arriving_shows_in_the_list_and_the_title_within_a_poll(fa
 
         stories.focus()
         await pilot.press("9")  # looked at again: no longer counted
-        await wait_until(pilot, lambda: app.title == "hnterm", "the count gone")
+        await wait_until(pilot, lambda: app.title == f"hnterm · {NAME}", "the count gone")
 
 
 async def test_polls_cost_one_request_while_nothing_of_yours_changes(fake_hn, tmp_path):

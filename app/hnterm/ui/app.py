@@ -65,6 +65,7 @@ class HNApp(App[None]):
         self.unfinished_saves: list[int] = []  # at exit: saves that resume at the next start
         self._ui_loop: asyncio.AbstractEventLoop | None = None
         self.last_input = 0.0  # monotonic time of the last key or mouse input
+        self.replies_suffix = ""  # the title's count of new replies (show_new_replies)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -109,7 +110,9 @@ class HNApp(App[None]):
     def show_new_replies(self, count: int) -> None:
         """The title counts the replies to you that arrived and the Replies list has not
         shown (``ui.replies_watch``)."""
-        self.title = self.TITLE + new_replies_title(count)
+        base = self.title.removesuffix(self.replies_suffix)  # the account's user stays
+        self.replies_suffix = new_replies_title(count)
+        self.title = base + self.replies_suffix
 
     def replies_arrived(self, result: Replies) -> None:
         """A new check of your replies: the Replies list shows it if it is on screen."""

@@ -16,9 +16,14 @@ from hnterm.model.errors import CacheError, HNError
 from hnterm.services.gateway import Gateway
 from hnterm.services.replies import Replies
 
+START_LOOK = 0.1  # seconds between looks for the signed-in user at start
+START_LOOKS = 100  # then only the live polls look (a login later in the session)
+
 
 class RepliesWatch:
-    """Checks the logged-in user's replies for ``app``; ``shown`` gets each new result."""
+    """Checks the logged-in user's replies for ``app``: once the session's user is known
+    (the reading screen signs in), then every live-poll interval. ``count`` gets the number
+    of new replies, ``shown`` each new result."""
 
     def __init__(
         self,
@@ -32,25 +37,27 @@ class RepliesWatch:
         self.count = count  # the title's count of new replies
         self.shown = shown  # the Replies list, if it is on screen
         self.busy = False
+        self.starting = app.set_interval(START_LOOK, self.start, repeat=START_LOOKS)
         config = gateway.settings.config
-        app.run_worker(self.check(first=True), group="replies", exclusive=True)
         if config.live and not gateway.offline:
             app.set_interval(config.live_interval, self.tick)
 
-    def tick(self) -> None:
-        if not self.busy:
-            self.app.run_worker(self.check(first=False), group="replies", exclusive=True)
+    def start(self) -> None:
+        """The check at start, as soon as the sign-in has named the user."""
+        if self.gateway.account.user is not None:
+            self.starting.stop()
+            self.tick()
 
-    async def check(self, *, first: bool) -> None:
-        account, feed = self.gateway.account, self.gateway.replies_feed
-        self.busy = True
+    def tick(self) -> None:
+        if not self.busy and self.gateway.account.user is not None:
+            self.busy = True
+            self.app.run_worker(self.check(), group="replies", exclusive=True)
+
+    async def check(self) -> None:
+        """One poll of the feed (a whole check when it has none yet for this user)."""
+        feed, name = self.gateway.replies_feed, self.gateway.account.user
         try:
-            if account.cookie is None and first:
-                await account.sign_in()
-            name = account.user
-            if name is None:
-                return
-            result = await (feed.refresh(name) if first else feed.poll(name))
+            result = await feed.poll(name) if name is not None else None
         except (HNError, CacheError):
             return  # the next tick tries again; the Replies list says what failed
         finally:
