@@ -26,10 +26,12 @@ from pathlib import Path
 from hnterm.cli.common import command_cache, parse_item, say, silence_stdout
 from hnterm.config import API_ENV, Config
 from hnterm.model.format import plural
+from hnterm.model.narrow import EmptyQuery, narrowed
 from hnterm.model.thread import ORDERS, Thread
 from hnterm.net.client import HNClient, HNError
 from hnterm.render.export import to_json, to_markdown
 from hnterm.services.filtering import Filtering, fold_filtered
+from hnterm.services.narrowing import narrow_thread
 from hnterm.services.reading import set_order
 from hnterm.services.source import Source
 from hnterm.storage.paths import CACHE_ENV
@@ -59,6 +61,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout"
     )
     parser.add_argument(
+        "--only",
+        metavar="QUERY",
+        help='only the top-level comments QUERY matches, with their replies (words, "phrases", '
+        "word*, -word, by:name)",
+    )
+    parser.add_argument(
         "--order",
         choices=ORDERS,
         default=ORDERS[0],
@@ -81,6 +89,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, config: Config) -> int:
     try:
         thread, warning = asyncio.run(load(config, args.item))
+        if args.only is not None:
+            thread = only(thread, args.only)
         set_order(thread, args.order)
         test = Filtering(config.filters).comment_test()
         if args.filtered and test is not None:
@@ -143,6 +153,17 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
             raise DumpError(f"item {item_id}: {warning}")
         raise DumpError(f"item {item_id} does not exist")
     return thread, warning
+
+
+def only(thread: Thread, query: str) -> Thread:
+    """The thread narrowed to the top-level comments ``query`` matches (said on stderr:
+    '41 of 612 shown'); a query with nothing to match by is a ``DumpError``."""
+    try:
+        narrowing = narrow_thread(thread, query)
+    except EmptyQuery as exc:
+        raise DumpError(str(exc)) from None
+    say(f"hnterm dump: {narrowing.count}", file=sys.stderr)
+    return narrowed(thread, narrowing)
 
 
 def write(text: str, output: Path | None) -> None:

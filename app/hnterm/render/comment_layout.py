@@ -24,6 +24,8 @@ from rich.console import Console
 from rich.text import Text
 
 from hnterm.model.history import ScopeMode
+from hnterm.model.narrow import Narrowing
+from hnterm.model.narrow import rows as narrowed_rows
 from hnterm.model.thread import Thread
 from hnterm.render.comment_text import (
     Highlight,
@@ -59,6 +61,7 @@ class CommentLayout:
         self.chain_open: set[int] = set()  # ancestors above the scope shown in full
         self.inline_replies = False
         self.highlight = Highlight()
+        self.narrowing: Narrowing | None = None  # only the top-level comments it keeps
         self.story_note: str | None = None
         self.wrap_width = 0  # text columns at most (0: the width)
         # The layout itself.
@@ -95,6 +98,7 @@ class CommentLayout:
         self.scope_mode = None
         self.chain_open = set()
         self.highlight = Highlight()
+        self.narrowing = None
         self.story_note = None
         self.forget()
 
@@ -145,6 +149,8 @@ class CommentLayout:
         if thread is not None and self.scope is not None and self.scope not in thread:
             self.scope = None
         rows = thread.rows(self.scope) if thread is not None else []
+        if thread is not None and self.narrowing is not None:
+            rows = narrowed_rows(thread, rows, self.narrowing)
         chain: list[int] = []
         if thread is not None and self.scope is not None:
             chain = thread.ancestors(self.scope)

@@ -24,6 +24,7 @@ from hnterm.net.algolia import SearchClient, parse_search
 from hnterm.net.client import HNClient
 from hnterm.services.account import Account
 from hnterm.services.articles import ArticleResult, load_article
+from hnterm.services.hiring import HiringThread, find_thread
 from hnterm.services.network_loop import BackgroundSource, NetworkLoop
 from hnterm.services.online_search import SearchResult, search_everywhere
 from hnterm.services.profiles import Profile, Submission, load_profile, load_submissions
@@ -188,6 +189,20 @@ class Gateway:
     async def search_cache(self, query: str) -> list[SearchHit]:
         """Everything cached, full-text (a newer search interrupts this one)."""
         return await self.cache.search(query)
+
+    async def find_hiring(self, kind: str = "hiring", month: str | None = None) -> HiringThread:
+        """The latest "Who is hiring?" thread (or ``kind``, of ``month``): through the search
+        API, else the ``whoishiring`` user, else the cache (``HiringError`` says why not)."""
+        return await self._source.network.call(self._find_hiring(kind, month))
+
+    async def _find_hiring(self, kind: str, month: str | None) -> HiringThread:
+        config = self.config
+        search = None if self.offline else SearchClient(config.search_url, deadline=config.deadline)
+        try:
+            return await find_thread(search, self._source.source.client, self.cache, kind, month)
+        finally:
+            if search is not None:
+                await search.aclose()
 
     def online_search(self) -> OnlineSearch:
         """A search of all of HN, with a client of its own until ``aclose``."""

@@ -23,6 +23,7 @@ from hnterm.render.text import one_line, sanitize
 from hnterm.services.gateway import Gateway
 from hnterm.services.replies import Replies, new_replies_title
 from hnterm.ui.commands import KeyActions, bound_actions
+from hnterm.ui.hiring import hiring_command
 from hnterm.ui.replies_watch import RepliesWatch
 from hnterm.ui.screens.cache_search import CacheSearchScreen
 from hnterm.ui.screens.context import ContextScreen
@@ -283,3 +284,4 @@ class HNApp(App[None]):
         yield SystemCommand(
             "Search cache", "Full-text search of everything read", self.action_search_cache
         )
+        yield hiring_command(self)

@@ -20,6 +20,7 @@ from typing import Protocol, TypeVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
@@ -28,17 +29,20 @@ from textual.widgets import Input
 from hnterm.model.errors import CacheError, HNError
 from hnterm.model.format import hn_item_of, item_url
 from hnterm.model.items import Item, is_item_id
+from hnterm.model.narrow import EmptyQuery
 from hnterm.model.readstate import ReadMark
 from hnterm.model.thread import Thread
 from hnterm.render.comment_text import links_of, preview
 from hnterm.render.text import html_to_plain, is_safe_url
 from hnterm.services import status_text
 from hnterm.services.gateway import Gateway
+from hnterm.services.narrowing import narrow_status
 from hnterm.services.reading import Change, fill, is_provisional, merge, set_saved
 from hnterm.services.source import ThreadUpdate
 from hnterm.ui import live
 from hnterm.ui.browser import copy_or_download, open_or_copy
 from hnterm.ui.screens.context import ContextScreen
+from hnterm.ui.screens.narrow import NarrowScreen
 from hnterm.ui.screens.pick import PickScreen
 from hnterm.ui.widgets.comment_view import CommentView
 from hnterm.ui.widgets.status_line import StatusLine
@@ -84,6 +88,10 @@ class ThreadPane(Vertical):
             super().__init__()
             self.marks = marks
 
+    BINDINGS = [
+        Binding("escape", "leave_narrow", "Show every comment", show=False, id="thread.unnarrow"),
+    ]
+
     def __init__(self, gateway: Gateway, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.gateway = gateway
@@ -93,6 +101,7 @@ class ThreadPane(Vertical):
         self.saving: int | None = None  # the thread a save is downloading
         self.live: live.LiveThread | None = None  # polls the open thread (hnterm.ui.live)
         self._moved_by_change: int | None = None  # the cursor followed a row that went
+        self._narrow_on_load: tuple[int, str] | None = None  # (item, query): open_narrowed
 
     def compose(self) -> ComposeResult:
         yield CommentView(settings=self.gateway.settings, id="comments")
@@ -204,6 +213,7 @@ class ThreadPane(Vertical):
         if not shown:
             self._open_failed(item_id, update=update)
             return
+        self._narrow_loaded(item_id)
         if len(thread) == 0 and status_text.expected_comments(thread) > 0:
             return  # nothing was shown: the story stays unread
         if item_id != root_id and not force and (note := self.view.context_note(item_id)):
@@ -413,6 +423,47 @@ class ThreadPane(Vertical):
             return
         search.remove_class("-shown")
         self.view.focus()
+
+    # -- narrowing the thread -------------------------------------------------------------
+    def narrow_thread(self) -> None:
+        """``&``: ask for a query, then show only the top-level comments it matches."""
+        if self.thread is None:
+            self.show_status("Open a thread to narrow it to what you look for")
+            return
+        current = self.view.narrowing
+        self.app.push_screen(NarrowScreen(current.query if current else ""), self.narrow_to)
+
+    def narrow_to(self, query: str | None) -> None:
+        """Narrow the open thread to ``query``; the status line says how much shows."""
+        if query is None or self.thread is None:
+            return
+        try:
+            narrowing = self.view.narrow(query)
+        except EmptyQuery as exc:
+            self.show_status(str(exc), error=True)
+            return
+        self.view.focus()
+        self._moved_by_change = self.view.cursor  # the count stays on the status line
+        self.show_status(narrow_status(narrowing, self.thread))
+
+    def open_narrowed(self, item_id: int, query: str | None) -> None:
+        """Open a thread and narrow it to ``query`` once it is loaded whole."""
+        self._narrow_on_load = (item_id, query) if query and query.strip() else None
+        self.open_item(item_id)
+
+    def action_leave_narrow(self) -> None:
+        self.view.leave_narrow()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape leaves a narrowing from the comments (from the search box it closes it)."""
+        if action == "leave_narrow":
+            return self.view.narrowing is not None and self.view.has_focus
+        return True
+
+    def _narrow_loaded(self, item_id: int) -> None:
+        pending, self._narrow_on_load = self._narrow_on_load, None
+        if pending is not None and pending[0] == item_id:
+            self.narrow_to(pending[1])
 
     # -- saving for offline ---------------------------------------------------------------
     async def save(self) -> None:

@@ -190,6 +190,9 @@ class MainScreen(Screen[None]):
     def action_close_search(self) -> None:
         self.thread_pane.close_search()
 
+    def action_narrow_thread(self) -> None:
+        self.thread_pane.narrow_thread()
+
     # -- your account ---------------------------------------------------------------------
     def action_vote(self) -> Awaitable[None] | None:
         return self.account.vote()

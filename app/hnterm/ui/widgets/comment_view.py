@@ -33,12 +33,14 @@ from textual.strip import Strip
 from hnterm.model.format import plural
 from hnterm.model.history import History, Place, ScopeMode
 from hnterm.model.items import Item
+from hnterm.model.narrow import EmptyQuery, Narrowing
 from hnterm.model.query import parse_query
 from hnterm.model.thread import Thread
 from hnterm.render.comment_layout import MARKER_WIDTH, CommentLayout
 from hnterm.render.comment_text import Highlight
 from hnterm.render.text import html_to_plain
 from hnterm.services import status_text
+from hnterm.services.narrowing import fold_kept, narrow_thread, narrow_title, unfold
 from hnterm.services.settings import Settings
 from hnterm.ui.number_keys import NUMBER_ACTION, NextKey, number_bindings, numbers_hint
 
@@ -195,6 +197,14 @@ class CommentView(ScrollView, can_focus=True):
             "f", "focus_subthread", "Focus subthread", show=False, id="comments.focus_subthread"
         ),
         Binding(
+            "ampersand",
+            "screen.narrow_thread",
+            "Narrow to matching posts",
+            key_display="&",
+            show=False,
+            id="comments.narrow",
+        ),
+        Binding(
             "u,escape",
             "leave_subthread",
             "Leave subthread",
@@ -272,6 +282,7 @@ class CommentView(ScrollView, can_focus=True):
         self._measuring = False  # _measure_rest is running
         self._fed_at = 0.0  # when a load last changed the thread (see MEASURE_QUIET_S)
         self.matches: list[int] = []
+        self._narrow_folded: set[int] = set()  # what narrowing folded, opened on leaving
         self.history = History()
         self._base = Style()
         self._plain: dict[int, str] = {}
@@ -960,7 +971,10 @@ class CommentView(ScrollView, can_focus=True):
         self._after_follow.seen()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The number keys are live only right after ``>``; otherwise they pass on."""
+        """The number keys are live only right after ``>``; otherwise they pass on. Out of
+        a subthread, escape passes on in a narrowed thread (the pane's leaves it)."""
+        if action == "leave_subthread":
+            return self.scope is not None or self.narrowing is None
         return self._after_follow.live if action == NUMBER_ACTION else True
 
     # -- search ---------------------------------------------------------------------------
@@ -987,6 +1001,55 @@ class CommentView(ScrollView, can_focus=True):
         if self.matches:
             self._goto_match(1, include_cursor=True)
         return len(self.matches)
+
+    # -- narrowing ------------------------------------------------------------------------
+    @property
+    def narrowing(self) -> Narrowing | None:
+        """The top-level comments shown alone (None: every comment)."""
+        return self.comment_layout.narrowing
+
+    def narrow(self, query: str) -> Narrowing:
+        """Show only the top-level comments ``query`` matches, their replies folded and the
+        matches highlighted as ``/`` does; n and N go from one to the next. ``EmptyQuery``
+        when the query has nothing to match by (the view is unchanged)."""
+        thread = self.thread
+        if thread is None:
+            raise EmptyQuery("no thread is open")
+        narrowing = narrow_thread(thread, query)
+        if self.narrowing is not None:
+            unfold(thread, self._narrow_folded)
+        self._narrow_folded = fold_kept(thread, narrowing)
+        layout = self.comment_layout
+        layout.narrowing = narrowing
+        layout.highlight = Highlight(narrowing.terms, narrowing.author, frozenset(narrowing.kept))
+        self.matches = list(narrowing.kept)
+        self._refresh_rows()
+        self.border_title = Text(narrow_title(narrowing))  # user text: never markup
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.cursor = narrowing.kept[0] if narrowing.kept else thread.root_id
+        return narrowing
+
+    def leave_narrow(self) -> None:
+        """Every comment again, folded as before the narrowing; the cursor stays."""
+        thread, narrowing = self.thread, self.narrowing
+        if thread is None or narrowing is None:
+            return
+        unfold(thread, self._narrow_folded)
+        self._narrow_folded = set()
+        self.comment_layout.narrowing = None
+        self.comment_layout.highlight = Highlight()
+        self.matches = []
+        self._refresh_rows()
+        self.border_title = self._scope_title()
+        if self.cursor is not None:
+            self.move_to(self.cursor)
+        self.post_message(self.Notice(f"Every comment shown ({narrowing.total} top-level)"))
+
+    def _refresh_rows(self) -> None:
+        """Rows and highlights changed: every row is built again."""
+        self.comment_layout.forget()
+        self._relayout()
+        self.refresh()
 
     def action_match(self, step: int) -> None:
         """Go to the next (1) or previous (-1) match, wrapping around the thread."""

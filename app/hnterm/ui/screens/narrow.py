@@ -1,0 +1,46 @@
+"""The narrowing prompt (``&``): a query in the search grammar; the thread then shows only the
+top-level comments it matches."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from hnterm.model.query import parse_query
+
+PROMPT = "Narrow to the top-level comments that match (esc in the thread shows all again)"
+HINT = 'words, "a phrase", word*, -word, by:name'
+
+
+class NarrowScreen(ModalScreen[str | None]):
+    """Returns the query to narrow by, or None when dismissed."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close")]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.query_text = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="narrow-body"):
+            yield Label(Text(PROMPT), id="narrow-title")
+            yield Input(value=self.query_text, placeholder=HINT)
+            yield Label("", id="narrow-error")
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        if parse_query(event.value).empty:
+            shown = event.value.strip()[:60]
+            self.query_one("#narrow-error", Label).update(
+                Text(f"Nothing to narrow by in {shown!r}: {HINT}")
+            )
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,109 @@
+"""Narrowing a thread (issue 26, items 1 and 2) in the real app against the fakes: ``&`` keeps
+the top-level posts a query matches (their replies folded), the title says "N of M shown", the
+matches are highlighted, esc shows every comment again; ``hnterm hiring QUERY`` starts the
+reader on the "Who is hiring?" thread narrowed; the palette's "Who is hiring?" finds it."""
+
+from __future__ import annotations
+
+import pytest
+from hnterm.config import Config
+from hnterm.ui.hiring_app import HiringApp, HiringStart
+from hnterm.ui.screens.narrow import NarrowScreen
+from hnterm.ui.widgets.comment_view import CommentView
+from hnterm.ui.widgets.status_line import StatusLine
+
+from tests.fakehn.hiring import hiring_items, serve_hiring
+from tests.fakesearch import FakeSearch
+from tests.ui.conftest import wait_loaded, wait_until
+
+SIZE = (120, 40)
+DATA = hiring_items(posts=300)
+STORY = DATA.stories[("hiring", "November 2026")]
+REMOTE = [p for p in DATA.posts[STORY] if p in DATA.remote[STORY]]
+
+
+@pytest.fixture
+def hiring_hn(fake_hn):
+    serve_hiring(fake_hn, DATA)
+    return fake_hn
+
+
+def view_of(app) -> CommentView:
+    return app.screen.query_one(CommentView)
+
+
+def marked_words(view: CommentView, item_id: int) -> set[str]:
+    """The words of a row's text drawn in a style of their own (a match's, a link's...)."""
+    body = view.comment_layout.body_text(item_id)
+    assert body is not None
+    return {body.plain[span.start : span.end].lower() for span in body.spans}
+
+
+async def test_narrowing_keeps_the_matching_posts_and_esc_shows_all(make_app, hiring_hn):
+    app = make_app(STORY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        view = view_of(app)
+        view.focus()
+        everything = list(view.comment_layout.rows)
+        await pilot.press("ampersand")
+        await wait_until(pilot, lambda: isinstance(app.screen, NarrowScreen), "the prompt")
+        await pilot.press(*"remote", "enter")
+        await wait_until(pilot, lambda: view.narrowing is not None, "the narrowing")
+        assert str(view.border_title).startswith("Narrowed to remote: 60 of 300 shown")
+        rows = view.comment_layout.rows
+        assert rows == [STORY, *REMOTE]  # replies folded, the rest hidden
+        assert view.cursor == REMOTE[0]
+        assert "remote" in marked_words(view, REMOTE[0])  # highlighted, as / does
+        assert "60 of 300 shown" in app.screen.query_one(StatusLine).message
+        await pilot.press("n")
+        assert view.cursor == REMOTE[1]
+        await pilot.press("escape")
+        assert view.narrowing is None and view.border_title is None
+        assert view.comment_layout.rows == everything  # folds as they were
+        assert view.cursor == REMOTE[1]  # the reader's place kept
+        assert "remote" not in marked_words(view, REMOTE[0])
+
+
+async def test_an_empty_narrowing_is_refused_in_the_prompt(make_app, hiring_hn):
+    app = make_app(STORY)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        view_of(app).focus()
+        await pilot.press("ampersand")
+        await wait_until(pilot, lambda: isinstance(app.screen, NarrowScreen), "the prompt")
+        await pilot.press("minus", "enter")
+        assert isinstance(app.screen, NarrowScreen)  # still asking, and says why
+        await pilot.press("escape")
+        assert view_of(app).narrowing is None
+
+
+async def test_hiring_starts_the_reader_narrowed(hiring_hn, tmp_path):
+    config = Config(api_url=hiring_hn.url, cache_dir=tmp_path / "cache")
+    app = HiringApp(config, HiringStart(STORY, "remote -python"))
+    async with app.run_test(size=SIZE) as pilot:
+        view = view_of(app)
+        await wait_until(pilot, lambda: view.narrowing is not None, "the narrowed thread")
+        kept = view.narrowing.kept
+        assert kept and set(kept) <= set(REMOTE) and len(kept) < len(REMOTE)
+        assert f"{len(kept)} of 300 shown" in str(view.border_title)
+
+
+async def test_the_palette_finds_the_thread_by_whoishiring(hiring_hn, tmp_path):
+    with FakeSearch(DATA.search_hits()) as search:
+        config = Config(api_url=hiring_hn.url, search_url=search.url, cache_dir=tmp_path / "c")
+        from hnterm.ui.app import HNApp
+
+        app = HNApp(config)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Who is hiring")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, NarrowScreen), "the prompt")
+            await pilot.press(*"remote", "enter")
+            view = view_of(app)
+            await wait_until(pilot, lambda: view.narrowing is not None, "the narrowed thread")
+            assert view.thread.root_id == STORY
+            assert list(view.narrowing.kept) == REMOTE
