@@ -174,6 +174,7 @@ class Config:
     list_width: int | None = None  # None: the one last set with { } (or the default)
     search_url: str = DEFAULT_SEARCH_URL  # all of HN: hnterm search --online, F
     web_url: str | None = None  # --web-url; None: $HNTERM_WEB_URL, else HN's (net.web_forms)
+    account: str | None = None  # --account: whose HN session this run uses (None: the active)
     wrap_width: int = DEFAULT_WRAP_WIDTH  # comment text wraps here at most (0: the pane's width)
     filters: Filters = field(default_factory=Filters)  # [filters]: what the reader never reads
     replies_limit: int = DEFAULT_REPLIES_LIMIT  # hnterm replies, 9: submissions looked at
@@ -198,6 +199,7 @@ class Config:
         cache_max_mb: int | None = None,
         search_url: str | None = None,
         web_url: str | None = None,
+        account: str | None = None,
         file: FileLayer | None = None,
         env: Mapping[str, str] | None = None,
     ) -> Config:
@@ -223,6 +225,7 @@ class Config:
             offline=offline,
             item=item,
             web_url=web_url,
+            account=account,
             keys=dict(file.keys),
             themes=dict(file.themes),
             filters=file.filters,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from hnterm.cli.common import say
 from hnterm.config import Config
+from hnterm.model.users import is_username
 from hnterm.net.client import HNError
 from hnterm.net.web_forms import WebClient, web_url
 from hnterm.storage.session import SessionStore, user_of
@@ -68,22 +69,38 @@ def _run_login(args: argparse.Namespace, config: Config) -> int:
         cookie = asyncio.run(login())
     except HNError as exc:
         return _fail(f"not logged in: {exc}")
-    where = SessionStore().save(cookie)
+    store = SessionStore()
+    where = store.save(cookie)
     say(f"Logged in as {user_of(cookie)}; the session is kept in {where}")
+    _say_others(store.accounts()[1:])
     return 0
 
 
+def _say_others(others: list[str]) -> None:
+    """The other accounts kept, and how to use one (nothing when there are none)."""
+    if others:
+        say(f"Also kept: {', '.join(others)} (hnterm --account NAME, or switch in the palette)")
+
+
 def _configure_logout(parser: argparse.ArgumentParser) -> None:
-    parser.description = "Forget the HN session kept by hnterm login."
+    parser.description = (
+        "Forget the HN session kept by hnterm login: the active account's, or NAME's."
+    )
+    parser.add_argument("name", nargs="?", metavar="NAME", help="the account to forget")
 
 
 def _run_logout(args: argparse.Namespace, config: Config) -> int:
     store = SessionStore()
-    cookie = store.load()
-    if not store.forget():
-        say("Not logged in")
+    name = args.name or config.account
+    if name is not None and not is_username(name):
+        return _fail(f"not an HN user name: {name!r}")
+    cookie = store.load(name)
+    if not store.forget(name):
+        say(f"Not logged in as {name}" if name else "Not logged in")
         return 0
-    say(f"Logged out {user_of(cookie) or ''}; the session is forgotten".replace("  ", " "))
+    gone = name or user_of(cookie) or ""
+    say(f"Logged out {gone}; the session is forgotten".replace("  ", " "))
+    _say_others(store.accounts())
     return 0
 
 
@@ -93,9 +110,11 @@ def _configure_whoami(parser: argparse.ArgumentParser) -> None:
 
 def _run_whoami(args: argparse.Namespace, config: Config) -> int:
     store = SessionStore()
-    cookie = store.load()
+    cookie = store.load(config.account)
     if store.problem is not None:
         return _fail(store.problem)
+    if cookie is None and config.account is not None:
+        return _fail(f"no session kept for {config.account}: run hnterm login {config.account}")
     if cookie is None:
         say("Not logged in (hnterm login logs in)")
         return 1

@@ -31,12 +31,14 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print("No drafts")
         return 0
     now = time.time()
+    several = len({draft.account for draft in drafts}) > 1  # then each says whose it is
     for draft in drafts:
         first = " ".join(sanitize(draft.text).split())
         first = first if len(first) <= 60 else first[:59] + "…"
         note = f"  (last try: {sanitize(draft.error)})" if draft.error else ""
+        by = f" as {draft.account or '(no account)'}" if several else ""
         print(
-            f"reply to {draft.parent} in {draft.root} · {age(int(draft.updated), now)}: "
+            f"reply to {draft.parent} in {draft.root}{by} · {age(int(draft.updated), now)}: "
             f"{first}{note}"
         )
     return 0

@@ -21,6 +21,7 @@ from hnterm.cli.common import parse_item, say, silence_stdout
 from hnterm.config import CONFIG_ENV, SETTINGS, Config, load_file
 from hnterm.model.errors import WebError
 from hnterm.model.format import item_id_of
+from hnterm.model.users import is_username
 from hnterm.net.web_forms import DEFAULT_WEB_URL, WEB_ENV, check_web_url
 from hnterm.storage.session import CONFIG_ENV as CONFIG_DIR_ENV
 
@@ -149,6 +150,14 @@ def global_options() -> tuple[argparse.ArgumentParser, frozenset[str]]:
         "plain http only to 127.0.0.1",
     )
     add(
+        "--account",
+        metavar="NAME",
+        type=account_flag,
+        default=argparse.SUPPRESS,
+        help="the HN account to vote and reply as, of those hnterm login kept (default: "
+        "the last logged in or switched to)",
+    )
+    add(
         "--search-url",
         metavar="URL",
         type=checked("search_url"),
@@ -183,6 +192,13 @@ def checked(key: str) -> Callable[[str], Any]:
             raise argparse.ArgumentTypeError(f"{exc}, not {value!r}") from None
 
     return parse
+
+
+def account_flag(value: str) -> str:
+    """``--account``: an HN user name (it names a file of sessions)."""
+    if not is_username(value):
+        raise argparse.ArgumentTypeError(f"not an HN user name: {value!r}")
+    return value
 
 
 def web_url_flag(value: str) -> str:
@@ -265,6 +281,7 @@ def config_of(args: argparse.Namespace) -> Config:
         cache_max_mb=getattr(args, "cache_max_mb", None),
         search_url=getattr(args, "search_url", None),
         web_url=getattr(args, "web_url", None),
+        account=getattr(args, "account", None),
         file=load_file(),
     )
 

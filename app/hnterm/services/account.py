@@ -47,20 +47,41 @@ class Account:
         self.cookie: str | None = None
         self.base: str | None = None
         self.problem: str | None = None  # why there is no account (a refused web URL)
+        self.kept: list[str] = []  # every account with a kept session (read by sign_in)
 
-    async def sign_in(self) -> str | None:
-        """Read the stored session. What the reader must be told about it, if anything: a
-        stored session not in HN's shape is refused (and ``problem`` says why)."""
+    async def sign_in(self, account: str | None = None) -> str | None:
+        """Read the stored session (the active account's, or ``account``'s: --account).
+        What the reader must be told about it, if anything: a stored session not in HN's
+        shape is refused (and ``problem`` says why), as is an account with none kept."""
         try:
             self.base = web_url(self._web_url)
         except WebError as exc:
             self.problem = str(exc)
             return None
         store = SessionStore()
-        self.cookie = await asyncio.to_thread(store.load)
+        self.cookie = await asyncio.to_thread(store.load, account)
+        self.kept = await asyncio.to_thread(store.accounts)
+        if store.problem is None and self.cookie is None and account is not None:
+            store.problem = f"no HN session kept for {account}: run hnterm login {account}"
         if store.problem is not None:
             self.problem = store.problem
         return store.problem
+
+    def others(self) -> list[str]:
+        """The accounts with a kept session that are not the one in use."""
+        return [name for name in self.kept if name != self.user]
+
+    async def switch(self, account: str) -> str | None:
+        """Vote, favourite and reply as ``account`` from now on, and at the next start (its
+        session becomes the active one); why not, or None when switched."""
+        store = SessionStore()
+        switched = await asyncio.to_thread(store.switch, account)
+        cookie = await asyncio.to_thread(store.load) if switched else None
+        if cookie is None or user_of(cookie) != account:
+            return store.problem or f"no HN session kept for {account}: run hnterm login {account}"
+        self.cookie, self.problem = cookie, None
+        self.kept = await asyncio.to_thread(store.accounts)
+        return None
 
     @property
     def user(self) -> str | None:
@@ -130,7 +151,7 @@ class Account:
         async with self._web() as client:
             new_id = await client.reply(parent.id, root, text)
         with suppress(CacheError):
-            await self._cache.run(Cache.delete_draft, parent.id)
+            await self._cache.run(Cache.delete_draft, parent.id, self.user or "")
         if new_id is None:
             return None
         mine = self.reply_item(parent.id, text, new_id)
@@ -140,9 +161,10 @@ class Account:
         return mine
 
     async def draft(self, parent: int) -> Draft | None:
-        return await self._cache.run(Cache.draft, parent)
+        """Your draft answering ``parent`` (drafts belong to the account that wrote them)."""
+        return await self._cache.run(Cache.draft, parent, self.user or "")
 
     async def keep_draft(self, parent: int, root: int, text: str, error: str | None = None) -> None:
         """Keep the reply's text (and why the last try failed)."""
         with suppress(CacheError):  # the cache's own notice says why
-            await self._cache.run(Cache.put_draft, parent, root, text, error)
+            await self._cache.run(Cache.put_draft, parent, root, text, error, self.user or "")

@@ -10,6 +10,13 @@ user's own, open to no one else (anything else is refused, and ``problem`` says 
 
 A cookie that is not HN's ``NAME&HASH`` (``hnterm.model.users.cookie_problem``) is never kept
 nor used: ``save`` refuses it, ``load`` treats it as no session and says why in ``problem``.
+
+Several accounts (issue 26): the session above is the active account's, as it always was. Each
+other account logged in is kept apart, one slot per account: the keyring's ``hn-session:NAME``
+(with an empty 0600 marker file ``accounts/NAME``, so the accounts can be listed), else the
+cookie itself in ``accounts/NAME`` (0600, in a 0700 folder). Logging in as someone else or
+switching moves the active session to its own slot and the chosen one into the active slot:
+each cookie is in one place only, and a step cut short leaves a copy, never a loss.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from hnterm.model.users import cookie_problem
+from hnterm.model.users import cookie_problem, is_username
 from hnterm.storage.files import FileRefused, read_text
 from hnterm.storage.paths import make_private_dir
 
@@ -27,6 +34,7 @@ CONFIG_ENV = "HNTERM_CONFIG_DIR"
 SERVICE = "hnterm"
 KEY = "hn-session"
 FILE_NAME = "session"
+ACCOUNTS_DIR = "accounts"  # the other accounts' sessions, one file per account
 
 
 def config_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -67,9 +75,20 @@ class SessionStore:
         return self.directory / FILE_NAME
 
     def save(self, cookie: str) -> str:
-        """Keep the cookie; returns where, in words. ValueError for one not HN's shape."""
+        """Keep the cookie as the active session (an active session of another account is
+        kept in that account's slot); returns where, in words. ValueError for a cookie not
+        in HN's shape."""
         if (why := cookie_problem(cookie)) is not None:
             raise ValueError(f"session cookie refused: {why}")
+        name = user_of(cookie)
+        current = self.load()
+        if current is not None and user_of(current) != name:
+            self._park(current)
+        where = self._put_active(cookie)
+        self._unpark(name)
+        return where
+
+    def _put_active(self, cookie: str) -> str:
         keyring = _keyring()
         if keyring is not None:
             try:
@@ -79,20 +98,18 @@ class SessionStore:
             else:
                 self._remove_file()
                 return "the system keyring"
-        make_private_dir(self.directory)
-        # Created 0600 from the start (never briefly readable by others), then replaced.
-        temporary = self.path.with_suffix(".tmp")
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(cookie)
-        os.replace(temporary, self.path)
+        _write_private(self.path, cookie)
         return f"{self.path} (no keyring here; readable by you only)"
 
-    def load(self) -> str | None:
-        """The kept cookie, or None when logged out or when it is not HN's shape (then
-        ``problem`` says why, in one line)."""
+    def load(self, account: str | None = None) -> str | None:
+        """The active session's cookie (or ``account``'s), or None when logged out or when it
+        is not HN's shape (then ``problem`` says why, in one line)."""
+        active = self._load_active()
+        if account is None or user_of(active) == account:
+            return active
+        return self._load_parked(account)
+
+    def _load_active(self) -> str | None:
         self.problem = None
         keyring = _keyring()
         if keyring is not None:
@@ -115,8 +132,11 @@ class SessionStore:
         self.problem = f"the session in {where} is refused: {why}; run hnterm login again"
         return None
 
-    def forget(self) -> bool:
-        """Drop the cookie from wherever it is; whether there was one."""
+    def forget(self, account: str | None = None) -> bool:
+        """Drop the active session (or ``account``'s) from wherever it is; whether there
+        was one."""
+        if account is not None and user_of(self._load_active()) != account:
+            return self._unpark(account)
         had = False
         keyring = _keyring()
         if keyring is not None:
@@ -125,6 +145,87 @@ class SessionStore:
                     keyring.delete_password(SERVICE, KEY)
                     had = True
         return self._remove_file() or had
+
+    # -- several accounts -------------------------------------------------------------------
+    def accounts(self) -> list[str]:
+        """Every account with a kept session: the active one first, then the others."""
+        active = user_of(self._load_active())
+        try:
+            names = sorted(p.name for p in (self.directory / ACCOUNTS_DIR).iterdir())
+        except OSError:
+            names = []
+        others = [name for name in names if is_username(name) and name != active]
+        return ([active] if active else []) + others
+
+    def switch(self, account: str) -> bool:
+        """Make ``account``'s kept session the active one (the active one is kept in its own
+        slot); whether there was one to switch to."""
+        cookie = self._load_parked(account)
+        if cookie is None:
+            return user_of(self._load_active()) == account
+        current = self._load_active()
+        if current is not None:
+            self._park(current)
+        self._put_active(cookie)
+        self._unpark(account)
+        return True
+
+    def _slot(self, account: str) -> Path:
+        if not is_username(account):  # never a path: no '/', no '..'
+            raise ValueError("not an HN user name")
+        return self.directory / ACCOUNTS_DIR / account
+
+    def _park(self, cookie: str) -> None:
+        """Keep an account's session in its own slot (not the active one)."""
+        name = user_of(cookie) or ""
+        keyring = _keyring()
+        if keyring is not None:
+            try:
+                keyring.set_password(SERVICE, f"{KEY}:{name}", cookie)
+            except Exception:  # a refusing keyring: the file holds the cookie
+                pass
+            else:
+                _write_private(self._slot(name), "")
+                return
+        _write_private(self._slot(name), cookie)
+
+    def _load_parked(self, account: str) -> str | None:
+        self.problem = None
+        if not is_username(account):
+            return None
+        path = self._slot(account)
+        try:
+            cookie = read_text(path, private=True).strip()
+        except FileNotFoundError:
+            return None
+        except FileRefused as exc:
+            self.problem = f"session file {path} {exc}"
+            return None
+        if not cookie:  # the marker of a session in the keyring
+            keyring = _keyring()
+            with contextlib.suppress(Exception):
+                cookie = keyring.get_password(SERVICE, f"{KEY}:{account}") if keyring else ""
+        if not cookie:
+            return None
+        checked = self._checked(cookie, str(path))
+        if checked is not None and user_of(checked) != account:
+            self.problem = f"the session in {path} is another account's; run hnterm login again"
+            return None
+        return checked
+
+    def _unpark(self, account: str | None) -> bool:
+        """Drop ``account``'s own slot; whether it had one."""
+        if not account or not is_username(account):
+            return False
+        keyring = _keyring()
+        if keyring is not None:
+            with contextlib.suppress(Exception):
+                keyring.delete_password(SERVICE, f"{KEY}:{account}")
+        try:
+            self._slot(account).unlink()
+        except FileNotFoundError:
+            return False
+        return True
 
     def _remove_file(self) -> bool:
         try:
@@ -137,3 +238,16 @@ class SessionStore:
 def user_of(cookie: str | None) -> str | None:
     """The user name in HN's cookie (``NAME&HASH``)."""
     return cookie.split("&", 1)[0] if cookie else None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """``text`` in a file created 0600 from the start (never briefly readable by others),
+    in a 0700 folder, then put in place of the old one."""
+    make_private_dir(path.parent)
+    temporary = path.with_suffix(".tmp")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, path)

@@ -284,4 +284,10 @@ class HNApp(App[None]):
         yield SystemCommand(
             "Search cache", "Full-text search of everything read", self.action_search_cache
         )
+        for name in screen.account.account.others():  # your other HN accounts
+            yield SystemCommand(
+                f"Switch HN account to {name}",
+                f"Vote, favourite and reply as {name} (kept for the next start)",
+                partial(screen.account.switch, name),
+            )
         yield hiring_command(self)

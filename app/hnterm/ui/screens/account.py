@@ -76,12 +76,33 @@ class AccountController:
         return self.pane.focused_item()
 
     async def sign_in(self) -> None:
-        """The stored session, if any: its user goes in the title."""
-        problem = await self.account.sign_in()
+        """The stored session, if any (``--account``'s when given): its user goes in the
+        title."""
+        problem = await self.account.sign_in(self.pane.gateway.config.account)
         if problem is not None:  # a session not in HN's shape: refused, and said
             self.screen.notify(one_line(problem), severity="warning", markup=False)
         if self.account.user:
             self.screen.app.title = one_line(f"hnterm · {self.account.user}")
+
+    def switch(self, name: str) -> None:
+        """The palette's switch to another kept account (a worker: it reads the keyring)."""
+        self.screen.run_worker(
+            self._soft(self._switch(name), "Not switched"), group="account-switch"
+        )
+
+    async def _switch(self, name: str) -> None:
+        """From now on votes, favourites and replies are ``name``'s: the title says so, and
+        the open thread's vote marks are read again, as ``name``'s."""
+        if (why := await self.account.switch(name)) is not None:
+            self.status.show(why, error=True)
+            return
+        self.screen.app.title = one_line(f"hnterm · {name}")
+        self._votes_for = None
+        thread = self.pane.thread
+        if thread is not None:
+            self._show(thread, set_votes(thread, ()))
+        self.status.show(f"Now voting and replying on HN as {name} (kept for the next start)")
+        self.cursor_moved(self.account.refusal("Voting") is None)
 
     def cursor_moved(self, network_usable: bool) -> None:
         """The first look at a thread while logged in reads which items you voted."""
