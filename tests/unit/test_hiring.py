@@ -37,7 +37,7 @@ def servers(data: HiringData) -> Iterator[tuple[FakeHN, FakeSearch]]:
 def hnterm(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HNTERM_")}
     return subprocess.run(
-        [sys.executable, "-m", "hnterm", *args, "--cache-dir", str(cache)],
+        [sys.executable, "-m", "hnterm", "--cache-dir", str(cache), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -174,3 +174,16 @@ def test_dump_only_keeps_the_matching_top_level_posts_with_replies(servers, data
     assert (
         empty.returncode == 1 and empty.stderr.strip() == "hnterm dump: nothing to narrow by in '-'"
     )
+
+
+def test_a_quoted_query_with_an_exclusion_and_a_phrase(servers, data, tmp_path):
+    story = data.stories[("hiring", "November 2026")]
+    result = hiring(servers, 'remote -"US/EU"', "--print", cache=tmp_path)
+    assert result.returncode == 0 and printed(result.stdout) == []  # every remote post says it
+    assert "0 of 400 shown" in result.stderr
+    api, search = servers
+    urls = ("--api-url", api.url, "--search-url", search.url)
+    after_dashes = hnterm("hiring", *urls, "--print", "--", "remote", "-kotlin", cache=tmp_path)
+    kept = printed(after_dashes.stdout)
+    assert kept and set(kept) < data.remote[story]
+    assert all("Kotlin" not in data.items[post]["text"] for post in kept)

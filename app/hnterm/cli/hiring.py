@@ -39,7 +39,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "top-level posts QUERY matches; posts new since your last visit are marked."
     )
     parser.epilog = (
-        'example: hnterm hiring remote python -onsite  ·  hnterm hiring "New York" --print'
+        "examples: hnterm hiring 'remote python -onsite' (quote a query with a -word, or put "
+        "-- before it)  ·  hnterm hiring '\"New York\"' --print"
     )
     parser.add_argument(
         "query",
