@@ -60,7 +60,7 @@ def bash_tab(script_path: Path, *words: str) -> set[str]:
 @pytest.mark.parametrize(
     ("words", "offered"),
     [
-        (("hnterm", "se"), {"search"}),
+        (("hnterm", "se"), {"search", "serve"}),
         (("hnterm", "du"), {"dump"}),
         (("hnterm", "dump", "--fo"), {"--format"}),
         (("hnterm", "dump", "--format", "m"), {"markdown"}),
@@ -97,7 +97,7 @@ def test_fish_completes_subcommands_and_options(tmp_path: Path):
         )
         assert done.returncode == 0, done.stderr
         offered[line] = {row.split("\t")[0] for row in done.stdout.splitlines()}
-    assert offered == {"hnterm se": {"search"}, "hnterm dump --fo": {"--format"}}
+    assert offered == {"hnterm se": {"search", "serve"}, "hnterm dump --fo": {"--format"}}
 
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")

@@ -27,8 +27,7 @@ from hnterm.render.text import sanitize
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
-# What the child reader is given again: serve's own global options, as flags.
-VALUE_FLAGS = ("api_url", "web_url", "search_url", "cache_dir", "cache_max_mb")
+OWN_OPTIONS = ("host", "port", "public_url")  # serve's own; the others are global options
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -81,15 +80,16 @@ def is_loopback(host: str) -> bool:
 
 
 def reader_command(args: argparse.Namespace) -> str:
-    """The shell command each browser tab runs: this interpreter's ``hnterm``, with serve's
-    global options (quoted: textual-serve runs it through the shell)."""
+    """The shell command each browser tab runs: this interpreter's ``hnterm``, with the
+    global options serve was given (quoted: textual-serve runs it through the shell). A
+    global option is in ``args`` only when given (its default is SUPPRESS), so every one,
+    however many there are, is passed on."""
     argv = [sys.executable, "-m", "hnterm"]
-    if getattr(args, "offline", False):
-        argv.append("--offline")
-    for key in VALUE_FLAGS:
-        value = getattr(args, key, None)
-        if value is not None:
-            argv += [f"--{key.replace('_', '-')}", str(value)]
+    for key, value in vars(args).items():
+        if key == "command" or key in OWN_OPTIONS:
+            continue
+        flag = f"--{key.replace('_', '-')}"
+        argv += [flag] if value is True else [flag, str(value)]
     return shlex.join([*argv, "open"])
 
 

@@ -60,6 +60,12 @@ class HNApp(App[None]):
 
     def __init__(self, config: Config, *, gateway: Gateway | None = None) -> None:
         super().__init__()
+        from hnterm.ui.preferences import THEMES  # kept here: app.py is shared
+
+        for theme in THEMES:  # hnterm's own, beside Textual's
+            self.register_theme(theme)
+        if config.theme in self.available_themes:  # the first frame is drawn in it
+            self.theme = config.theme
         self.config = config
         self.gateway = gateway if gateway is not None else Gateway(config)
         self.gateway.report_problems(self.cache_problem)

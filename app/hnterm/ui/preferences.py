@@ -162,7 +162,7 @@ def user_themes(themes: Mapping[str, Mapping[str, Any]]) -> tuple[list[Theme], l
 def apply(app: App[Any], config: Config, groups: BindingGroups) -> list[str]:
     """Register the config's themes and keymap on ``app``; the problems found."""
     themes, problems = user_themes(config.themes)
-    for theme in (*THEMES, *themes):  # the config's own may replace one of hnterm's
+    for theme in themes:
         app.register_theme(theme)
     problems += keymap_problems(groups, config.keys)
     keymap = checked(config.keys)[0]
