@@ -25,12 +25,13 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 
 from hnterm.config import Config
 from hnterm.model import format as hn_format
+from hnterm.model.filters import Filters
 from hnterm.net.transport import TEST_LOOPBACK_ENV
 from hnterm.storage.session import CONFIG_ENV, SessionStore
 from hnterm.ui.app import HNApp
@@ -131,6 +132,7 @@ class Shot:
     typed: str = ""  # written into the text box the keys opened
     logged_in: bool = False  # as alice, on the fake web site
     page: str | None = None  # the IBM story's link, a test page (read with a cache of its own)
+    filters: Filters = field(default_factory=Filters)  # the config's [filters]
 
 
 SHOTS = [
@@ -160,6 +162,15 @@ SHOTS = [
     # from the test pages.
     Shot("profile", IBM, ("j", "p")),
     Shot("article", IBM, ("A",), page="blog.html"),
+    # [filters] and the order (issue 25): two users' comments folded, the thread newest
+    # first (t is remembered: three more come back to HN's rank).
+    Shot(
+        "filters",
+        IBM,
+        ("t", "j", "j"),
+        undo=("t", "t", "t"),
+        filters=Filters(users=("Hobadee", "zombiwoof")),
+    ),
     # Logged in: a reply being written to the second comment (its draft in a cache of its own).
     Shot(
         "reply",
@@ -231,7 +242,12 @@ async def shoot(server: FakeHN, web: FakeWeb, cache: Path, shot: Shot) -> Path:
     # the shared cache (a theme chosen in the app is remembered).
     theme = shot.theme or "textual-dark"
     config = Config(
-        api_url=server.url, cache_dir=cache, item=shot.item, theme=theme, web_url=web.url
+        api_url=server.url,
+        cache_dir=cache,
+        item=shot.item,
+        theme=theme,
+        web_url=web.url,
+        filters=shot.filters,
     )
     app = HNApp(config)
     async with app.run_test(size=shot.size) as pilot:

@@ -33,6 +33,7 @@ from hnterm.render.comment_text import (
     chain_line,
     comment_body,
     comment_header,
+    filtered_line,
     replies_line,
     story_text,
 )
@@ -363,6 +364,8 @@ class CommentLayout:
             return chain_line(thread, item, self.style)
         if item_id == thread.root_id:
             return story_text(thread, item, self.style, self.story_note)
+        if thread.is_filtered(item_id):
+            return filtered_line(thread.filter_reason(item_id) or "", self.style)
         folded = False if item_id in self._chain_set else None
         ids = self.inline_replies
         return comment_header(thread, item, self.style, self.highlight, ids=ids, folded=folded)
@@ -370,7 +373,7 @@ class CommentLayout:
     def _body_shown(self, item_id: int) -> bool:
         thread = self.thread
         assert thread is not None
-        if item_id == thread.root_id or self.folded_chain(item_id):
+        if item_id == thread.root_id or self.folded_chain(item_id) or thread.is_filtered(item_id):
             return False
         return not thread.is_collapsed(item_id) or item_id in self._chain_set
 

@@ -227,3 +227,11 @@ def preview(item: Item, width: int = 80) -> Text:
     body = render_html(item.text).text.plain.replace("\n", " ")
     text.append(body[:width])
     return text
+
+
+def filtered_line(reason: str, style: StyleOf) -> Text:
+    """A comment the config's filters fold: one line saying why (the fold key opens it)."""
+    text = Text()
+    text.append("▸ ", style("marker"))
+    text.append(f"filtered: {sanitize(reason)}", style("hidden"))
+    return text

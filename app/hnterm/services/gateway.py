@@ -24,11 +24,12 @@ from hnterm.net.algolia import SearchClient, parse_search
 from hnterm.net.client import HNClient
 from hnterm.services.account import Account
 from hnterm.services.articles import ArticleResult, load_article
+from hnterm.services.filtering import Filtering
 from hnterm.services.hiring import HiringThread, find_thread
 from hnterm.services.network_loop import BackgroundSource, NetworkLoop
 from hnterm.services.online_search import SearchResult, search_everywhere
 from hnterm.services.profiles import Profile, Submission, load_profile, load_submissions
-from hnterm.services.reading import is_provisional
+from hnterm.services.reading import is_provisional, set_filter, set_order
 from hnterm.services.replies import Replies, RepliesFeed, changed, check_replies
 from hnterm.services.settings import Settings
 from hnterm.services.source import Source, StoryIds, ThreadUpdate
@@ -64,6 +65,7 @@ class Gateway:
             client = HNClient(config.api_url, deadline=config.deadline)
         self._source = BackgroundSource(Source(client, self.cache))
         self.settings = Settings(config, self.cache)
+        self.filtering = Filtering(config.filters)
         self.account = Account(
             self.cache, config.deadline, self._network_unusable, web=config.web_url
         )
@@ -125,6 +127,8 @@ class Gateway:
         previous = await self.cache.run(Cache.story_read, root)
         thread.seen = previous.seen if previous is not None else None
         thread.saved = await self.cache.run(Cache.is_saved, root)
+        set_filter(thread, self.filtering.comment_test())
+        set_order(thread, await self.settings.comment_order())
         return thread
 
     def thread_updates(

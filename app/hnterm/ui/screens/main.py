@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, OptionList
 from hnterm.model.format import plural
 from hnterm.model.items import Item
 from hnterm.model.thread import Thread
+from hnterm.services import reading
 from hnterm.services.gateway import Gateway
 from hnterm.ui import list_width
 from hnterm.ui.live import LiveThread
@@ -64,6 +65,7 @@ class MainScreen(Screen[None]):
         ),
         Binding("p", "profile", "Author's profile", show=False, id="main.profile"),
         Binding("A", "article", "Read the article", show=False, id="main.article"),
+        Binding("X", "toggle_filters", "Filters off/on", show=False, id="main.toggle_filters"),
         *ACCOUNT_BINDINGS,  # v m e: your HN account (screens/account.py)
     ]
 
@@ -277,6 +279,20 @@ class MainScreen(Screen[None]):
             self.thread_pane.view.focus()
         self.status.show("Story list hidden; w shows it" if hidden else "Story list shown")
         await self.gateway.settings.remember_list_hidden(hidden)
+
+    def action_toggle_filters(self) -> None:
+        """The config's [filters] off for the session, or on again: the list shows the
+        stories they left out, the thread the comments they folded."""
+        session = self.gateway.filtering
+        if not session.filters:
+            self.status.show("No filters set: [filters] in the config file sets them")
+            return
+        on = session.toggle()
+        if self.thread is not None:
+            reading.set_filter(self.thread, session.comment_test())
+            self.thread_pane.view.rows_changed()
+        self.stories.refilter()
+        self.status.show("Filters on" if on else "Filters off for this session")
 
     def action_switch_pane(self) -> None:
         comments = self.thread_pane.view

@@ -35,11 +35,11 @@ from hnterm.model.history import History, Place, ScopeMode
 from hnterm.model.items import Item
 from hnterm.model.narrow import EmptyQuery, Narrowing
 from hnterm.model.query import parse_query
-from hnterm.model.thread import Thread
+from hnterm.model.thread import ORDER_NAMES, ORDERS, Thread
 from hnterm.render.comment_layout import MARKER_WIDTH, CommentLayout
 from hnterm.render.comment_text import Highlight
 from hnterm.render.text import html_to_plain
-from hnterm.services import status_text
+from hnterm.services import reading, status_text
 from hnterm.services.narrowing import fold_kept, narrow_thread, narrow_title, unfold
 from hnterm.services.settings import Settings
 from hnterm.ui.number_keys import NUMBER_ACTION, NextKey, number_bindings, numbers_hint
@@ -161,6 +161,14 @@ class CommentView(ScrollView, can_focus=True):
         ),
         Binding("z", "collapse_all", "Collapse all", show=False, id="comments.collapse_all"),
         Binding("Z", "expand_all", "Expand all", show=False, id="comments.expand_all"),
+        Binding(
+            "t",
+            "cycle_order",
+            "Next order",
+            show=False,
+            tooltip="HN's rank, newest, oldest, most replies first",
+            id="comments.order",
+        ),
         Binding(
             "d",
             "collapse_depth",
@@ -823,6 +831,8 @@ class CommentView(ScrollView, can_focus=True):
             return
         if self.comment_layout.in_chain(self.cursor):
             self.toggle_chain(self.cursor)
+        elif self.thread.filter_reason(self.cursor) is not None:
+            self.toggle_filtered(self.cursor)
         else:
             self.set_collapsed(self.cursor, not self.thread.is_collapsed(self.cursor))
 
@@ -843,6 +853,45 @@ class CommentView(ScrollView, can_focus=True):
         self.post_message(
             self.Notice("Ancestor shown in full" if opened else "Ancestor folded to one line")
         )
+
+    def toggle_filtered(self, item_id: int) -> None:
+        """Open a comment the filters folded, or fold it back to its one line."""
+        thread = self.thread
+        if thread is None or not thread.set_opened(item_id, thread.is_filtered(item_id)):
+            return
+        self.comment_layout.forget(item_id)
+        screen_y = self._cursor_screen_y()
+        self._relayout()
+        self._keep_cursor_at(screen_y)
+        opened = not thread.is_filtered(item_id)
+        self.post_message(self.Notice("Filtered comment shown" if opened else "Filtered again"))
+
+    def rows_changed(self) -> None:
+        """Every row may read differently (the filters went off or on): all are built again,
+        the cursor kept where it is on screen."""
+        if self.thread is None:
+            return
+        self.comment_layout.forget()
+        screen_y = self._cursor_screen_y()
+        self._relayout()
+        self._keep_cursor_at(screen_y)
+
+    async def action_cycle_order(self) -> None:
+        """The next order to read the thread in (HN's rank, newest, oldest, most replies),
+        said on the status line and remembered for the next thread."""
+        thread = self.thread
+        if thread is None:
+            return
+        order = ORDERS[(ORDERS.index(thread.sort) + 1) % len(ORDERS)]
+        reading.set_order(thread, order)
+        wanted = set(self.matches)
+        self.matches = [i for i in thread.order() if i in wanted]
+        screen_y = self._cursor_screen_y()
+        self._relayout()
+        self._keep_cursor_at(screen_y)
+        self.post_message(self.Notice(f"Comments: {ORDER_NAMES[order]}"))
+        if self.settings is not None:
+            await self.settings.remember_comment_order(order)
 
     def action_collapse_siblings(self) -> None:
         cursor = self.cursor

@@ -25,7 +25,7 @@ from hnterm.model.format import domain, plural, short_age
 from hnterm.model.items import Item
 from hnterm.model.readstate import ReadMark
 from hnterm.render.text import sanitize
-from hnterm.services import status_text
+from hnterm.services import filtering, status_text
 from hnterm.services.gateway import Gateway
 from hnterm.services.replies import Replies, Reply, replies_note, reply_lines
 from hnterm.services.source import PAGE_SIZE, StoryIds
@@ -77,6 +77,14 @@ class StoryList(OptionList):
             "slash", "app.search_cache", "Search cache", key_display="/", id="list.search_cache"
         ),
         Binding("U", "mark_unread", "Mark unread", show=False, id="list.mark_unread"),
+        Binding(
+            "minus",
+            "hide_read",
+            "Hide/show the read",
+            key_display="-",
+            show=False,
+            id="list.hide_read",
+        ),
         Binding("j", "cursor_down", "Next story", show=False, id="list.cursor_down"),
         Binding("k", "cursor_up", "Previous story", show=False, id="list.cursor_up"),
         *(
@@ -108,11 +116,16 @@ class StoryList(OptionList):
         self.open_id: int | None = None  # the story open in the thread pane, marked
         self.failure: str | None = None  # why the list's load failed: an empty list says it
         self.replies: dict[int, Reply] = {}  # the Replies list (9): each entry's reply
+        # Every id of the list; ``ids`` leaves out the stories the filters or "hide read"
+        # leave out (``filtered``, ``read_hidden``: how many, said in the title).
+        self.listed: list[int] = []
+        self.filtered = self.read_hidden = 0
 
     def set_ids(self, kind: str, ids: list[int]) -> None:
         """Start showing a new list; entries appear as ``add_items`` brings them."""
         self.kind = kind
-        self.ids = ids
+        self.ids = self.listed = ids
+        self.filtered = self.read_hidden = 0
         self.items = {}
         self.marks = {}
         self.asked_more = True  # the first page is on its way
@@ -125,6 +138,7 @@ class StoryList(OptionList):
         self.marks.update(marks or {})
         for item in items:
             self.items[item.id] = item
+        self._leave_out()
         shown = self.option_count
         ready = 0
         while ready < len(self.ids) and self.ids[ready] in self.items:
@@ -205,7 +219,6 @@ class StoryList(OptionList):
         self.border_subtitle = replies_note(result)
         if was_on is not None and int(was_on) in self.replies:
             self.highlighted = self.get_option_index(was_on)
-
 
     def _failure(self, kind: str, error: str | None) -> str | None:
         """What the list says when it is empty because ``error`` stopped its load: a
@@ -317,8 +330,52 @@ class StoryList(OptionList):
             self.add_items([self.items[story_id]])
 
     def _show_title(self) -> None:
+        left_out = filtering.title_note(self.filtered, self.read_hidden)
         self.border_title = (
-            f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)} · 1-8 switch"
+            f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)}{left_out} · 1-8 switch"
+        )
+
+    def _leave_out(self) -> None:
+        """Take the stories the filters and "hide read" leave out from the shown ids (the
+        entries are built again when one already shown goes or comes back)."""
+        if self.gateway is None:
+            return
+        ids, self.filtered, self.read_hidden = filtering.shown_ids(
+            self.listed, self.items, self.marks, self.gateway.filtering, keep=self.open_id
+        )
+        if ids == self.ids:
+            return
+        shown = self.option_count
+        unchanged = ids[:shown] == self.ids[:shown] and len(ids) >= shown
+        self.ids = ids
+        self._show_title()
+        if not unchanged:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Entries built again from ``ids`` (the cursor stays on its story if it shows)."""
+        option = self.highlighted_option
+        at = option.id if option is not None else None
+        self.clear_options()
+        self.add_items([])
+        if at is not None and at.isdecimal() and int(at) in self.ids[: self.option_count]:
+            self.highlighted = self.ids.index(int(at))
+
+    def refilter(self) -> None:
+        """The filters went off or on: the list shows what they now leave out."""
+        self.add_items([])
+        self._show_title()
+
+    def action_hide_read(self) -> None:
+        """Read stories left out of the lists, or shown again (for the session)."""
+        if self.gateway is None:
+            return
+        session = self.gateway.filtering
+        session.hide_read = not session.hide_read
+        self.refilter()
+        hidden = session.hide_read
+        self.screen.query_one(StatusLine).show(
+            "Read stories hidden" if hidden else "Read stories shown again"
         )
 
     def page_done(self, asked: list[int]) -> None:
@@ -332,6 +389,7 @@ class StoryList(OptionList):
                 LIST_TITLES.get(self.kind, self.kind), reason, can_retry=not self.gateway.offline
             )
         if missing:
+            self.listed = [i for i in self.listed if i not in missing]
             self.ids = [i for i in self.ids if i not in missing]
             self._show_title()
             self.add_items([])
