@@ -16,7 +16,9 @@ import time
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import replace
+from typing import Any
 
+from hnterm.model.errors import CacheError
 from hnterm.model.items import Item
 from hnterm.model.library import DraftEntry, Library, Merged, Preference, SavedThread
 from hnterm.model.readstate import ReadState
@@ -33,13 +35,13 @@ class LibraryStore(Connection):
         are preferences, not the cache's bookkeeping)."""
         read = tuple(
             ReadState(root, opened_at, count, decode_ids(blob))
-            for root, opened_at, count, blob in self._read(
+            for root, opened_at, count, blob in self._rows(
                 "SELECT root, opened_at, comment_count, seen FROM read_state ORDER BY root"
             )
         )
         saved = tuple(
             SavedThread(root, saved_at, refreshed, self._items_of(root) if with_items else ())
-            for root, saved_at, refreshed in self._read(
+            for root, saved_at, refreshed in self._rows(
                 "SELECT saved.root, saved_at, refreshed FROM saved "
                 "LEFT JOIN threads ON threads.root = saved.root ORDER BY saved.root"
             )
@@ -47,22 +49,30 @@ class LibraryStore(Connection):
         wanted = set(preference_keys)
         preferences = tuple(
             Preference(key, value, updated)
-            for key, value, updated in self._read(
+            for key, value, updated in self._rows(
                 "SELECT key, value, updated FROM settings ORDER BY key"
             )
             if key in wanted
         )
         drafts = tuple(
             DraftEntry(parent, root, text, updated, error, account)
-            for parent, root, text, updated, error, account in self._read(
+            for parent, root, text, updated, error, account in self._rows(
                 "SELECT parent, root, text, updated, error, account FROM drafts "
                 "ORDER BY parent, account"
             )
         )
         return Library(time.time(), read, saved, preferences, drafts)
 
+    def _rows(self, sql: str, args: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows, or ``CacheError``: a library read short must never be written out as if it
+        were whole (``sync`` would replace the synced file with it)."""
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise CacheError(f"cannot read the library: {exc}") from exc
+
     def _items_of(self, root: int) -> tuple[tuple[Item, float], ...]:
-        rows = self._read(
+        rows = self._rows(
             "SELECT id, json, fetched FROM items WHERE root = ? OR id = ? ORDER BY id", (root, root)
         )
         decoded = (decode(item_id, text, fetched) for item_id, text, fetched in rows)
