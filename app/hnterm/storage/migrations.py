@@ -91,8 +91,9 @@ CREATE TABLE IF NOT EXISTS articles (
 # Version 7 (issue 26): drafts belong to the account that wrote them (``account``, '' for those
 # kept before accounts were told apart), so the table is made again with (parent, account) as
 # its key; and each setting keeps when it was set, so a library import overwrites none newer.
-SCHEMA_V7 = """
-ALTER TABLE settings ADD COLUMN updated REAL NOT NULL DEFAULT 0;
+# SQLite has no ADD COLUMN IF NOT EXISTS: ``_accounts_and_times`` runs these where needed.
+SETTINGS_V7 = "ALTER TABLE settings ADD COLUMN updated REAL NOT NULL DEFAULT 0"
+DRAFTS_V7 = """
 CREATE TABLE drafts_by_account (
     parent INTEGER NOT NULL,
     account TEXT NOT NULL DEFAULT '',
@@ -115,7 +116,7 @@ STEPS: tuple[tuple[int, str], ...] = (
     (4, SCHEMA_V4),
     (5, SCHEMA_V5),
     (6, SCHEMA_V6),
-    (7, SCHEMA_V7),
+    (7, ""),  # ``_accounts_and_times``
 )
 SCHEMA_VERSION = STEPS[-1][0]
 
@@ -142,6 +143,8 @@ def migrate(db: sqlite3.Connection) -> str | None:
                     db.execute(statement)
                 if reached == 2 and (version >= 1 or _has_rows(db, "items")):
                     _index_existing(db)  # version 2 brought the search index
+                if reached == 7:
+                    _accounts_and_times(db)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         db.execute("COMMIT")
     except BaseException:
@@ -153,6 +156,20 @@ def migrate(db: sqlite3.Connection) -> str | None:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _accounts_and_times(db: sqlite3.Connection) -> None:
+    """Version 7's changes, each only where not made yet (a cache told it is older than it
+    is must not fail on a column it has)."""
+    if "updated" not in _columns(db, "settings"):
+        db.execute(SETTINGS_V7)
+    if "account" not in _columns(db, "drafts"):
+        for statement in _statements(DRAFTS_V7):
+            db.execute(statement)
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
 
 
 def _has_rows(db: sqlite3.Connection, table: str) -> bool:
