@@ -14,7 +14,7 @@ from hnterm.ui.widgets.status_line import StatusLine
 
 from tests.fakehn.hiring import hiring_items, serve_hiring
 from tests.fakesearch import FakeSearch
-from tests.ui.conftest import wait_loaded, wait_until
+from tests.ui.conftest import notices, wait_loaded, wait_until
 
 SIZE = (120, 40)
 DATA = hiring_items(posts=300)
@@ -107,3 +107,22 @@ async def test_the_palette_finds_the_thread_by_whoishiring(hiring_hn, tmp_path):
             await wait_until(pilot, lambda: view.narrowing is not None, "the narrowed thread")
             assert view.thread.root_id == STORY
             assert list(view.narrowing.kept) == REMOTE
+
+
+async def test_the_narrowing_keys_can_be_remapped(hiring_hn, tmp_path):
+    keys = {"comments.narrow": "N", "thread.unnarrow": "backspace", "comments.match_previous": "p"}
+    config = Config(api_url=hiring_hn.url, cache_dir=tmp_path / "cache", item=STORY, keys=keys)
+    from hnterm.ui.app import HNApp
+
+    app = HNApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        view = view_of(app)
+        view.focus()
+        await pilot.press("N")
+        await wait_until(pilot, lambda: isinstance(app.screen, NarrowScreen), "the prompt")
+        await pilot.press(*"remote", "enter")
+        await wait_until(pilot, lambda: view.narrowing is not None, "the narrowing")
+        await pilot.press("backspace")
+        assert view.narrowing is None
+        assert not [notice for notice in notices(app) if "[keys]" in notice]  # ids known

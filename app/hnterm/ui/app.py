@@ -30,6 +30,7 @@ from hnterm.ui.screens.context import ContextScreen
 from hnterm.ui.screens.help import HelpScreen
 from hnterm.ui.screens.main import MainScreen
 from hnterm.ui.screens.pick import PickScreen
+from hnterm.ui.thread_pane import ThreadPane
 from hnterm.ui.widgets.comment_view import CommentView
 from hnterm.ui.widgets.story_list import LIST_TITLES, StoryList
 
@@ -150,7 +151,7 @@ class HNApp(App[None]):
             ("Everywhere", list(cls.BINDINGS)),
             ("Reading view", list(MainScreen.BINDINGS)),
             ("Story list", list(StoryList.BINDINGS)),
-            ("Comments", list(CommentView.BINDINGS)),
+            ("Comments", [*CommentView.BINDINGS, *ThreadPane.BINDINGS]),
             ("Context view", list(ContextScreen.BINDINGS)),
             ("Pick lists", list(PickScreen.BINDINGS)),
         ]
