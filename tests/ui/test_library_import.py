@@ -5,6 +5,8 @@ the same Saved list (``7``) and the same read marks, offline with the thread's i
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 
 from hnterm.cli import main as cli
 from hnterm.config import Config
@@ -48,3 +50,41 @@ async def test_the_saved_list_and_read_marks_come_across(fake_hn, tmp_path):
         view = app.screen.query_one(CommentView)
         assert view.thread.root_id == IBM and len(view.thread) == seen
         assert view.thread.new_ids() == []  # every comment was seen on the other machine
+
+
+async def test_hostile_preference_values_from_a_library_leave_the_app_as_it_was(fake_hn, tmp_path):
+    """A file's preferences are text of any shape: the app reads each through its own check,
+    so markup, escapes and numbers out of range change nothing and never reach the screen."""
+    now = time.time()
+    values = {
+        "theme": "[bold red]nord\x1b[2J",
+        "list_width": "99999",
+        "list_hidden": "\x1b]52;c;ZXZpbA==\x07",
+        "inline_replies": "[link=x]1",
+        "comment_order": "newest; DROP TABLE items",
+    }
+    library = tmp_path / "hostile.json"
+    library.write_text(
+        json.dumps(
+            {
+                "format": "hnterm-library",
+                "version": 1,
+                "exported_at": now,
+                "preferences": [
+                    {"key": key, "value": value, "updated": now} for key, value in values.items()
+                ],
+            }
+        )
+    )
+    command = ["library", "import", str(library), "--cache-dir", str(tmp_path / "cache")]
+    assert await asyncio.to_thread(cli.run, command) == 0
+    fake_hn.lists["topstories"] = [BIDEN, IBM]
+    app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path / "cache", item=IBM))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        assert app.theme != values["theme"] and not app.screen.query_one("#panes").has_class(
+            "-list-hidden"
+        )
+        assert "\x1b" not in app.title and len(app.screen.query_one(CommentView).thread) > 1
+        await pilot.press("j")
+        assert app.screen.query_one(CommentView).cursor is not None
