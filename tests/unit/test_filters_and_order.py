@@ -74,6 +74,7 @@ def test_story_lists_leave_out_filtered_and_read_stories_and_count_them():
     marks = {3: ReadMark(3, 0.0, 0)}
     session = Filtering(Filters(domains=("example.com",)))
     assert shown_ids([1, 2, 3, 4], items, marks, session) == ([2, 3, 4], 1, 0)
+    assert shown_ids([1, 2, 3, 4], items, marks, session, filtered=False) == ([1, 2, 3, 4], 0, 0)
     session.hide_read = True
     assert shown_ids([1, 2, 3, 4], items, marks, session) == ([2, 4], 1, 1)
     assert shown_ids([1, 2, 3, 4], items, marks, session, keep=3) == ([2, 3, 4], 1, 0)

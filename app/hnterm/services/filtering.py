@@ -28,8 +28,20 @@ class Filtering:
         self.on = True
         self.hide_read = False
         story, comment = reasons(filters)
-        self._story: Test = lambda item: story(item, html_to_plain(item.text))
+        self._story_reason = story
         self._comment: Test = lambda item: comment(item, html_to_plain(item.text))
+        # Each story's verdict, until the story changes: a list judges its stories again
+        # whenever a page or a refresh arrives.
+        self._verdicts: dict[int, tuple[Item, str | None]] = {}
+
+    def _story(self, item: Item) -> str | None:
+        kept = self._verdicts.get(item.id)
+        if kept is None or kept[0] is not item:
+            kept = self._verdicts[item.id] = (
+                item,
+                self._story_reason(item, html_to_plain(item.text)),
+            )
+        return kept[1]
 
     @property
     def active(self) -> bool:
@@ -57,24 +69,26 @@ def shown_ids(
     session: Filtering,
     *,
     keep: int | None = None,
+    filtered: bool = True,
 ) -> tuple[list[int], int, int]:
     """A story list's ids less the stories left out (only loaded ones can be judged; the
-    story ``keep``, open in the thread pane, stays), and how many the filters and "hide
-    read" left out."""
-    test = session.story_test()
+    story ``keep``, open in the thread pane, stays; ``filtered`` False: the filters leave
+    none out, as in the lists you make yourself), and how many the filters and "hide read"
+    left out."""
+    test = session.story_test() if filtered else None
     shown: list[int] = []
-    filtered = read = 0
+    left_out = read = 0
     for story_id in listed:
         item = items.get(story_id)
         if item is None or story_id == keep:
             shown.append(story_id)
         elif test is not None and test(item) is not None:
-            filtered += 1
+            left_out += 1
         elif session.hide_read and story_id in marks:
             read += 1
         else:
             shown.append(story_id)
-    return shown, filtered, read
+    return shown, left_out, read
 
 
 def title_note(filtered: int, read: int) -> str:

@@ -50,6 +50,7 @@ EMPTY_HINTS = {
     "replies": "No replies to your latest stories and comments yet.",
 }
 EMPTY_HINT = "No stories in this list right now; r reloads it."
+OWN_LISTS = ("saved", "faves")  # lists you made: the filters leave nothing out of them
 
 
 def failure_line(title: str, reason: str, *, can_retry: bool) -> str:
@@ -341,7 +342,12 @@ class StoryList(OptionList):
         if self.gateway is None:
             return
         ids, self.filtered, self.read_hidden = filtering.shown_ids(
-            self.listed, self.items, self.marks, self.gateway.filtering, keep=self.open_id
+            self.listed,
+            self.items,
+            self.marks,
+            self.gateway.filtering,
+            keep=self.open_id,
+            filtered=self.kind not in OWN_LISTS,
         )
         if ids == self.ids:
             return
