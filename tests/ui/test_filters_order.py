@@ -8,6 +8,7 @@ from __future__ import annotations
 from hnterm.config import Config
 from hnterm.model.filters import Filters
 from hnterm.ui.app import HNApp
+from hnterm.ui.screens.context import ContextScreen
 from hnterm.ui.screens.help import HelpScreen
 from hnterm.ui.widgets.comment_view import CommentView
 from hnterm.ui.widgets.status_line import StatusLine
@@ -151,3 +152,31 @@ async def test_help_lists_the_three_keys(fake_hn, tmp_path):
         assert "t Next order: HN's rank, newest, oldest, most replies first" in lines
         assert "X Filters off/on" in lines
         assert "- Hide/show the read" in lines
+
+
+async def test_new_marks_and_context_follow_the_order(fake_hn, tmp_path):
+    app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path / "cache", item=IBM))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        view = app.screen.query_one(CommentView)
+        thread = view.thread
+        assert thread is not None
+        tops = thread.children(IBM)
+        # As if the last visit saw every comment but those under the first two top-levels.
+        unseen = {i for top in tops[:2] for i in [top, *thread.rows(top)[1:]]}
+        thread.seen = frozenset(set(thread.items) - unseen)
+        in_rank = [i for i in thread.order() if i in unseen]
+        await pilot.press("t", "t")  # oldest first
+        oldest = [i for i in thread.order() if i in unseen]
+        assert thread.new_ids() == oldest and oldest != in_rank
+        await pilot.press("g", "full_stop")
+        assert view.cursor == oldest[0]
+        await pilot.press("full_stop")
+        assert view.cursor == oldest[1]
+        deep = next(i for i in thread.order() if thread.depth_of[i] >= 3)
+        view.move_to(deep)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, ContextScreen), "context")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ContextScreen), "back")
+        assert view.cursor == deep
