@@ -89,24 +89,48 @@ async def test_hiring_starts_the_reader_narrowed(hiring_hn, tmp_path):
         assert f"{len(kept)} of 300 shown" in str(view.border_title)
 
 
-async def test_the_palette_finds_the_thread_by_whoishiring(hiring_hn, tmp_path):
+async def palette_hiring(config: Config, query: str) -> tuple[list[int], list[int], str]:
+    """The palette's "Who is hiring?" narrowed to ``query``: the posts kept, those of them
+    marked new, and the status line."""
+    from hnterm.ui.app import HNApp
+
+    app = HNApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Who is hiring")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NarrowScreen), "the prompt")
+        await pilot.press(*query, "enter")
+        view = view_of(app)
+        await wait_until(pilot, lambda: view.narrowing is not None, "the narrowed thread")
+        await wait_loaded(pilot)  # the visit is recorded
+        assert view.thread.root_id == STORY
+        kept = list(view.narrowing.kept)
+        new = [post for post in kept if view.thread.is_new(post)]
+        return kept, new, app.screen.query_one(StatusLine).message
+
+
+async def test_the_palette_finds_the_thread_and_next_time_marks_the_new_posts(hiring_hn, tmp_path):
     with FakeSearch(DATA.search_hits()) as search:
         config = Config(api_url=hiring_hn.url, search_url=search.url, cache_dir=tmp_path / "c")
-        from hnterm.ui.app import HNApp
-
-        app = HNApp(config)
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_loaded(pilot)
-            await pilot.press("ctrl+p")
-            await pilot.press(*"Who is hiring")
-            await pilot.pause(0.3)
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: isinstance(app.screen, NarrowScreen), "the prompt")
-            await pilot.press(*"remote", "enter")
-            view = view_of(app)
-            await wait_until(pilot, lambda: view.narrowing is not None, "the narrowed thread")
-            assert view.thread.root_id == STORY
-            assert list(view.narrowing.kept) == REMOTE
+        kept, new, _ = await palette_hiring(config, "remote")
+        assert kept == REMOTE and new == []  # a first visit: nothing is new
+        late = max(hiring_hn.items) + 1
+        hiring_hn.items[late] = {
+            "by": "late",
+            "id": late,
+            "parent": STORY,
+            "text": "Late Co | REMOTE | Zig",
+            "time": 1_800_000_000,
+            "type": "comment",
+        }
+        story = hiring_hn.items[STORY]
+        hiring_hn.items[STORY] = {**story, "kids": [late, *story["kids"]]}
+        kept, new, status = await palette_hiring(config, "remote")
+        assert kept == [late, *REMOTE] and new == [late]  # fetched, though cached a moment ago
+        assert "61 of 301 shown · 1 new since your last visit" in status
 
 
 async def test_the_narrowing_keys_can_be_remapped(hiring_hn, tmp_path):

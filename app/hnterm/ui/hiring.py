@@ -44,5 +44,5 @@ async def _find_and_open(app: App[None], query: str) -> None:
         return
     if found.note:
         app.notify(found.note, severity="warning", markup=False)
-    pane.open_narrowed(found.story, query)
+    pane.open_narrowed(found.story, query, force=True)  # posts arrive all month
     pane.view.focus()

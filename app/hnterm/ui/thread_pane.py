@@ -446,10 +446,11 @@ class ThreadPane(Vertical):
         self._moved_by_change = self.view.cursor  # the count stays on the status line
         self.show_status(narrow_status(narrowing, self.thread))
 
-    def open_narrowed(self, item_id: int, query: str | None) -> None:
-        """Open a thread and narrow it to ``query`` once it is loaded whole."""
+    def open_narrowed(self, item_id: int, query: str | None, *, force: bool = False) -> None:
+        """Open a thread and narrow it to ``query`` once it is loaded whole (``force``: from
+        the network even when the cached copy counts as fresh)."""
         self._narrow_on_load = (item_id, query) if query and query.strip() else None
-        self.open_item(item_id)
+        self.open_item(item_id, force=force)
 
     def action_leave_narrow(self) -> None:
         self.view.leave_narrow()
