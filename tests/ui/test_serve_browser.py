@@ -32,6 +32,7 @@ from hnterm.render.text import html_to_plain
 from tests.conftest import wait_for
 from tests.data import IBM
 from tests.fakehn import FakeHN
+from tests.ui.logged_in import web  # noqa: F401 (a fixture)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -96,8 +97,11 @@ def wait_for_line(process: subprocess.Popen[bytes], text: str, limit: float) -> 
 
 
 @pytest.fixture
-def served(fake_hn: FakeHN, tmp_path: Path) -> Iterator[Served]:
-    """``hnterm serve`` on a free loopback port, IBM's thread first in the top list."""
+def served(fake_hn: FakeHN, tmp_path: Path, request) -> Iterator[Served]:
+    """``hnterm serve`` on a free loopback port, IBM's thread first in the top list (and
+    logged in to the fake web site when the test asks for ``web``)."""
+    if "web" in request.fixturenames:  # its environment first: the server passes it on
+        request.getfixturevalue("web")
     fake_hn.lists["topstories"] = [IBM, *(i for i in fake_hn.lists["topstories"] if i != IBM)]
     port = free_port()
     options = ["--port", str(port), "--api-url", fake_hn.url, "--cache-dir", str(tmp_path / "c")]
@@ -233,3 +237,24 @@ def test_only_pages_it_served_drive_the_app(served: Served):
     assert handshake(served.url, served.url) == 101
     port = urlsplit(served.url).port
     assert handshake(served.url, f"http://localhost:{port}") == 101  # the same page
+
+
+@pytest.mark.usefixtures("web")  # logged in: the dialog needs an HN session
+def test_the_reply_editor_is_the_text_area_and_ctrl_e_says_why(browser_page, fake_hn):
+    """``$EDITOR`` would start on the server with no terminal to draw on (Textual cannot
+    suspend a browser tab: the app would end): the dialog offers no ``ctrl+e``, and
+    ``ctrl+e`` says why and keeps what was typed."""
+    page = browser_page
+    first = fake_hn.items[fake_hn.items[IBM]["kids"][0]]
+    wait_screen(page, lambda text: fake_hn.items[IBM]["title"][:40] in text, "the story list")
+    page.focus(".xterm-helper-textarea")
+    page.keyboard.press("Enter")
+    wait_screen(page, lambda text: first["by"] in text and "fetched" in text, "the thread")
+    page.keyboard.press("j")
+    page.keyboard.press("e")
+    dialog = wait_screen(page, lambda text: "ctrl+s send" in text, "the reply dialog")
+    assert "$EDITOR" not in dialog
+    page.keyboard.type("typed in the page")
+    page.keyboard.press("Control+e")
+    told = wait_screen(page, lambda text: "no terminal for $EDITOR" in text, "why not")
+    assert "typed in the page" in told

@@ -17,9 +17,11 @@ import pytest
 from tests.conftest import wait_for
 from tests.data import IBM
 from tests.fakehn import FakeHN
+from tests.ui.logged_in import web  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 LIMIT = 15.0  # seconds: the app starting and drawing, the shell answering
+PASSED_ON = ("HNTERM_WEB_URL", "PYTHON_KEYRING_BACKEND", "EDITOR")  # when a test sets them
 PROMPT = "suspend-test$"  # PS1 (capture-pane drops the blank after it)
 
 
@@ -35,6 +37,9 @@ class Tmux:
             "PS1": PROMPT + " ",
             "HNTERM_CONFIG_DIR": os.environ["HNTERM_CONFIG_DIR"],  # the test's own
         }
+        for name in PASSED_ON:
+            if name in os.environ:
+                env[name] = os.environ[name]
         # the shell's environment given on its command line: tmux's server keeps its own
         shell = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), "bash", "--norc", "-i"])
         self.run("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", shell, env=env)
@@ -60,7 +65,9 @@ class Tmux:
 
 
 @pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
+def tmux(tmp_path: Path, request) -> Iterator[Tmux]:
+    if "web" in request.fixturenames:  # its environment first: the shell inherits it
+        request.getfixturevalue("web")
     window = Tmux(tmp_path)
     try:
         wait_for(lambda: PROMPT in window.screen(), "the shell's prompt", LIMIT)
@@ -124,3 +131,31 @@ def test_ctrl_z_stops_hnterm_and_fg_brings_the_same_thread_back(
     assert children_of(tmux.shell_pid())[app][0] in "RS"
     tmux.send("q")
     wait_for(lambda: not children_of(tmux.shell_pid()), "hnterm to quit", LIMIT)
+
+
+@pytest.mark.usefixtures("web")  # logged in: the dialog needs an HN session
+def test_ctrl_e_in_the_reply_dialog_edits_the_draft_in_editor(
+    tmux: Tmux, fake_hn: FakeHN, tmp_path: Path
+):
+    """The terminal is handed to ``$EDITOR`` with the draft, and what it saved comes back
+    into the dialog (the TextArea binds ctrl+e too: the dialog's key must come first)."""
+    seen = tmp_path / "seen.txt"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        f'#!/bin/sh\ncp "$1" {shlex.quote(str(seen))}\nprintf "from the editor" > "$1"\n'
+    )
+    editor.chmod(0o755)
+    first = fake_hn.items[IBM]["kids"][0]
+    command = ["env", f"EDITOR={editor}", sys.executable, "-m", "hnterm", "--api-url", fake_hn.url]
+    command += ["--cache-dir", str(tmp_path / "cache"), str(IBM)]
+    tmux.send(shlex.join(command), "Enter")
+    wait_for(lambda: fake_hn.items[first]["by"] in tmux.screen(), "the thread drawn", LIMIT)
+    tmux.send("j")
+    tmux.send("e")
+    wait_for(lambda: "ctrl+e $EDITOR" in tmux.screen(), "the reply dialog", LIMIT)
+    tmux.send("-l", "my draft")
+    wait_for(lambda: "my draft" in tmux.screen(), "the typed draft", LIMIT)
+    tmux.send("C-e")
+    wait_for(lambda: "from the editor" in tmux.screen(), "the editor's text back", LIMIT)
+    assert seen.read_text(encoding="utf-8") == "my draft"
+    assert "my draft" not in tmux.screen()

@@ -33,7 +33,9 @@ class ReplyScreen(ModalScreen[str | None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send"),
         Binding("escape", "close", "Close (keep the draft)"),
-        Binding("ctrl+e", "editor", "Edit in $EDITOR", show=False),
+        # priority: the TextArea has focus and binds ctrl+e itself (to the line's end, which
+        # `end` still does), so without it ctrl+e never reached this screen
+        Binding("ctrl+e", "editor", "Edit in $EDITOR", show=False, priority=True),
     ]
 
     def __init__(
