@@ -72,7 +72,7 @@ async def test_an_empty_narrowing_is_refused_in_the_prompt(make_app, hiring_hn):
         view_of(app).focus()
         await pilot.press("ampersand")
         await wait_until(pilot, lambda: isinstance(app.screen, NarrowScreen), "the prompt")
-        await pilot.press("minus", "enter")
+        await pilot.press("quotation_mark", "quotation_mark", "space", "minus", "enter")
         assert isinstance(app.screen, NarrowScreen)  # still asking, and says why
         await pilot.press("escape")
         assert view_of(app).narrowing is None

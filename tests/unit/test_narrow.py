@@ -51,6 +51,8 @@ def test_only_top_level_comments_are_tested_whole_words_and_no_deleted_ones():
         ("by:alice", (50,)),
         ("remote -by:alice", (10,)),
         ("BERLIN", (20,)),
+        ("-remote", (20, 30)),  # exclusions alone: every post but those (deleted ones never)
+        ("-by:bob -rust", (20, 30)),
     ],
 )
 def test_the_one_grammar(query: str, kept: tuple[int, ...]):

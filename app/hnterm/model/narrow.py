@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from hnterm.model.items import Item
-from hnterm.model.query import matcher, parse_query
+from hnterm.model.query import SearchQuery, matcher, parse_query
 from hnterm.model.thread import Thread
 
 
@@ -36,12 +36,24 @@ class EmptyQuery(ValueError):
     """The query has nothing to match by (no word, phrase or ``by:`` name)."""
 
 
+def parse_narrowing(query: str) -> SearchQuery | None:
+    """``query`` in the search grammar, or None when it has nothing to narrow by. Unlike a
+    search (FTS5 has no 'everything but'), a narrowing may be exclusions alone: ``-onsite``
+    keeps every post but those."""
+    parsed = parse_query(query)
+    if not parsed.phrases:  # the parser drops lone exclusions: read them with a phrase
+        parsed = replace(parsed, excluded=parse_query(f'"narrowing" {query}').excluded)
+    if parsed.empty and not parsed.excluded and not parsed.excluded_authors:
+        return None
+    return parsed
+
+
 def narrow(thread: Thread, query: str, text_of: Callable[[Item], str]) -> Narrowing:
     """The top-level comments of ``thread`` matching ``query`` (``text_of`` gives an item's
     searchable plain text). Deleted and dead comments never match. ``EmptyQuery`` when the
     query has nothing to match by."""
-    parsed = parse_query(query)
-    if parsed.empty:
+    parsed = parse_narrowing(query)
+    if parsed is None:
         raise EmptyQuery(f"nothing to narrow by in {query.strip()!r}")
     test = matcher(parsed)
     tops = thread.children(thread.root_id)

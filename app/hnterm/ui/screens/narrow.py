@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from hnterm.model.query import parse_query
+from hnterm.model.narrow import parse_narrowing
 
 PROMPT = "Narrow to the top-level comments that match (esc in the thread shows all again)"
 HINT = 'words, "a phrase", word*, -word, by:name'
@@ -34,7 +34,7 @@ class NarrowScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
-        if parse_query(event.value).empty:
+        if parse_narrowing(event.value) is None:
             shown = event.value.strip()[:60]
             self.query_one("#narrow-error", Label).update(
                 Text(f"Nothing to narrow by in {shown!r}: {HINT}")
