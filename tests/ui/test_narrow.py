@@ -150,3 +150,43 @@ async def test_the_narrowing_keys_can_be_remapped(hiring_hn, tmp_path):
         await pilot.press("backspace")
         assert view.narrowing is None
         assert not [notice for notice in notices(app) if "[keys]" in notice]  # ids known
+
+
+async def test_a_post_arriving_while_narrowed_shows_when_it_matches(hiring_hn, tmp_path):
+    config = Config(
+        api_url=hiring_hn.url, cache_dir=tmp_path / "cache", item=STORY, live_interval=0.2
+    )
+    from hnterm.ui.app import HNApp
+
+    app = HNApp(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(pilot)
+        view = view_of(app)
+        view.focus()
+        view.narrow("remote")
+        await pilot.press("n", "n")
+        reading = view.cursor
+        line = view.comment_layout.top(reading) - round(view.scroll_y)
+        new = max(hiring_hn.items) + 1
+        for n, text in enumerate(("Newco | REMOTE | Zig", "Oldco | Paris | ONSITE")):
+            hiring_hn.items[new + n] = {
+                "by": f"late{n}",
+                "id": new + n,
+                "parent": STORY,
+                "text": text,
+                "time": 1_800_000_000,
+                "type": "comment",
+            }
+        story = hiring_hn.items[STORY]
+        hiring_hn.items[STORY] = {
+            **story,
+            "kids": [new, new + 1, *story["kids"]],
+            "descendants": story["descendants"] + 2,
+        }
+        hiring_hn.updated_items = [STORY]
+        await wait_until(pilot, lambda: view.narrowing.total == 302, "the new posts")
+        assert view.narrowing.kept == (new, *REMOTE)  # the onsite one stays hidden
+        assert view.comment_layout.rows[:2] == [STORY, new]
+        assert "61 of 302 shown" in str(view.border_title)
+        assert view.cursor == reading  # the reader stays on the same post, same line
+        assert view.comment_layout.top(reading) - round(view.scroll_y) == line

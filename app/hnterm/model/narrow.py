@@ -21,6 +21,7 @@ class Narrowing:
     """What a query keeps of a thread's top-level comments."""
 
     query: str
+    root: int  # the story narrowed
     kept: tuple[int, ...]  # matching top-level comments, in HN's order
     total: int  # top-level comments there are (deleted and dead ones included)
     terms: tuple[str, ...] = ()  # words and phrases to highlight
@@ -65,7 +66,7 @@ def narrow(thread: Thread, query: str, text_of: Callable[[Item], str]) -> Narrow
         and test(text_of(thread.items[top]), thread.items[top].by)
     )
     author = parsed.authors[0].lower() if parsed.authors else None
-    return Narrowing(query, kept, len(tops), parsed.terms, author)
+    return Narrowing(query, thread.root_id, kept, len(tops), parsed.terms, author)
 
 
 def rows(thread: Thread, shown: list[int], narrowing: Narrowing) -> list[int]:

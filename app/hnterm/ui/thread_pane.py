@@ -255,6 +255,8 @@ class ThreadPane(Vertical):
         went (a provisional reply) goes where the change says."""
         view = self.view
         view.thread_changed(change.updated, change.replied_to)
+        if view.narrowing is not None and view.narrowing.root in change.replied_to:
+            view.renarrow()  # posts came or went: matching new ones show, the count follows
         for old, new in change.moved:
             if view.cursor == old:
                 self._moved_by_change = new  # what the status line says stays

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from rich.segment import Segment
 from rich.style import Style
@@ -1093,6 +1094,27 @@ class CommentView(ScrollView, can_focus=True):
         if self.cursor is not None:
             self.move_to(self.cursor)
         self.post_message(self.Notice(f"Every comment shown ({narrowing.total} top-level)"))
+
+    def renarrow(self) -> None:
+        """Top-level comments came or went (a live update, a reload): the narrowing is
+        worked out again, new matches shown folded, the count brought up to date and the
+        cursor kept where it is on screen."""
+        thread, before = self.thread, self.narrowing
+        if thread is None or before is None:
+            return
+        narrowing = narrow_thread(thread, before.query)
+        had = set(before.kept)
+        added = replace(narrowing, kept=tuple(t for t in narrowing.kept if t not in had))
+        self._narrow_folded |= fold_kept(thread, added)
+        screen_y = self._cursor_screen_y()
+        self.comment_layout.narrowing = narrowing
+        self.comment_layout.highlight = replace(
+            self.comment_layout.highlight, ids=frozenset(narrowing.kept)
+        )
+        self.matches = list(narrowing.kept)
+        self._refresh_rows()
+        self._keep_cursor_at(screen_y)
+        self.border_title = Text(narrow_title(narrowing))
 
     def _refresh_rows(self) -> None:
         """Rows and highlights changed: every row is built again."""
