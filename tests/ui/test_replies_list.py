@@ -103,3 +103,34 @@ async def test_offline_the_list_shows_the_cache_and_when_it_last_checked(fake_hn
         stories = offline.screen.query_one(StoryList)
         await wait_until(pilot, lambda: shown_ids(stories) == expected, "the cached replies")
         assert stories.border_subtitle == "cached copy, checked just now"
+
+
+async def test_hostile_reply_text_is_shown_as_text(fake_hn, tmp_path):
+    add_fixture_users(fake_hn, NAME)
+    SessionStore().save(f"{NAME}&0123456789abcdef")
+    mine = fake_hn.users[NAME]["submitted"][0]
+    hostile = "\x1b[2J\x1b]8;;http://x/\x07[bold red]loud[/] \u202eevil\x9b31m"
+    new_id = fake_hn.add_reply(mine, "answerer", hostile, FIXED_NOW)
+    app = app_for(fake_hn, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.gateway.replies_feed.latest is not None, "a check")
+        await pilot.press("9")
+        stories = app.screen.query_one(StoryList)
+        await wait_until(pilot, lambda: shown_ids(stories)[:1] == [new_id], "the reply")
+        entry = str(stories.get_option_at_index(0).prompt)
+        assert entry.startswith("[bold red]loud[/] evil")  # as text, not markup
+        assert not any(c in entry for c in "\x1b\x07\u202e\x9b")
+
+
+async def test_a_failing_api_with_nothing_cached_says_so_in_the_list(fake_hn, tmp_path):
+    add_fixture_users(fake_hn, NAME)
+    SessionStore().save(f"{NAME}&0123456789abcdef")
+    fake_hn.fault("500", paths=[f"user/{NAME}.json"])
+    app = app_for(fake_hn, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.gateway.replies_feed.latest is not None, "a check")
+        await pilot.press("9")
+        stories = app.screen.query_one(StoryList)
+        await wait_until(pilot, lambda: stories.option_count == 1, "the list's one line")
+        line = str(stories.get_option_at_index(0).prompt)
+        assert line.startswith("Could not check replies: network: ") and "\n" not in line
