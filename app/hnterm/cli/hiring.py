@@ -164,22 +164,20 @@ def _narrow(thread: Thread, query: str) -> Narrowing | None:
 def print_posts(reading: Reading) -> None:
     """Each kept post as plain text (author, link, [new]), then on stderr how many."""
     thread = reading.thread
-    posts = reading.narrowing.kept if reading.narrowing else tuple(thread.children(thread.root_id))
-    new = 0
-    for post in posts:
-        item = thread.items[post]
-        if item.deleted or item.dead:
-            continue
-        mark = ""
-        if thread.is_new(post):
-            new += 1
-            mark = " [new]"
-        say(f"── {item.by or '[deleted]'} · {item_url(post)}{mark}")
+    tops = thread.children(thread.root_id)
+    posts = [
+        thread.items[post]
+        for post in (reading.narrowing.kept if reading.narrowing else tops)
+        if not thread.items[post].deleted and not thread.items[post].dead
+    ]
+    for item in posts:
+        mark = " [new]" if thread.is_new(item.id) else ""
+        say(f"── {item.by or '[deleted]'} · {item_url(item.id)}{mark}")
         say(plain_text(item))
         say()
-    total = len(thread.children(thread.root_id))
-    shown = reading.narrowing.count if reading.narrowing else f"{len(posts)} of {total} shown"
+    new = sum(1 for item in posts if thread.is_new(item.id))
     since = f" · {new} new since your last visit" if thread.seen is not None else ""
+    shown = f"{len(posts)} of {len(tops)} shown"  # as the narrowing counts them
     say(f"hnterm hiring: {reading.found.title}: {shown}{since}", file=sys.stderr)
 
 
