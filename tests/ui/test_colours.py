@@ -81,15 +81,15 @@ def drawn(argv: list[str], env: dict[str, str], until: list[str]) -> str:
         stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True,
     )  # fmt: skip
     os.close(follower)
-    seen = b""
+    seen = bytearray()
     deadline = time.monotonic() + LIMIT
     try:
         while not all(text in SGR.sub("", seen.decode("utf-8", "replace")) for text in until):
             assert time.monotonic() < deadline, f"not drawn: {until}"
-            ready, _, _ = select.select([leader], [], [], 0.1)
-            if ready:
-                seen += os.read(leader, 65536)
+            read_some(leader, seen)
         os.write(leader, b"q")
+        while read_some(leader, seen):  # to its end: a full terminal would block its exit
+            assert time.monotonic() < deadline + LIMIT, "hnterm did not quit"
         process.wait(timeout=LIMIT)
     finally:
         if process.poll() is None:
@@ -97,6 +97,20 @@ def drawn(argv: list[str], env: dict[str, str], until: list[str]) -> str:
             process.wait()
         os.close(leader)
     return seen.decode("utf-8", "replace")
+
+
+def read_some(leader: int, seen: bytearray) -> bool:
+    """Read what the terminal has into ``seen`` (waiting up to 0.1 s); False once the app
+    has closed it."""
+    ready, _, _ = select.select([leader], [], [], 0.1)
+    if not ready:
+        return True
+    try:
+        chunk = os.read(leader, 65536)
+    except OSError:  # closed (Linux says EIO)
+        return False
+    seen.extend(chunk)
+    return bool(chunk)
 
 
 def colours(output: str) -> set[str]:
