@@ -126,8 +126,12 @@ def test_ctrl_z_stops_hnterm_and_fg_brings_the_same_thread_back(
 
     tmux.send("fg", "Enter")
     wait_for(lambda: thread_pane(tmux) == before, "the same thread, same place", LIMIT)
-    header, *_, footer = tmux.screen().splitlines()
-    assert "hnterm — Hacker News" in header and "Quit" in footer  # all of it drawn again
+
+    def all_drawn() -> bool:  # the header and the footer too (they stayed blank once)
+        header, *_, footer = tmux.screen().splitlines()
+        return "hnterm — Hacker News" in header and "Quit" in footer
+
+    wait_for(all_drawn, "the header and footer drawn again", LIMIT)
     assert children_of(tmux.shell_pid())[app][0] in "RS"
     tmux.send("q")
     wait_for(lambda: not children_of(tmux.shell_pid()), "hnterm to quit", LIMIT)
