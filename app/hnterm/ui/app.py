@@ -14,6 +14,7 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -43,6 +44,11 @@ def styles_dir() -> Path:
 
 
 IDLE_BEFORE_COLLECT_S = 1.0  # no input for this long: a full garbage collection may run
+
+
+def bindings_of(owner: type[DOMNode]) -> list[Binding]:
+    """A class's own ``BINDINGS`` as ``Binding`` objects (ours are all written as such)."""
+    return [binding for binding in owner.BINDINGS if isinstance(binding, Binding)]
 
 
 class HNApp(App[None]):
@@ -148,12 +154,12 @@ class HNApp(App[None]):
         """Every place's keys, as the help screen lists them (before any remapping); a class
         method, so that ``hnterm config`` checks the config's keys without an app."""
         return [
-            ("Everywhere", list(cls.BINDINGS)),
-            ("Reading view", list(MainScreen.BINDINGS)),
-            ("Story list", list(StoryList.BINDINGS)),
-            ("Comments", [*CommentView.BINDINGS, *ThreadPane.BINDINGS]),
-            ("Context view", list(ContextScreen.BINDINGS)),
-            ("Pick lists", list(PickScreen.BINDINGS)),
+            ("Everywhere", bindings_of(cls)),
+            ("Reading view", bindings_of(MainScreen)),
+            ("Story list", bindings_of(StoryList)),
+            ("Comments", [*bindings_of(CommentView), *bindings_of(ThreadPane)]),
+            ("Context view", bindings_of(ContextScreen)),
+            ("Pick lists", bindings_of(PickScreen)),
         ]
 
     # The one way out to the screen's edges: notices and titles quote servers, config keys and
