@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shlex
+import socket
 import sys
 
 import pytest
@@ -43,3 +44,15 @@ def test_loopback_and_the_pages_that_may_drive_the_app():
         "http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000",
     }  # fmt: skip
     assert allowed_origins("https://hn.example", 8000) == {"https://hn.example"}
+
+
+def test_a_port_in_use_is_one_line_and_no_start_line(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert run(["serve", "--port", str(port)]) == 1
+    said = capsys.readouterr()
+    assert said.out == ""  # no "serving on" for a server that never listened
+    assert said.err.startswith(f"hnterm serve: cannot listen on 127.0.0.1:{port}: Address")
+    assert said.err.count("\n") == 1

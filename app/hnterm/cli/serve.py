@@ -14,6 +14,7 @@ import argparse
 import ipaddress
 import logging
 import shlex
+import socket
 import sys
 from urllib.parse import urlsplit
 
@@ -137,6 +138,14 @@ class ReaderServer(Server):
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
+    try:  # the address tried first: the start line comes before aiohttp binds
+        socket.create_server((args.host, args.port)).close()
+    except OSError as exc:  # the port is taken, the address is not this machine's
+        say(
+            f"hnterm serve: cannot listen on {args.host}:{args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 1
     if not is_loopback(args.host):
         say(
             f"hnterm serve: listening on {args.host}: anyone who can reach port {args.port} "
@@ -146,7 +155,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     server = ReaderServer(reader_command(args), host=args.host, port=args.port, url=args.public_url)
     try:
         server.serve()
-    except OSError as exc:  # the port is taken, the address is not this machine's
+    except OSError as exc:  # taken in between
         say(
             f"hnterm serve: cannot listen on {args.host}:{args.port}: {exc.strerror}",
             file=sys.stderr,
