@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_textual_is_pinned_exactly():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    pins = [d for d in project["project"]["dependencies"] if d.startswith("textual")]
+    pins = [d for d in project["project"]["dependencies"] if re.match(r"textual\b(?!-)", d)]
     assert len(pins) == 1 and re.fullmatch(r"textual==[\d.]+", pins[0]), pins
 
 

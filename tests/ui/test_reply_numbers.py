@@ -47,26 +47,26 @@ def help_rows(app: HNApp, place: str, after: str | None = None) -> list[str]:
 
 
 async def test_remapped_reply_keys_follow_a_reply_and_help_lists_them(fake_hn, tmp_path):
-    keys = {"comments.follow_reply": "ctrl+g", "comments.number_2": "&"}
+    keys = {"comments.follow_reply": "ctrl+g", "comments.number_2": "~"}  # & narrows a thread
     app = reader(fake_hn, tmp_path, keys)
     async with app.run_test(size=SIZE) as pilot:
         view, fork = await open_fork(pilot)
         second = view.thread.children(fork)[1]
-        await pilot.press("greater_than_sign", "ampersand")  # > is no longer the key
+        await pilot.press("greater_than_sign", "tilde")  # > is no longer the key
         assert view.cursor == fork
         await pilot.press("ctrl+g")
         status = app.screen.query_one(StatusLine)
-        assert status.message == "Follow which reply? 1 & (R lists them all)"
+        assert status.message == "Follow which reply? 1 ~ (R lists them all)"
         await pilot.press("2")  # 2 is no longer reply 2: the wait ends, nothing moves
         assert view.cursor == fork
-        await pilot.press("ctrl+g", "ampersand")
+        await pilot.press("ctrl+g", "tilde")
         assert view.cursor == second
-        await pilot.press("ampersand")  # not right after the follow key: nothing
+        await pilot.press("tilde")  # not right after the follow key: nothing
         assert view.cursor == second
         await pilot.press("question_mark")
         rows = help_rows(app, "Comments", "Context view")
         assert "^g Follow reply n" in rows  # keys as the footer writes them
-        assert "1 & 3 4 5 6 7 8 9 Reply n, after follow reply" in rows
+        assert "1 ~ 3 4 5 6 7 8 9 Reply n, after follow reply" in rows
     assert not any("[keys]" in notice for notice in notices(app))  # every id is known
 
 
