@@ -17,9 +17,16 @@ POLL = 0.01  # seconds between two looks at a condition another thread or proces
 
 @pytest.fixture(autouse=True)
 def isolated_config(tmp_path_factory, monkeypatch):
-    """No test reads the developer's own config file, theme or HN session."""
+    """No test reads the developer's own config file, theme or HN session, nor any keyring:
+    the keyring is one per process, not per test, so a session one test keeps there would be
+    read by the next (a test that needs a keyring sets its own backend)."""
+    import keyring
+    from keyring.backends import fail
+
     folder = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("HNTERM_CONFIG_DIR", str(folder))  # the config file is config.toml there
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # children
+    keyring.set_keyring(fail.Keyring())
     for name in (
         "HNTERM_CONFIG",
         "HNTERM_API_URL",
