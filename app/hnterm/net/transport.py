@@ -416,7 +416,11 @@ class Transport:
                 kind = response.content_type.lower()
                 read = types is None or kind in types
                 body = await read_capped(response, policy.max_body, self.what) if read else b""
-                cookies = {name: morsel.value for name, morsel in response.cookies.items()}
+                cookies = (  # read only when sent: most answers (the API's) set none
+                    {name: morsel.value for name, morsel in response.cookies.items()}
+                    if "Set-Cookie" in response.headers
+                    else {}
+                )
                 return Answer(
                     status,
                     str(response.url),
