@@ -106,9 +106,9 @@ def environment_help() -> str:
 
 
 EPILOG = f"""\
-keys: ? in the app lists every key. 1-8 switch lists in the story list (top new best ask
-show jobs saved, your HN favourites), enter opens a story, : opens any item, j/k move, space
-collapses, r reloads.
+keys: ? in the app lists every key. 1-9 switch lists in the story list (top new best ask
+show jobs saved, your HN favourites, replies to you), enter opens a story, : opens any item,
+j/k move, space collapses, r reloads.
 
 environment (flags win over these, these over the config file; `hnterm config` shows every
 setting with its origin):

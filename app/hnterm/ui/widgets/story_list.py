@@ -333,7 +333,7 @@ class StoryList(OptionList):
     def _show_title(self) -> None:
         left_out = filtering.title_note(self.filtered, self.read_hidden)
         self.border_title = (
-            f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)}{left_out} · 1-8 switch"
+            f"{LIST_TITLES.get(self.kind, self.kind)} · {len(self.ids)}{left_out} · 1-9 switch"
         )
 
     def _leave_out(self) -> None:
