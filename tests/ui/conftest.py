@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 
 import pytest
@@ -13,6 +13,8 @@ from hnterm.config import Config
 from hnterm.model import format as hn_format
 from hnterm.ui.app import HNApp
 from textual.worker import WorkerCancelled
+
+from tests.fakepages import FakePages, allow_loopback
 
 # Pilot waits for the app to go idle after each key by sleeping in steps until a step passes
 # with almost no CPU used (Textual's wait_for_idle): two waits a key, 20 ms steps, some 2,000
@@ -95,3 +97,22 @@ async def wait_until(pilot, condition: Callable[[], object], what: str, limit: f
 async def holds(condition: Callable[[], object]) -> bool:
     result = condition()
     return bool(await result if inspect.isawaitable(result) else result)
+
+
+def in_order(words: list[str], text: str) -> bool:
+    """Every word appears in ``text``, each after the previous one."""
+    position = 0
+    for word in words:
+        position = text.find(word, position)
+        if position < 0:
+            return False
+        position += len(word)
+    return True
+
+
+@pytest.fixture
+def pages(monkeypatch) -> Iterator[FakePages]:
+    """The fake article pages, which the article fetcher may reach (the test-only setting)."""
+    with FakePages() as server:
+        allow_loopback(monkeypatch, server)
+        yield server

@@ -6,8 +6,6 @@ a shipped fixture page over HTTP, extracts it and shows it; offline it comes fro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hnterm.config import Config
 from hnterm.storage.cache import Cache
@@ -21,17 +19,9 @@ from textual.strip import Strip
 from textual.widgets import Label, Static
 
 from tests.data import IBM
-from tests.fakepages import FakePages, allow_loopback
 from tests.ui.conftest import wait_loaded, wait_until
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def pages(monkeypatch) -> Iterator[FakePages]:
-    with FakePages() as server:
-        allow_loopback(monkeypatch, server)
-        yield server
 
 
 def article_shown(app) -> bool:

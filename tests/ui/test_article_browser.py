@@ -4,24 +4,14 @@ URL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from hnterm.ui.screens.article import ArticleScreen
 from hnterm.ui.widgets.status_line import StatusLine
 
 from tests.data import IBM
-from tests.fakepages import FakePages, allow_loopback
 from tests.ui.conftest import wait_loaded, wait_until
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def pages(monkeypatch) -> Iterator[FakePages]:
-    with FakePages() as server:
-        allow_loopback(monkeypatch, server)
-        yield server
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from hnterm.ui.widgets.status_line import StatusLine
 from textual.containers import VerticalScroll
 
 from tests.data import IBM, SPEED, fixture_items
-from tests.ui.conftest import wait_loaded, wait_until
+from tests.ui.conftest import in_order, wait_loaded, wait_until
 
 SIZE = (120, 40)
 NARROW = (80, 24)
@@ -46,17 +46,6 @@ def deepest(root: int) -> int:
 
 SPEED_DEEPEST = deepest(SPEED)
 CASES = [(IBM, IBM_DEEPEST), (SPEED, SPEED_DEEPEST)]
-
-
-def in_order(words: list[str], text: str) -> bool:
-    """Every word appears in ``text``, each after the previous one."""
-    position = 0
-    for word in words:
-        position = text.find(word, position)
-        if position < 0:
-            return False
-        position += len(word)
-    return True
 
 
 def screen_lines(view: CommentView) -> list[str]:

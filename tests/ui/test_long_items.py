@@ -21,7 +21,7 @@ from hnterm.ui.widgets.comment_view import CommentView
 from rich.console import Console
 
 from tests.data import BIDEN, fixture_items
-from tests.ui.conftest import wait_loaded, wait_until
+from tests.ui.conftest import in_order, wait_loaded, wait_until
 
 NARROW = (80, 24)
 LESS_SLOW = 43727743
@@ -42,17 +42,6 @@ def shown(view: CommentView) -> str:
     """What the comment pane draws right now, its lines joined by spaces."""
     height = view.scrollable_content_region.height
     return " ".join(view.render_line(y).text.strip() for y in range(height))
-
-
-def in_order(words: list[str], text: str) -> bool:
-    """Every word appears in ``text``, each after the previous one."""
-    position = 0
-    for word in words:
-        position = text.find(word, position)
-        if position < 0:
-            return False
-        position += len(word)
-    return True
 
 
 async def read_until(pilot, view: CommentView, key: str, item_id: int, words: list[str]) -> int:

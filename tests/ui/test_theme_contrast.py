@@ -3,16 +3,12 @@ title as drawn, colour against background."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from hnterm.ui.screens.article import ArticleScreen
 from hnterm.ui.widgets.comment_view import CommentView
 from textual.geometry import Region
 from textual.widgets import Static
 
 from tests.data import IBM
-from tests.fakepages import FakePages, allow_loopback
 from tests.ui.conftest import wait_loaded, wait_until
 
 SIZE = (120, 40)
@@ -40,13 +36,6 @@ async def test_the_thread_title_is_readable_in_every_theme(make_app):
             # rows built before the switch are rebuilt in the new colours
             span = view.comment_layout.header_text(IBM).spans[0]
             assert span.style == title
-
-
-@pytest.fixture
-def pages(monkeypatch) -> Iterator[FakePages]:
-    with FakePages() as server:
-        allow_loopback(monkeypatch, server)
-        yield server
 
 
 async def test_the_article_title_is_readable_in_every_theme(fake_hn, make_app, pages):

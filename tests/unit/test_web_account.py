@@ -13,25 +13,7 @@ from hnterm.net.web_forms import WebClient, WebError, check_web_url
 from hnterm.net.web_pages import login_failure, page_text, parse_form, parse_item_page
 from hnterm.storage.session import SessionStore
 
-from tests.fakeweb import FakeWeb
-
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-
-
-@pytest.fixture
-def web():
-    with FakeWeb() as server:
-        yield server
-
-
-@pytest.fixture
-def account(tmp_path, monkeypatch, web):
-    """No system keyring (the 0600 file is used), a config folder in tmp_path, the fake."""
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    monkeypatch.setenv("HNTERM_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("HNTERM_WEB_URL", web.url)
-    monkeypatch.setenv("HNTERM_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "config"
 
 
 def login(monkeypatch, password: str, *extra: str) -> int:

@@ -29,22 +29,6 @@ SUPERSCRIPT_VOTE = '<a id="up_1" href="vote?id=¹&amp;how=up&amp;auth=t">up</a>'
 HOSTILE_NAME = "ali\x1b]0;pwned\x07ce\x1b[31m\x9b1m\x9d0;x\x07"
 
 
-@pytest.fixture
-def web():
-    with FakeWeb() as server:
-        yield server
-
-
-@pytest.fixture
-def account(tmp_path, monkeypatch, web):
-    """No system keyring (the 0600 file is used), a config folder in tmp_path, the fake."""
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    monkeypatch.setenv("HNTERM_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.setenv("HNTERM_WEB_URL", web.url)
-    monkeypatch.setenv("HNTERM_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "config"
-
-
 def login(monkeypatch, password: str) -> int:
     monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
     return cli.run(["login", "alice", "--password-stdin"])
