@@ -19,7 +19,6 @@ COOKIE = "alice&s3cr3tc00k1e"
 @pytest.fixture
 def web(tmp_path: Path, monkeypatch) -> Iterator[FakeWeb]:
     monkeypatch.setenv("EDITOR", "vi")
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("HNTERM_CONFIG_DIR", str(tmp_path / "config"))
     with FakeWeb() as server:
         monkeypatch.setenv("HNTERM_WEB_URL", server.url)

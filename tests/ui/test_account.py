@@ -29,7 +29,6 @@ COOKIE = "alice&s3cr3tc00k1e"
 def web(tmp_path, monkeypatch):
     """The fake web site holding the IBM thread, alice logged in (her cookie kept in the
     0600 file under tmp_path), and the environment pointing hnterm at both."""
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("HNTERM_CONFIG_DIR", str(tmp_path / "config"))
     with FakeWeb() as server:
         monkeypatch.setenv("HNTERM_WEB_URL", server.url)

@@ -26,7 +26,6 @@ class NoFavouritesPage(ThreadedApp):
 @pytest.fixture
 def no_favourites(tmp_path, monkeypatch):
     """alice logged in (her session in a 0600 file), hnterm pointed at a site that 404s."""
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("HNTERM_CONFIG_DIR", str(tmp_path / "config"))
     SessionStore(tmp_path / "config").save(COOKIE)
     server = NoFavouritesPage().start()

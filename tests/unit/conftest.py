@@ -15,8 +15,8 @@ def web():
 
 @pytest.fixture
 def account(tmp_path, monkeypatch, web):
-    """No system keyring (the 0600 file is used), a config folder in tmp_path, the fake."""
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    """A config folder in tmp_path and the fake web site (the session goes to its 0600 file:
+    tests/conftest.py switches the keyring off for every test)."""
     monkeypatch.setenv("HNTERM_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("HNTERM_WEB_URL", web.url)
     monkeypatch.setenv("HNTERM_CACHE_DIR", str(tmp_path / "cache"))

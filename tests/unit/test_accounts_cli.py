@@ -19,7 +19,6 @@ from tests.fakeweb import FakeWeb
 
 @pytest.fixture
 def web(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("HNTERM_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("HNTERM_CACHE_DIR", str(tmp_path / "cache"))
     with FakeWeb() as server:

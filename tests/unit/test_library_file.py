@@ -145,7 +145,6 @@ def test_drafts_are_kept_both_ways_through_a_synced_folder(tmp_path, capsys):
 
 
 def test_the_session_cookie_is_never_in_the_library(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.setenv("HNTERM_CONFIG_DIR", str(tmp_path / "config"))
     with FakeWeb() as web:
         monkeypatch.setenv("HNTERM_WEB_URL", web.url)

@@ -120,7 +120,6 @@ def test_an_unreachable_site_is_one_line(account, monkeypatch, capsys):
 
 
 def test_the_store_file_is_0600_even_when_replaced(tmp_path, monkeypatch):
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     store = SessionStore(tmp_path / "c")
     assert "readable by you only" in store.save("bob&1")
     store.save("bob&2")
