@@ -199,6 +199,8 @@ def test_links_open_in_a_new_tab_and_text_comes_as_a_download(browser_page, fake
     page.bring_to_front()
     page.focus(".xterm-helper-textarea")
     page.keyboard.press("j")
+    # the cursor's place in the status line first, so it does not replace the download's
+    wait_screen(page, lambda text: "Comment 1 of" in text, "the cursor on the first comment")
     with page.expect_download(timeout=LIMIT * 1000) as downloading:
         page.keyboard.press("Y")
     download = downloading.value
