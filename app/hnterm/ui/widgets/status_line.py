@@ -20,8 +20,10 @@ class StatusLine(Static):
         self.error = error
 
     def watch_message(self, message: str) -> None:
-        # Plain, sanitised Text, never markup: messages quote server errors and ids.
-        self.update(Text(sanitize(message)))
+        # Plain, sanitised Text, never markup: messages quote server errors and ids. Its
+        # size is the CSS's (one line, the screen's width), never the text's: no layout, which
+        # would redraw the whole screen on every cursor move.
+        self.update(Text(sanitize(message)), layout=False)
 
     def watch_error(self, error: bool) -> None:
         self.set_class(error, "-error")
