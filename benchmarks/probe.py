@@ -194,10 +194,14 @@ async def shown_in_full(screen: MainScreen, view: CommentView, frames: Frames, r
     so (a frame can re-lay it out, e.g. when the scrollbar's arrival narrows the view)."""
     while True:
         await wait_until(lambda: thread_ready(screen, view, root), f"thread {root}")
-        laid_out = time.perf_counter()
-        frame = await frames.first(0, lambda f, t=laid_out: f.start >= t, "a frame")
+        frame = await frames.first(0, begun_after(time.perf_counter()), "a frame")
         if thread_ready(screen, view, root):
             return frame
+
+
+def begun_after(moment: float) -> Callable[[Frame], bool]:
+    """A test for frames whose render began at ``moment`` or later."""
+    return lambda frame: frame.start >= moment
 
 
 # -- scenarios -----------------------------------------------------------------------------
@@ -339,7 +343,7 @@ async def navigate(args: dict[str, Any]) -> dict[str, Any]:
         # (estimates until then), then keys once every height is measured.
         since = len(collections.passes)
         early = [await _press(app, view, frames, "j") for _ in range(10)]
-        results["j_while_measuring"] = _latency_summary(early)
+        results["j_while_measuring"] = latency_summary(early)
         results["j_while_measuring"]["gc"] = collections.summary(since)
         await wait_until(lambda: view.comment_layout.exact, "every height measured")
         await settle(frames)
@@ -350,7 +354,7 @@ async def navigate(args: dict[str, Any]) -> dict[str, Any]:
                 await settle(frames)
             since = len(collections.passes)
             samples = [await _press(app, view, frames, key) for _ in range(count)]
-            results[key] = _latency_summary(samples)
+            results[key] = latency_summary(samples)
             results[key]["gc"] = collections.summary(since)
         results["peak_rss_mb_3000"] = peak_rss_mb()
 
@@ -365,13 +369,80 @@ async def navigate(args: dict[str, Any]) -> dict[str, Any]:
         for _ in range(max(3, presses // 20)):
             collapse.append(await _press(app, view, frames, "space"))
             expand.append(await _press(app, view, frames, "space"))
-        results["collapse"] = _latency_summary(collapse)
-        results["expand"] = _latency_summary(expand)
+        results["collapse"] = latency_summary(collapse)
+        results["expand"] = latency_summary(expand)
         results["collapse"]["gc"] = results["expand"]["gc"] = collections.summary(since)
         results["subtree"] = view.thread.subtree_size(hot_id)
         results["hot_thread_comments"] = len(view.thread)
         results["peak_rss_mb"] = peak_rss_mb()
     return results
+
+
+async def keys_while_loading(args: dict[str, Any]) -> dict[str, Any]:
+    """Hold a key (``j`` or ``pagedown``) while a thread loads from the network (a cold
+    cache): from its first comment on screen until its last batch is in, one press per
+    ``KEY_GAP`` as a key repeat sends them, each timed to the frame showing it.
+
+    A batch re-lays the pane out under the reader (rows arrive above and below the cursor,
+    the view is re-anchored on its top row), so a press counts as shown by a frame whose
+    cursor or top row (and the line in it) differs: what the key changes and a batch keeps.
+    Only presses sent while the load still runs are kept. Near the end of the rows laid out
+    so far, the cursor goes back to the story, as a reader would start again.
+    """
+    root, key = int(args["root"]), str(args["key"])
+    app = make_app(args)
+    frames = Frames(app)
+    collections = Collections()
+    async with app.run_test(size=SIZE):
+        screen, stories, view = main_parts(app)
+        await wait_until(lambda: stories.option_count > 0, "the story list")
+        await app.workers.wait_for_complete()
+        frames.hook_screen()
+
+        def place() -> object:
+            return (view.cursor, view.comment_layout.anchor(round(view.scroll_y)))
+
+        started = time.perf_counter()
+        screen.open_item(root)
+        view.focus()  # as Enter on the story list does
+        await wait_until(lambda: len(view.comment_layout.rows) > 1, "a comment")
+        await settle(frames)
+        first_shown = time.perf_counter()
+        since = len(collections.passes)
+        samples: list[dict[str, float]] = []
+        restarts = 0
+        while screen.thread_loading:
+            if _near_the_end(view):
+                view.move_to(root)
+                restarts += 1
+                await settle(frames)
+                continue
+            sample = await _press(app, view, frames, key, state=place)
+            if sample["sent_while_loading"]:
+                samples.append(sample)
+        loaded = time.perf_counter()
+        if not samples:
+            raise RuntimeError("the thread loaded before a key could be pressed")
+        result = latency_summary(samples)
+        result["gc"] = collections.summary(since)
+        return {
+            "key": key,
+            "samples": samples,
+            "summary": result,
+            "restarts": restarts,
+            "first_comment_s": round(first_shown - started, 4),
+            "load_s": round(loaded - started, 4),
+            "comments": len(view.thread) if view.thread is not None else 0,
+            "peak_rss_mb": peak_rss_mb(),
+        }
+
+
+def _near_the_end(view: CommentView) -> bool:
+    """The cursor is within two screens of the last row laid out so far."""
+    layout, cursor = view.comment_layout, view.cursor
+    if cursor is None or cursor not in layout:
+        return False
+    return layout.top(cursor) + 2 * view.scrollable_content_region.height >= layout.total
 
 
 async def settle(frames: Frames) -> None:
@@ -380,13 +451,24 @@ async def settle(frames: Frames) -> None:
     await frames.first(0, lambda f: f.end >= now, "a frame")
 
 
-async def _press(app: HNApp, view: CommentView, frames: Frames, key: str) -> dict[str, float]:
+async def _press(
+    app: HNApp,
+    view: CommentView,
+    frames: Frames,
+    key: str,
+    state: Callable[[], object] | None = None,
+) -> dict[str, float]:
+    """Send one key as real input; time it until the view's ``state`` changed and until the
+    first frame showing that. The default state: cursor, rows laid out and scroll offset."""
     name, char = KEYS[key]
+    screen = app.screen
 
-    def state() -> object:
+    def rows_and_scroll() -> object:
         return (view.cursor, len(view.comment_layout.rows), round(view.scroll_y))
 
+    state = state or rows_and_scroll
     await asyncio.sleep(KEY_GAP)
+    loading = isinstance(screen, MainScreen) and screen.thread_loading
     before = state()
     frames.probe = state
     count = len(frames.records)
@@ -408,10 +490,11 @@ async def _press(app: HNApp, view: CommentView, frames: Frames, key: str) -> dic
         "handled": handled - started,
         "frame": frame.end - started,
         "work": handled - started + frame.render + frame.output,
+        "sent_while_loading": float(loading),
     }
 
 
-def _latency_summary(samples: list[dict[str, float]]) -> dict[str, Any]:
+def latency_summary(samples: list[dict[str, float]]) -> dict[str, Any]:
     out: dict[str, Any] = {"presses": len(samples)}
     for measure in ("handled", "work", "frame"):
         values = sorted(sample[measure] * 1000 for sample in samples)
@@ -460,6 +543,7 @@ SCENARIOS = {
     "first_comments": first_comments,
     "cached_open": cached_open,
     "navigate": navigate,
+    "keys_while_loading": keys_while_loading,
 }
 
 
