@@ -413,8 +413,9 @@ async def keys_while_loading(args: dict[str, Any]) -> dict[str, Any]:
         restarts = 0
         while screen.thread_loading:
             if _near_the_end(view):
-                view.move_to(root)
-                restarts += 1
+                if view.cursor != root:  # else too few rows yet: wait for the next batch
+                    view.move_to(root)
+                    restarts += 1
                 await settle(frames)
                 continue
             sample = await _press(app, view, frames, key, state=place)
