@@ -188,15 +188,9 @@ class Thread:
     label: str
     root: int
     levels: dict[int, int]  # each comment the fake serves for it -> its level (top-level = 1)
+    comments: int
+    depth: int
     bound_s: float  # what no reader can beat at the run's delay (benchmarks.network)
-
-    @property
-    def comments(self) -> int:
-        return len(self.levels)
-
-    @property
-    def depth(self) -> int:
-        return max(self.levels.values(), default=0)
 
 
 def threads(delay: float) -> list[Thread]:
@@ -206,7 +200,8 @@ def threads(delay: float) -> list[Thread]:
         if label in THREAD_LABELS:
             found = levels(thread_items(root, fixture), root)
             depth = max(found.values(), default=0)
-            out.append(Thread(label, root, found, lower_bound(len(found), depth, delay)))
+            bound = lower_bound(len(found), depth, delay)
+            out.append(Thread(label, root, found, len(found), depth, bound))
     return out
 
 
@@ -296,6 +291,8 @@ def run_peer(peer: Peer, python: Path, url: str, thread: Thread, workdir: Path) 
         status = f"timed out after {PEER_TIMEOUT:.0f} s with {len(got)} comments"
     elif process.returncode != 0:
         status = "failed: " + (result.get("error") or _last_error(stderr))
+    elif len(got) < thread.comments:
+        status = f"exited by itself with {len(got)} of {thread.comments} comments"
     else:
         status = "ok"
     if blocked:
