@@ -447,8 +447,12 @@ def _near_the_end(view: CommentView) -> bool:
 
 
 async def settle(frames: Frames) -> None:
-    """Let the app draw whatever is pending (a frame after now)."""
+    """Let the app draw whatever is pending (a frame after now). The screen is asked for a
+    repaint, so a frame comes even when nothing is pending (once the app has drawn
+    everything, it draws no frame at all: a busy machine got there first and this waited
+    out its deadline)."""
     now = time.perf_counter()
+    frames.app.screen.refresh()
     await frames.first(0, lambda f: f.end >= now, "a frame")
 
 

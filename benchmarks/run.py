@@ -1,7 +1,7 @@
 """Run every benchmark and print a table: ``.venv/bin/python -m benchmarks.run``.
 
 Options: ``--delay 0.05`` (the fake server's per-request delay, a stand-in for the round trip
-to the real API), ``--quick`` (fewer repeats and key presses: a CI smoke run under a minute),
+to the real API), ``--quick`` (fewer repeats and key presses: a smoke run of a few minutes),
 ``--json PATH`` (where the results go; default benchmarks/results/latest.json), ``--only``
 (a comma-separated subset), ``--compare`` (also time other HTTP client designs), ``--busy``
 (every row with a CPU-bound process beside it, one core kept busy) and ``--peers`` (other
@@ -700,7 +700,7 @@ def parse(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
         prog="python -m benchmarks.run", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--delay", type=float, default=0.05, help="server delay per request (s)")
-    parser.add_argument("--quick", action="store_true", help="smaller runs, for CI (< 60 s)")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and presses")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write results")
     parser.add_argument(
         "--only",
