@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hnterm.model.items import item_to_json, parse_item
 from hnterm.model.thread import Thread
-from hnterm.render.export import encode, json_string, thread_to_dict, to_json, to_markdown
+from hnterm.render.export import encode, thread_to_dict, to_json, to_markdown
 from hnterm.render.text import sanitize
 
 from tests.data import BIDEN, IBM, fixture_items
@@ -91,6 +91,15 @@ def test_the_json_writer_keeps_the_format_of_json_dumps() -> None:
         assert encode(data) == json.dumps(data, ensure_ascii=False, indent=1)
     odd = {"a": [], "b": {}, "c": [None, True, False, 1.5, -3, "x"], "d": {"e": [[]]}}
     assert encode(odd) == json.dumps(odd, ensure_ascii=False, indent=1)
+    # Shallow pieces (written whole) beside deep ones (opened), and the keys JSON converts.
+    mixed = [
+        {"x": [1, {"y": [2, {"z": [3]}]}, []], 1: "a", 1.5: None, False: [[[]]], None: (1, 2)},
+        [[[[1]]], 2, [3, [4, [5]]], {"n": {"o": {"p": [6]}}}],
+        {"nan": float("nan"), "zero": -0.0, "big": 10**30},
+    ]
+    for value in mixed:
+        for indent in (1, 3):
+            assert encode(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
 
 
 def test_json_escapes_every_character_sanitize_removes() -> None:
@@ -98,7 +107,7 @@ def test_json_escapes_every_character_sanitize_removes() -> None:
     written as a \\uXXXX escape (checked for every BMP code point), the rest stays as is."""
     for code in range(0x10000):
         char = chr(code)
-        literal = json_string(char)
+        literal = encode(char)
         assert json.loads(literal) == char
         if sanitize(char) != char:
             assert literal.isascii(), hex(code)

@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import sys
 from contextlib import aclosing
@@ -26,12 +25,9 @@ from pathlib import Path
 from hnterm.cli.common import command_cache, parse_item, say, silence_stdout
 from hnterm.config import API_ENV, Config
 from hnterm.model.format import plural
-from hnterm.model.narrow import EmptyQuery, narrowed
 from hnterm.model.thread import ORDERS, Thread
 from hnterm.net.client import HNClient, HNError
 from hnterm.render.export import to_json, to_markdown
-from hnterm.services.filtering import Filtering, fold_filtered
-from hnterm.services.narrowing import narrow_thread
 from hnterm.services.reading import set_order
 from hnterm.services.source import Source
 from hnterm.storage.paths import CACHE_ENV
@@ -92,9 +88,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if args.only is not None:
             thread = only(thread, args.only)
         set_order(thread, args.order)
-        test = Filtering(config.filters).comment_test()
-        if args.filtered and test is not None:
-            fold_filtered(thread, test)
+        if args.filtered:
+            filtered(thread, config)
         if args.format == "markdown":
             text = to_markdown(thread)
         else:
@@ -155,9 +150,22 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
     return thread, warning
 
 
+def filtered(thread: Thread, config: Config) -> None:
+    """``--filtered``: the comments the config's filters match folded (imported only then,
+    as ``only``'s narrowing is: a plain dump starts its first request sooner)."""
+    from hnterm.services.filtering import Filtering, fold_filtered
+
+    test = Filtering(config.filters).comment_test()
+    if test is not None:
+        fold_filtered(thread, test)
+
+
 def only(thread: Thread, query: str) -> Thread:
     """The thread narrowed to the top-level comments ``query`` matches (said on stderr:
     '41 of 612 shown'); a query with nothing to match by is a ``DumpError``."""
+    from hnterm.model.narrow import EmptyQuery, narrowed
+    from hnterm.services.narrowing import narrow_thread
+
     try:
         narrowing = narrow_thread(thread, query)
     except EmptyQuery as exc:
@@ -234,6 +242,8 @@ def _write_file(text: str, output: Path) -> None:
 def _create_temporary(target: Path) -> tuple[int, str]:
     """A new hidden file beside ``target``, created with the mode a plain ``open`` would
     give it (0o666 less the umask; ``mkstemp`` would make it 0o600)."""
+    import secrets  # only -o needs it (with hmac: ~2 ms a plain dump does not pay)
+
     for _ in range(100):
         name = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from difflib import get_close_matches
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from hnterm.cli.common import parse_item, say, silence_stdout
@@ -223,7 +221,10 @@ def build_parser(chosen: str | None = None, *, every: bool = False) -> argparse.
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"hnterm {_version()}")
+    # The version is looked up (importlib.metadata: ~30 ms) only for a parser that can show
+    # it: ``--version`` before any subcommand, where ``with_command`` names none.
+    shown = f"hnterm {_version()}" if chosen is None else "hnterm"
+    parser.add_argument("--version", action="version", version=shown)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="hnterm")
     reader = commands.add_parser(
         "open",
@@ -306,6 +307,8 @@ def mistyped_command(given: list[str], read: list[str]) -> str | None:
     index = next((i for i, token in enumerate(given) if read[i] != token), None)
     if index is None or item_id_of(given[index]) is not None:
         return None
+    from difflib import get_close_matches  # only for a word that is neither command nor ITEM
+
     word = given[index]
     close = get_close_matches(word, ["open", *COMMANDS], n=1)
     return f"unknown command {word!r} (did you mean {close[0]}?)" if close else None
@@ -345,6 +348,8 @@ def open_reader(config: Config) -> int:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("hnterm")
     except PackageNotFoundError:
