@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -134,8 +134,10 @@ def _shallow(value: Any, depth: int, indent: int, levels: int) -> str | None:
     if not levels:
         return None
     is_dict = isinstance(value, dict)
+    entries: Iterable[tuple[Any, Any]]
+    entries = value.items() if isinstance(value, dict) else zip(itertools.repeat(None), value)
     parts = []
-    for key, child in value.items() if is_dict else zip(itertools.repeat(None), value):
+    for key, child in entries:
         write = _SCALARS.get(type(child))
         text = write(child) if write is not None else _shallow(child, depth + 1, indent, levels - 1)
         if text is None:
