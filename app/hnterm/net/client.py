@@ -16,12 +16,16 @@ are honoured, and the default SSL context honours ``SSL_CERT_FILE`` and ``SSL_CE
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from hnterm.model.errors import HNError, NetworkError
 from hnterm.model.items import Item, is_item_id, parse_item
 from hnterm.model.users import User, is_username, parse_user
 from hnterm.net.transport import Answer, Failure, Policy, Transport
+
+if TYPE_CHECKING:
+    from yarl import URL
 
 __all__ = ["DEFAULT_API_URL", "STORY_LISTS", "APIError", "HNClient", "HNError", "NetworkError"]
 
@@ -54,6 +58,7 @@ class HNClient:
         self.transport = Transport(
             self.policy, APIError, connections=connections, proxy_for=self.base_url
         )
+        self._base: URL | None = None  # base_url parsed, on the first item
 
     @property
     def requests(self) -> int:
@@ -73,7 +78,19 @@ class HNClient:
         """One item, or None when the API has none (``null``) or sends no usable item."""
         if not is_item_id(item_id):
             return None
-        return parse_item(await self.get_json(f"item/{item_id}.json"), expected_id=item_id)
+        path = f"item/{item_id}.json"
+        raw = await self._get(path, self._url(path), item_json)
+        return parse_item(raw, expected_id=item_id)
+
+    def _url(self, path: str) -> URL:
+        """The URL of a plain path (ASCII, nothing to encode) from the base parsed once:
+        yarl parsing each of a thread's thousands of item URLs whole cost ~4 % of the CPU of
+        a request."""
+        if self._base is None:
+            from yarl import URL
+
+            self._base = URL(self.base_url)
+        return self._base.with_path(self._base.raw_path + path, encoded=True)
 
     async def user(self, name: str) -> User | None:
         """A user's profile, or None when there is no such user (``null``) or no usable one."""
@@ -92,17 +109,43 @@ class HNClient:
 
     async def get_json(self, path: str) -> Any:
         """GET and decode JSON; what is worth retrying is retried within the deadline."""
-        url = self.base_url + path
+        return await self._get(path, self.base_url + path, std_json)
 
+    async def _get(self, path: str, url: str | URL, loads: Callable[[bytes], Any]) -> Any:
         def decode(answer: Answer) -> Any:
             if answer.status != 200:
-                raise APIError(f"{path}: HTTP {answer.status}{_hint(answer.status, url)}")
-            try:
-                return json.loads(answer.body)
-            except ValueError as exc:
-                raise Failure("malformed JSON", retry=True) from exc
+                where = self.base_url + path
+                raise APIError(f"{path}: HTTP {answer.status}{_hint(answer.status, where)}")
+            return loads(answer.body)
 
         return await self.transport.fetch("GET", url, decode, label=path)
+
+
+def std_json(body: bytes) -> Any:
+    """JSON as Python's ``json`` reads it; a body nested too deep for its recursion is refused
+    like one that is no JSON at all, never raised as a ``RecursionError``."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise Failure("malformed JSON", retry=True) from exc
+
+
+def item_json(body: bytes) -> Any:
+    """An item's JSON by orjson, ~4x faster than ``json`` (~5 % of the CPU of a request in a
+    thread load). Where the two read differently, ``json`` decides, so an item holds what it
+    held: orjson refuses lone surrogates, NaN and a BOM, and reads an int over 64 bits as a
+    float (an item's fields hold no floats; nested lists are only ids, where both are refused).
+    Imported here, as aiohttp is: orjson brings uuid and datetime (~10 ms), off the path to the
+    first frame."""
+    import orjson
+
+    try:
+        raw = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return std_json(body)
+    if isinstance(raw, dict) and float in map(type, raw.values()):
+        return std_json(body)
+    return raw
 
 
 def _hint(status: int, url: str) -> str:

@@ -263,7 +263,7 @@ class Transport:
     async def fetch(
         self,
         method: str,
-        url: str,
+        url: str | URL,
         parse: Callable[[Answer], T],
         *,
         data: Mapping[str, str] | None = None,
@@ -383,7 +383,7 @@ class Transport:
     async def _attempt(
         self,
         method: str,
-        url: str,
+        url: str | URL,
         data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
         types: frozenset[str] | None,
@@ -489,11 +489,14 @@ async def read_capped(response: aiohttp.ClientResponse, limit: int, what: str) -
     declared = response.headers.get("Content-Length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise Failure(f"{what} is too large ({int(declared):,} bytes)")
+    content = response.content
     chunks: list[bytes] = []
     size = 0
-    while chunk := await response.content.read(READ_CHUNK):
+    while chunk := await content.read(READ_CHUNK):
         size += len(chunk)
         if size > limit:
             raise Failure(f"{what} is too large (over {limit // 2**20} MB)")
         chunks.append(chunk)
+        if content.at_eof():  # the whole body was there (an API item): no read just for EOF
+            break
     return b"".join(chunks)
