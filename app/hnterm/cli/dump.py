@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import contextlib
 import errno
+import gc
 import os
 import stat
 import sys
@@ -90,11 +91,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         set_order(thread, args.order)
         if args.filtered:
             filtered(thread, config)
-        if args.format == "markdown":
-            text = to_markdown(thread)
-        else:
-            text = to_json(thread, requested=args.item) + "\n"
-        write(text, args.output)
+        write(export(thread, args.format, args.item), args.output)
     except DumpError as exc:
         say(f"hnterm dump: {exc}", file=sys.stderr)
         return 1
@@ -148,6 +145,19 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
             raise DumpError(f"item {item_id}: {warning}")
         raise DumpError(f"item {item_id} does not exist")
     return thread, warning
+
+
+def export(thread: Thread, form: str, requested: int) -> str:
+    """The thread as text in ``form``. Everything alive now lives to the end, so it is frozen
+    out of the collector meanwhile: the full collection the export's allocations set off
+    would otherwise scan every object the load left (~20 ms for 3,000 comments)."""
+    gc.freeze()
+    try:
+        if form == "markdown":
+            return to_markdown(thread)
+        return to_json(thread, requested=requested) + "\n"
+    finally:
+        gc.unfreeze()
 
 
 def filtered(thread: Thread, config: Config) -> None:
