@@ -13,28 +13,31 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hnterm.config import Config
 from hnterm.model.errors import CacheError
-from hnterm.model.hits import SearchHit
 from hnterm.model.items import Item
 from hnterm.model.readstate import ReadMark
 from hnterm.model.thread import Thread
-from hnterm.net.algolia import SearchClient, parse_search
 from hnterm.net.client import HNClient
 from hnterm.services.account import Account
-from hnterm.services.articles import ArticleResult, load_article
 from hnterm.services.filtering import Filtering
-from hnterm.services.hiring import HiringThread, find_thread
 from hnterm.services.network_loop import BackgroundSource, NetworkLoop
-from hnterm.services.online_search import SearchResult, search_everywhere
-from hnterm.services.profiles import Profile, Submission, load_profile, load_submissions
 from hnterm.services.reading import is_provisional, set_filter, set_order
 from hnterm.services.replies import Replies, RepliesFeed, changed, check_replies
 from hnterm.services.settings import Settings
 from hnterm.services.source import Source, StoryIds, ThreadUpdate
 from hnterm.storage.cache import BUSY_TIMEOUT, Cache
 from hnterm.storage.worker import CacheWorker
+
+if TYPE_CHECKING:  # what only opening a dialog needs is imported then (startup)
+    from hnterm.model.hits import SearchHit
+    from hnterm.net.algolia import SearchClient
+    from hnterm.services.articles import ArticleResult
+    from hnterm.services.hiring import HiringThread
+    from hnterm.services.online_search import SearchResult
+    from hnterm.services.profiles import Profile, Submission
 
 ONLINE_PAGE = 30  # hits a page of the HN-wide search
 
@@ -95,6 +98,10 @@ class Gateway:
         return await self._source.probe()
 
     # -- story lists -----------------------------------------------------------------------
+    def fetch_ids_early(self, kind: str) -> None:
+        """The list the first screen shows, asked for before that screen is built."""
+        self._source.fetch_ids_early(kind)
+
     async def story_ids(self, kind: str) -> StoryIds:
         return await self._source.story_ids(kind)
 
@@ -171,9 +178,13 @@ class Gateway:
 
     # -- people, articles, search ----------------------------------------------------------
     async def profile(self, name: str) -> Profile:
+        from hnterm.services.profiles import load_profile
+
         return await self._source.network.call(load_profile(self._source.source, name))
 
     async def submissions(self, ids: list[int]) -> list[Submission]:
+        from hnterm.services.profiles import load_submissions
+
         return await self._source.network.call(load_submissions(self._source.source, ids))
 
     async def replies(self, name: str) -> Replies:
@@ -187,6 +198,8 @@ class Gateway:
         return await self._source.network.call(changed(self._source.source, name, watched))
 
     async def article(self, story: int, url: str | None, *, refresh: bool = False) -> ArticleResult:
+        from hnterm.services.articles import load_article
+
         coroutine = load_article(self._source.source, story, url, refresh=refresh)
         return await self._source.network.call(coroutine)
 
@@ -200,6 +213,9 @@ class Gateway:
         return await self._source.network.call(self._find_hiring(kind, month))
 
     async def _find_hiring(self, kind: str, month: str | None) -> HiringThread:
+        from hnterm.net.algolia import SearchClient
+        from hnterm.services.hiring import find_thread
+
         config = self.config
         search = None if self.offline else SearchClient(config.search_url, deadline=config.deadline)
         try:
@@ -210,6 +226,8 @@ class Gateway:
 
     def online_search(self) -> OnlineSearch:
         """A search of all of HN, with a client of its own until ``aclose``."""
+        from hnterm.net.algolia import SearchClient
+
         config = self.config
         client = None if self.offline else SearchClient(config.search_url, deadline=config.deadline)
         return OnlineSearch(self._source.network, self.cache, client)
@@ -247,10 +265,15 @@ class OnlineSearch:
     @staticmethod
     def empty(text: str) -> bool:
         """Nothing to search for in ``text`` (no words, no filters)."""
+        from hnterm.net.algolia import parse_search
+
         return parse_search(text, per_page=ONLINE_PAGE).empty
 
     async def search(self, text: str) -> SearchResult:
         """Cancelling this (a newer query) cancels the request on the network loop."""
+        from hnterm.net.algolia import parse_search
+        from hnterm.services.online_search import search_everywhere
+
         query = parse_search(text, per_page=ONLINE_PAGE)
         return await self._network.call(search_everywhere(self._client, self._cache, query))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine
+from concurrent.futures import Future
 from contextlib import aclosing, suppress
 from typing import Any, TypeVar
 
@@ -108,6 +109,7 @@ class BackgroundSource:
         self.cache = source.cache
         self.client = source.client
         self.network = NetworkLoop()
+        self._early: tuple[str, Future[StoryIds]] | None = None
 
     @property
     def offline(self) -> bool:
@@ -120,7 +122,21 @@ class BackgroundSource:
     async def probe(self) -> bool:
         return await self.network.call(self.source.probe())
 
+    def fetch_ids_early(self, kind: str) -> None:
+        """Start fetching the list ``kind`` now, before the UI asks: at start, its round trip
+        (and the import of the HTTP stack on the first request) then overlap the UI's own
+        start (stylesheet, first frames) instead of following it. Only the UI's first ask
+        takes it (a later one is fetched afresh)."""
+        future = asyncio.run_coroutine_threadsafe(self.source.story_ids(kind), self.network.loop)
+        self._early = (kind, future)
+
     async def story_ids(self, kind: str) -> StoryIds:
+        early, self._early = self._early, None
+        if early is not None:
+            early_kind, future = early
+            if early_kind == kind:
+                return await asyncio.wrap_future(future)
+            future.cancel()
         return await self.network.call(self.source.story_ids(kind))
 
     async def resolve_root(self, item_id: int) -> int:

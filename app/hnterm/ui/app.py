@@ -14,6 +14,7 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.dom import DOMNode
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -23,12 +24,8 @@ from hnterm.model.errors import CacheError
 from hnterm.render.text import one_line, sanitize
 from hnterm.services.gateway import Gateway
 from hnterm.services.replies import Replies, new_replies_title
-from hnterm.ui.commands import KeyActions, bound_actions
-from hnterm.ui.hiring import hiring_command
 from hnterm.ui.replies_watch import RepliesWatch
-from hnterm.ui.screens.cache_search import CacheSearchScreen
 from hnterm.ui.screens.context import ContextScreen
-from hnterm.ui.screens.help import HelpScreen
 from hnterm.ui.screens.main import MainScreen
 from hnterm.ui.screens.pick import PickScreen
 from hnterm.ui.thread_pane import ThreadPane
@@ -46,6 +43,14 @@ def styles_dir() -> Path:
 IDLE_BEFORE_COLLECT_S = 1.0  # no input for this long: a full garbage collection may run
 
 
+def key_actions() -> type[Provider]:
+    """The palette's provider of what the keys do, imported when the palette first opens
+    (Textual takes a callable for that): dialogs and the palette are not needed to start."""
+    from hnterm.ui.commands import KeyActions
+
+    return KeyActions
+
+
 def bindings_of(owner: type[DOMNode]) -> list[Binding]:
     """A class's own ``BINDINGS`` as ``Binding`` objects (ours are all written as such)."""
     return [binding for binding in owner.BINDINGS if isinstance(binding, Binding)]
@@ -57,7 +62,7 @@ class HNApp(App[None]):
     TITLE = "hnterm"
     SUB_TITLE = "Hacker News"
     CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "high-contrast.tcss"]
-    COMMANDS = App.COMMANDS | {KeyActions}  # the palette: what the keys do here, and more
+    COMMANDS = App.COMMANDS | {key_actions}  # the palette: what the keys do here, and more
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
@@ -107,6 +112,11 @@ class HNApp(App[None]):
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+
+    def on_load(self) -> None:
+        """Before the stylesheet is applied and the first screen built: the start list's
+        fetch goes out now, so its round trip overlaps that work (measured: startup)."""
+        self.gateway.fetch_ids_early(MainScreen.START_LIST)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.gateway, self.config.item)
@@ -240,6 +250,7 @@ class HNApp(App[None]):
 
     def action_help(self) -> None:
         from hnterm.ui.preferences import remapped
+        from hnterm.ui.screens.help import HelpScreen
 
         keymap = self.config.keys
         groups = [(title, remapped(keys, keymap)) for title, keys in self.binding_groups()]
@@ -247,6 +258,8 @@ class HNApp(App[None]):
 
     def action_search_cache(self) -> None:
         """Search everything cached; the chosen item opens in its thread."""
+        from hnterm.ui.screens.cache_search import CacheSearchScreen
+
         screen = self.screen
         if not isinstance(screen, MainScreen):
             return
@@ -277,12 +290,16 @@ class HNApp(App[None]):
         """What the palette offers beyond the keys of ``screen`` (``KeyActions`` lists
         those): the story lists and the cache search from anywhere, and Textual's own, each
         left out where a key of the screen does the same (nothing twice)."""
+        from hnterm.ui.commands import bound_actions
+
         bound = {action.title for action in bound_actions(screen)}
         for command in self._system_commands(screen):
             if command.title not in bound:
                 yield command
 
     def _system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from hnterm.ui.hiring import hiring_command
+
         # Textual's "Keys" panel would sit beside our own help, and its "Screenshot" writes
         # into whatever folder hnterm was started from, failing silently where it cannot.
         for command in super().get_system_commands(screen):

@@ -25,13 +25,12 @@ from hnterm.services.gateway import Gateway
 from hnterm.ui import list_width
 from hnterm.ui.live import LiveThread
 from hnterm.ui.screens.account import ACCOUNT_BINDINGS, AccountController
-from hnterm.ui.screens.article import ArticleScreen
-from hnterm.ui.screens.open_item import OpenItemScreen
-from hnterm.ui.screens.profile import ProfileScreen
 from hnterm.ui.thread_pane import ThreadPane
 from hnterm.ui.widgets.comment_view import CommentView
 from hnterm.ui.widgets.status_line import StatusLine
 from hnterm.ui.widgets.story_list import StoryList
+
+# The dialogs (open item, profile, article) are imported when first opened: not to start.
 
 
 class MainScreen(Screen[None]):
@@ -70,6 +69,7 @@ class MainScreen(Screen[None]):
     ]
 
     NETWORK_RETRY_SECONDS = 20.0
+    START_LIST = "top"  # the list shown at start (``HNApp`` asks for it early)
 
     def __init__(self, gateway: Gateway, start_item: int | None = None) -> None:
         super().__init__()
@@ -90,7 +90,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.run_worker(self.account.sign_in(), group="account-sign-in")
         self.set_interval(self.NETWORK_RETRY_SECONDS, self.retry_network)
-        self.stories.show("top")
+        self.stories.show(self.START_LIST)
         if self.start_item is not None:
             self.thread_pane.open_item(self.start_item)
             self.thread_pane.view.focus()
@@ -223,6 +223,8 @@ class MainScreen(Screen[None]):
 
     def action_open_prompt(self) -> None:
         """Ask for an id or an HN link and open it; ``b`` comes back."""
+        from hnterm.ui.screens.open_item import OpenItemScreen
+
         self.app.push_screen(OpenItemScreen(), self._open_chosen)
 
     def _open_chosen(self, item_id: int | None) -> None:
@@ -240,6 +242,8 @@ class MainScreen(Screen[None]):
         """The profile of ``name``, or of the author under the cursor (a story in the list,
         a comment in the thread); the submission chosen there opens in its thread, and ``b``
         comes back."""
+        from hnterm.ui.screens.profile import ProfileScreen
+
         if not name:
             pane = self.thread_pane
             item = self.stories.highlighted_story() if self._on_the_list else pane.cursor_item()
@@ -252,6 +256,8 @@ class MainScreen(Screen[None]):
     def action_article(self) -> None:
         """The linked page of the story in the list (when it has focus) or of the open thread,
         as reading text; a link chosen there opens like a comment's link."""
+        from hnterm.ui.screens.article import ArticleScreen
+
         thread = self.thread_pane.thread
         story: Item | None
         if self._on_the_list:
