@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -318,6 +317,8 @@ def load_file(path: Path | None = None) -> FileLayer:
         layer.problems.append(f"config file {path} {exc}; using defaults")
         return layer
     layer.exists = True
+    import tomllib  # only for a file that is there (~2 ms a run without one does not pay)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -406,6 +407,8 @@ def _theme_file(
     layer: FileLayer, text: str, section: str, table: dict[str, Any]
 ) -> dict[str, Any] | None:
     """A theme table's ``file = "path"``: that TOML file's fields (relative to the config)."""
+    import tomllib  # as in load_file, whose file named this one
+
     path = Path(str(table["file"])).expanduser()
     if not path.is_absolute() and layer.path is not None:
         path = layer.path.parent / path
