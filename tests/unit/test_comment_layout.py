@@ -225,3 +225,28 @@ def test_a_folded_ancestor_line_is_its_whole_span():
     ancestor = layout.rows[0]
     top = layout.top(ancestor)
     assert layout.span(ancestor) == (top, top + 1)
+
+
+@pytest.mark.parametrize("width", [30, 80, 200])
+@pytest.mark.parametrize("view", ["whole", "focus", "context", "folded", "inline", "filtered"])
+def test_the_batch_estimator_guesses_what_estimate_does(width, view):
+    """A relayout estimates every unmeasured row with ``_estimator``, which reads what
+    ``_estimate`` looks up once for all rows: the guesses are the same, row for row."""
+    layout = layout_of(IBM_ITEMS, IBM, width)
+    thread = layout.thread
+    assert thread is not None
+    if view in ("focus", "context"):
+        layout.scope, layout.scope_mode = DEEPEST, view
+        layout.chain_open = set(thread.ancestors(DEEPEST)[:2]) if view == "context" else set()
+    elif view == "folded":
+        thread.collapse_depth(3)
+    elif view == "inline":
+        layout.inline_replies, layout.wrap_width = True, 60
+    elif view == "filtered":
+        thread.filter = lambda item: "short" if len(item.text or "") < 200 else None
+        thread.set_opened(next(i for i in thread.rows() if thread.is_filtered(i)), True)
+    layout.forget()
+    layout.relayout(width)
+    estimate = layout._estimator()
+    assert len(layout.rows) > 1
+    assert [estimate(i) for i in layout.rows] == [layout._estimate(i) for i in layout.rows]
