@@ -181,7 +181,7 @@ def test_a_rows_drawn_version_changes_only_when_its_lines_may_have():
 def test_no_width_yet_means_no_lines_and_no_crash():
     layout = layout_of(IBM_ITEMS, IBM, 0)
     assert layout.total == 0 and len(layout.rows) == len(IBM_ITEMS)
-    assert not layout.measure_window(0, 40)
+    assert not layout.measure_window(0, 120)
     layout.relayout(90)
     assert layout.total > 0
 
@@ -250,3 +250,25 @@ def test_the_batch_estimator_guesses_what_estimate_does(width, view):
     estimate = layout._estimator()
     assert len(layout.rows) > 1
     assert [estimate(i) for i in layout.rows] == [layout._estimate(i) for i in layout.rows]
+
+
+def test_rows_about_to_be_drawn_keep_the_text_measured_and_a_new_width_rewraps_it():
+    """What is measured to be drawn at once keeps its Text for the drawing, and a new width
+    wraps the Text again without building it again (only lines and heights depend on it)."""
+    layout = layout_of(BIDEN_ITEMS, BIDEN, 60)
+    layout.measure_window(0, 120)
+    window = layout.rows[1 : layout.row_at(119) + 1]  # (the story is measured as laid out)
+    texts = {i: layout._head_texts[i] for i in window}
+    bodies = {i: layout._body_texts[i] for i in window}
+    assert len(window) > 3 and bodies
+    layout.relayout(90)
+    assert not layout.exact and layout.width == 90
+    assert all(layout.header_text(i) is texts[i] for i in window)
+    assert all(layout.body_text(i) is bodies[i] for i in bodies)
+    layout.measure_window(0, 120)
+    for item_id in layout.rows[: layout.row_at(119) + 1]:
+        assert layout.height(item_id) == drawn_lines(layout, item_id), item_id
+        assert all(
+            cell_len(line.plain) <= layout.text_width(item_id)
+            for line in layout.body_lines(item_id)
+        )

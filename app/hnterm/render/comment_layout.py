@@ -119,6 +119,14 @@ class CommentLayout:
         else:
             self._remeasure.add(item_id)
 
+    def _forget_lines(self) -> None:
+        """A new width: every row's lines and height go, but not its Text (the same at any
+        width), so the rows drawn at the old width are wrapped again, not built again."""
+        self._touch(None)
+        for cache in (self._heads, self._bodies, self._heights):
+            cache.clear()
+        self._remeasure.clear()
+
     def _touch(self, item_id: int | None) -> None:
         self._stamp += 1
         if item_id is None:
@@ -165,7 +173,7 @@ class CommentLayout:
         self._scan = 0
         if width != self.width:
             self.width = width
-            self.forget()
+            self._forget_lines()
         if width <= 0:
             self._sizes = [0] * len(self.rows)
             self._offsets = [0] * len(self.rows)
@@ -199,7 +207,7 @@ class CommentLayout:
         y = self._offsets[row]
         changed = False
         while row < len(self.rows) and y < line + lines:
-            changed |= self._settle(row)
+            changed |= self._settle(row, keep=True)
             y += self._sizes[row]
             row += 1
         if changed:
@@ -213,7 +221,7 @@ class CommentLayout:
         for item_id in item_ids:
             row = self._index.get(item_id)
             if row is not None and self.width > 0:
-                changed |= self._settle(row)
+                changed |= self._settle(row, keep=True)
         if changed:
             self._reoffset()
         return changed
@@ -237,13 +245,14 @@ class CommentLayout:
             self._reoffset()
         return changed
 
-    def _settle(self, row: int) -> bool:
-        """Measure one row if its height is an estimate; True if that changed its size."""
+    def _settle(self, row: int, *, keep: bool = False) -> bool:
+        """Measure one row if its height is an estimate; True if that changed its size.
+        ``keep``: the row is about to be drawn, so the Text built to count is kept."""
         item_id = self.rows[row]
         if item_id in self._heights:
             return False
         self._unmeasured = max(0, self._unmeasured - 1)
-        height = self._measure(item_id)
+        height = self._measure(item_id, keep=keep)
         if height == self._sizes[row]:
             return False
         self._sizes[row] = height
@@ -422,9 +431,10 @@ class CommentLayout:
         return lines
 
     # -- heights ------------------------------------------------------------------------------
-    def _measure(self, item_id: int) -> int:
+    def _measure(self, item_id: int, *, keep: bool = False) -> int:
         """Exact lines of a row: header, body, one blank line between rows (a folded
-        ancestor: one line, no gap, so the chain reads as a list)."""
+        ancestor: one line, no gap, so the chain reads as a list). With ``keep`` (a row
+        about to be drawn) the Text it counts is kept for drawing."""
         height = self._heights.get(item_id)
         if height is not None:
             return height
@@ -434,11 +444,14 @@ class CommentLayout:
             # Texts built only to be counted are not kept: a thread's worth of them would
             # outlive every frame and slow each pass of the garbage collector.
             width = self.text_width(item_id)
-            head = self._head_texts.get(item_id) or self._build_header(item_id)
+            if keep:
+                head = self.header_text(item_id)
+            else:
+                head = self._head_texts.get(item_id) or self._build_header(item_id)
             height = line_count(head.plain, width) + 1
             if self._body_shown(item_id):
-                kept = item_id in self._body_texts
-                body = self._body_texts[item_id] if kept else self._build_body(item_id)
+                kept = keep or item_id in self._body_texts
+                body = self.body_text(item_id) if kept else self._build_body(item_id)
                 if body is not None:
                     height += line_count(body.plain, width)
             if self.thread is not None and item_id == self.thread.root_id:
