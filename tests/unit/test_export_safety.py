@@ -7,13 +7,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hnterm.model.items import item_to_json, parse_item
 from hnterm.model.thread import Thread
-from hnterm.render.export import encode, thread_to_dict, to_json, to_markdown
+from hnterm.render.export import ItemTexts, encode, thread_to_dict, to_json, to_markdown
 from hnterm.render.text import sanitize
 
 from tests.data import BIDEN, IBM, fixture_items
@@ -100,6 +101,22 @@ def test_the_json_writer_keeps_the_format_of_json_dumps() -> None:
     for value in mixed:
         for indent in (1, 3):
             assert encode(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
+
+
+def test_items_written_ahead_give_the_same_json() -> None:
+    """``hnterm dump`` writes each item's JSON as it arrives: the export is the same text,
+    and an item replaced since (``--filtered`` folds it) is written as it is now."""
+    thread = Thread(BIDEN)
+    items = list(fixture_items("circumflex-25015967-biden-wins-white-house").values())
+    thread.add(items)
+    written = ItemTexts()
+    written.add(items)
+    assert to_json(thread, written=written) == to_json(thread)
+    kid = thread.children(BIDEN)[0]
+    thread.add([replace(thread.items[kid], by=None, text="<i>[filtered: x]</i>")])
+    text = to_json(thread, written=written)
+    assert text == to_json(thread)
+    assert json.loads(text)["items"][str(kid)]["text"] == "<i>[filtered: x]</i>"
 
 
 def test_json_escapes_every_character_sanitize_removes() -> None:

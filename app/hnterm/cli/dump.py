@@ -28,7 +28,7 @@ from hnterm.config import API_ENV, Config
 from hnterm.model.format import plural
 from hnterm.model.thread import ORDERS, Thread
 from hnterm.net.client import HNClient, HNError
-from hnterm.render.export import to_json, to_markdown
+from hnterm.render.export import ItemTexts, to_json, to_markdown
 from hnterm.services.reading import set_order
 from hnterm.services.source import Source
 from hnterm.storage.paths import CACHE_ENV
@@ -85,13 +85,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     try:
-        thread, warning = asyncio.run(load(config, args.item))
+        written = ItemTexts() if args.format == "json" else None
+        thread, warning = asyncio.run(load(config, args.item, written))
         if args.only is not None:
             thread = only(thread, args.only)
         set_order(thread, args.order)
         if args.filtered:
             filtered(thread, config)
-        write(export(thread, args.format, args.item), args.output)
+        write(export(thread, args.format, args.item, written), args.output)
     except DumpError as exc:
         say(f"hnterm dump: {exc}", file=sys.stderr)
         return 1
@@ -112,8 +113,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
-    """The thread holding ``item_id`` as the app would show it, and a warning if partial."""
+async def load(
+    config: Config, item_id: int, written: ItemTexts | None = None
+) -> tuple[Thread, str | None]:
+    """The thread holding ``item_id`` as the app would show it, and a warning if partial;
+    each item's JSON goes to ``written`` as it comes (the loop would wait for the network)."""
     client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
     progress = sys.stderr.isatty()
     async with command_cache(config, "dump") as cache:
@@ -128,6 +132,8 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
             async with aclosing(source.thread(root_id)) as updates:
                 async for update in updates:
                     thread.add(update.items)
+                    if written is not None:
+                        written.add(update.items)
                     warning = update.error
                     if progress and not update.done:
                         print(f"\rloading: {len(thread)} comments", end="", file=sys.stderr)
@@ -147,7 +153,7 @@ async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
     return thread, warning
 
 
-def export(thread: Thread, form: str, requested: int) -> str:
+def export(thread: Thread, form: str, requested: int, written: ItemTexts | None) -> str:
     """The thread as text in ``form``. Everything alive now lives to the end, so it is frozen
     out of the collector meanwhile: the full collection the export's allocations set off
     would otherwise scan every object the load left (~20 ms for 3,000 comments)."""
@@ -155,7 +161,7 @@ def export(thread: Thread, form: str, requested: int) -> str:
     try:
         if form == "markdown":
             return to_markdown(thread)
-        return to_json(thread, requested=requested) + "\n"
+        return to_json(thread, requested=requested, written=written) + "\n"
     finally:
         gc.unfreeze()
 
