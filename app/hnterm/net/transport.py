@@ -67,6 +67,13 @@ class Failure(Exception):
         self.wait = wait
 
 
+def load_http_stack() -> None:
+    """Import aiohttp now. It is imported by the first request, not with this module (~120 ms
+    of CPU that nothing without a request should pay); the app calls this first thing on its
+    network thread, so the UI can wait for it instead of competing for the interpreter."""
+    import aiohttp  # noqa: F401
+
+
 def retry_after(value: str, now: float | None = None) -> float | None:
     """Seconds a ``Retry-After`` header asks for (a number or an HTTP date); None when it says
     nothing usable ("nan", garbage): the usual backoff applies then."""

@@ -10,8 +10,9 @@ are the model's (``HNError``, ``CacheError``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator, Callable
-from contextlib import aclosing
+from contextlib import aclosing, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:  # what only opening a dialog needs is imported then (startup)
     from hnterm.services.profiles import Profile, Submission
 
 ONLINE_PAGE = 30  # hits a page of the HN-wide search
+EARLY_WAIT = 1.0  # seconds the UI's start waits at most for the network side's imports
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,12 @@ class Gateway:
         return await self._source.probe()
 
     # -- story lists -----------------------------------------------------------------------
-    def fetch_ids_early(self, kind: str) -> None:
-        """The list the first screen shows, asked for before that screen is built."""
-        self._source.fetch_ids_early(kind)
+    async def fetch_ids_early(self, kind: str, limit: float = EARLY_WAIT) -> None:
+        """The list the first screen shows, asked for before that screen is built; returns
+        once the network side has imported its HTTP stack (at most ``limit`` seconds)."""
+        loaded = self._source.fetch_ids_early(kind)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.wrap_future(loaded), limit)
 
     async def story_ids(self, kind: str) -> StoryIds:
         return await self._source.story_ids(kind)

@@ -22,6 +22,7 @@ from contextlib import aclosing, suppress
 from typing import Any, TypeVar
 
 from hnterm.model.items import Item
+from hnterm.net.transport import load_http_stack
 from hnterm.services.source import Source, StoryIds, ThreadUpdate
 
 T = TypeVar("T")
@@ -122,13 +123,23 @@ class BackgroundSource:
     async def probe(self) -> bool:
         return await self.network.call(self.source.probe())
 
-    def fetch_ids_early(self, kind: str) -> None:
+    def fetch_ids_early(self, kind: str) -> Future[None]:
         """Start fetching the list ``kind`` now, before the UI asks: at start, its round trip
-        (and the import of the HTTP stack on the first request) then overlap the UI's own
-        start (stylesheet, first frames) instead of following it. Only the UI's first ask
-        takes it (a later one is fetched afresh)."""
-        future = asyncio.run_coroutine_threadsafe(self.source.story_ids(kind), self.network.loop)
-        self._early = (kind, future)
+        then overlaps the UI's own start (stylesheet, first frames) instead of following it.
+        Only the UI's first ask takes it (a later one is fetched afresh). The future returned
+        is done once the HTTP stack is imported, the CPU-bound part (see ``HNApp.on_load``)."""
+        loaded: Future[None] = Future()
+
+        async def early() -> StoryIds:
+            try:
+                if self.client is not None:
+                    load_http_stack()
+            finally:
+                loaded.set_result(None)
+            return await self.source.story_ids(kind)
+
+        self._early = (kind, asyncio.run_coroutine_threadsafe(early(), self.network.loop))
+        return loaded
 
     async def story_ids(self, kind: str) -> StoryIds:
         early, self._early = self._early, None
