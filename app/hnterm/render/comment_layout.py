@@ -90,6 +90,7 @@ class CommentLayout:
         self._heads: dict[int, list[Text]] = {}
         self._bodies: dict[int, list[Text]] = {}
         self._heights: dict[int, int] = {}
+        self._body_heights: dict[int, tuple[int, int]] = {}  # (text width, lines)
 
     # -- what is shown ----------------------------------------------------------------------
     def show(self, thread: Thread | None) -> None:
@@ -108,7 +109,14 @@ class CommentLayout:
         single row is measured again at the next ``relayout``; all rows go back to
         estimates."""
         self._touch(item_id)
-        caches = (self._head_texts, self._body_texts, self._heads, self._bodies, self._heights)
+        caches = (
+            self._head_texts,
+            self._body_texts,
+            self._heads,
+            self._bodies,
+            self._heights,
+            self._body_heights,
+        )
         for cache in caches:
             if item_id is None:
                 cache.clear()
@@ -450,14 +458,24 @@ class CommentLayout:
                 head = self._head_texts.get(item_id) or self._build_header(item_id)
             height = line_count(head.plain, width) + 1
             if self._body_shown(item_id):
-                kept = keep or item_id in self._body_texts
-                body = self.body_text(item_id) if kept else self._build_body(item_id)
-                if body is not None:
-                    height += line_count(body.plain, width)
+                height += self._body_height(item_id, width, keep)
             if self.thread is not None and item_id == self.thread.root_id:
                 height += 1  # the rule under the story
         self._heights[item_id] = height
         return height
+
+    def _body_height(self, item_id: int, width: int, keep: bool) -> int:
+        """Lines of a row's body, counted once per text width: each batch of a load gives
+        its parents new reply counts, and building their bodies again only to count the
+        same lines was half of each relayout (measured: keys while a thread loads)."""
+        counted = self._body_heights.get(item_id)
+        if counted is not None and counted[0] == width:
+            return counted[1]
+        kept = keep or item_id in self._body_texts
+        body = self.body_text(item_id) if kept else self._build_body(item_id)
+        lines = line_count(body.plain, width) if body is not None else 0
+        self._body_heights[item_id] = (width, lines)
+        return lines
 
     def _estimator(self) -> Callable[[int], int]:
         """``_estimate`` for many rows: what it looks up is read once, so a relayout of a

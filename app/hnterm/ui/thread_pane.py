@@ -207,6 +207,9 @@ class ThreadPane(Vertical):
                         self.view.jump(focus)
                         focus = None
                     self._report(thread, update, time.perf_counter() - started, shown)
+                    # What the batch built is out of the collector's passes too (see the
+                    # end of the load): full passes over the growing thread stalled keys.
+                    gc.freeze()
         finally:
             self.thread_loading = False
         self.show_network()
