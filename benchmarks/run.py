@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import json
 import os
 import platform
@@ -743,6 +744,9 @@ def run_steps(runner: Runner, chosen: list[str], results: dict[str, Any]) -> boo
 
 def main(argv: list[str] | None = None) -> int:
     args, chosen = parse(argv)
+    # An installed hnterm starts from bytecode (pip compiles at install); with
+    # PYTHONDONTWRITEBYTECODE set, every probe would compile the edited source again.
+    compileall.compile_dir(ROOT / "app", quiet=1)
     started = time.perf_counter()
     results: dict[str, Any] = {
         "machine": machine(),
