@@ -127,13 +127,14 @@ class HNApp(App[None]):
         What is alive now (the modules) is frozen out of the collector's passes first: a full
         pass over them during that import cost 20-40 ms."""
         gc.freeze()
+        # Problems the early fetch meets (an unusable cache) are told on this loop.
+        self._ui_loop = asyncio.get_running_loop()
         await self.gateway.fetch_ids_early(MainScreen.START_LIST)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.gateway, self.config.item)
 
     def on_mount(self) -> None:
-        self._ui_loop = asyncio.get_running_loop()
         # What is alive now (modules, Textual, the first screen) lives as long as the app:
         # out of the collector's passes, which then scan only what reading builds.
         gc.freeze()

@@ -20,10 +20,11 @@ class StatusLine(Static):
         self.error = error
 
     def watch_message(self, message: str) -> None:
-        # Plain, sanitised Text, never markup: messages quote server errors and ids. Its
-        # size is the CSS's (one line, the screen's width), never the text's: no layout, which
-        # would redraw the whole screen on every cursor move.
-        self.update(Text(sanitize(message)), layout=False)
+        # Plain, sanitised Text, never markup: messages quote server errors and ids. A line
+        # of fixed height (the main screen's) changes without a layout, which would redraw
+        # the whole screen on every cursor move; one of auto height (the reader's) wraps.
+        height = self.styles.height
+        self.update(Text(sanitize(message)), layout=height is None or height.is_auto)
 
     def watch_error(self, error: bool) -> None:
         self.set_class(error, "-error")
