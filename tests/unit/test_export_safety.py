@@ -7,14 +7,13 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hnterm.model.items import item_to_json, parse_item
 from hnterm.model.thread import Thread
-from hnterm.render.export import ItemTexts, encode, thread_to_dict, to_json, to_markdown
+from hnterm.render.export import encode, json_string, thread_to_dict, to_json, to_markdown
 from hnterm.render.text import sanitize
 
 from tests.data import BIDEN, IBM, fixture_items
@@ -92,31 +91,6 @@ def test_the_json_writer_keeps_the_format_of_json_dumps() -> None:
         assert encode(data) == json.dumps(data, ensure_ascii=False, indent=1)
     odd = {"a": [], "b": {}, "c": [None, True, False, 1.5, -3, "x"], "d": {"e": [[]]}}
     assert encode(odd) == json.dumps(odd, ensure_ascii=False, indent=1)
-    # Shallow pieces (written whole) beside deep ones (opened), and the keys JSON converts.
-    mixed = [
-        {"x": [1, {"y": [2, {"z": [3]}]}, []], 1: "a", 1.5: None, False: [[[]]], None: (1, 2)},
-        [[[[1]]], 2, [3, [4, [5]]], {"n": {"o": {"p": [6]}}}],
-        {"nan": float("nan"), "zero": -0.0, "big": 10**30},
-    ]
-    for value in mixed:
-        for indent in (1, 3):
-            assert encode(value, indent) == json.dumps(value, ensure_ascii=False, indent=indent)
-
-
-def test_items_written_ahead_give_the_same_json() -> None:
-    """``hnterm dump`` writes each item's JSON as it arrives: the export is the same text,
-    and an item replaced since (``--filtered`` folds it) is written as it is now."""
-    thread = Thread(BIDEN)
-    items = list(fixture_items("circumflex-25015967-biden-wins-white-house").values())
-    thread.add(items)
-    written = ItemTexts()
-    written.add(items)
-    assert to_json(thread, written=written) == to_json(thread)
-    kid = thread.children(BIDEN)[0]
-    thread.add([replace(thread.items[kid], by=None, text="<i>[filtered: x]</i>")])
-    text = to_json(thread, written=written)
-    assert text == to_json(thread)
-    assert json.loads(text)["items"][str(kid)]["text"] == "<i>[filtered: x]</i>"
 
 
 def test_json_escapes_every_character_sanitize_removes() -> None:
@@ -124,7 +98,7 @@ def test_json_escapes_every_character_sanitize_removes() -> None:
     written as a \\uXXXX escape (checked for every BMP code point), the rest stays as is."""
     for code in range(0x10000):
         char = chr(code)
-        literal = encode(char)
+        literal = json_string(char)
         assert json.loads(literal) == char
         if sanitize(char) != char:
             assert literal.isascii(), hex(code)

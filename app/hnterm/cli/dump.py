@@ -28,7 +28,7 @@ from hnterm.config import API_ENV, Config
 from hnterm.model.format import plural
 from hnterm.model.thread import ORDERS, Thread
 from hnterm.net.client import HNClient, HNError
-from hnterm.render.export import ItemTexts, to_json, to_markdown
+from hnterm.render.export import to_json, to_markdown
 from hnterm.services.reading import set_order
 from hnterm.services.source import Source
 from hnterm.storage.paths import CACHE_ENV
@@ -85,14 +85,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, config: Config) -> int:
     try:
-        written = ItemTexts() if args.format == "json" else None
-        thread, warning = asyncio.run(load(config, args.item, written))
+        thread, warning = asyncio.run(load(config, args.item))
         if args.only is not None:
             thread = only(thread, args.only)
         set_order(thread, args.order)
         if args.filtered:
             filtered(thread, config)
-        write(export(thread, args.format, args.item, written), args.output)
+        write(export(thread, args.format, args.item), args.output)
     except DumpError as exc:
         say(f"hnterm dump: {exc}", file=sys.stderr)
         return 1
@@ -113,11 +112,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-async def load(
-    config: Config, item_id: int, written: ItemTexts | None = None
-) -> tuple[Thread, str | None]:
-    """The thread holding ``item_id`` as the app would show it, and a warning if partial;
-    each item's JSON goes to ``written`` as it comes (the loop would wait for the network)."""
+async def load(config: Config, item_id: int) -> tuple[Thread, str | None]:
+    """The thread holding ``item_id`` as the app would show it, and a warning if partial."""
     client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
     progress = sys.stderr.isatty()
     async with command_cache(config, "dump") as cache:
@@ -132,8 +128,6 @@ async def load(
             async with aclosing(source.thread(root_id)) as updates:
                 async for update in updates:
                     thread.add(update.items)
-                    if written is not None:
-                        written.add(update.items)
                     warning = update.error
                     if progress and not update.done:
                         print(f"\rloading: {len(thread)} comments", end="", file=sys.stderr)
@@ -153,7 +147,7 @@ async def load(
     return thread, warning
 
 
-def export(thread: Thread, form: str, requested: int, written: ItemTexts | None) -> str:
+def export(thread: Thread, form: str, requested: int) -> str:
     """The thread as text in ``form``. Everything alive now lives to the end, so it is frozen
     out of the collector meanwhile: the full collection the export's allocations set off
     would otherwise scan every object the load left (~20 ms for 3,000 comments)."""
@@ -161,7 +155,7 @@ def export(thread: Thread, form: str, requested: int, written: ItemTexts | None)
     try:
         if form == "markdown":
             return to_markdown(thread)
-        return to_json(thread, requested=requested, written=written) + "\n"
+        return to_json(thread, requested=requested) + "\n"
     finally:
         gc.unfreeze()
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable
-from json.encoder import encode_basestring
+from collections.abc import Iterator
 from typing import Any
 
 from rich.text import Span
@@ -35,18 +34,12 @@ HN_ITEM = "https://news.ycombinator.com/item?id={}"
 # -- JSON ----------------------------------------------------------------------------------
 
 
-def thread_to_dict(
-    thread: Thread,
-    *,
-    requested: int | None = None,
-    item: Callable[[Item], Any] = item_to_json,
-) -> dict[str, Any]:
+def thread_to_dict(thread: Thread, *, requested: int | None = None) -> dict[str, Any]:
     """``{"root", "comments", "complete", "missing", "items", "tree"}``.
 
-    ``items`` maps each id (as a string, JSON's only key type) to the item as the API sent it
-    (``item`` of it), in reading order; ``tree`` nests ids the way replies nest (``{"id": 1,
-    "replies": [...]}``); ``requested`` is the id asked for, when it was a comment rather
-    than the story.
+    ``items`` maps each id (as a string, JSON's only key type) to the item as the API sent it,
+    in reading order; ``tree`` nests ids the way replies nest (``{"id": 1, "replies": [...]}``);
+    ``requested`` is the id asked for, when it was a comment rather than the story.
     """
     missing = thread.missing_kids()
     out: dict[str, Any] = {"root": thread.root_id}
@@ -55,52 +48,26 @@ def thread_to_dict(
     out["comments"] = len(thread)
     out["complete"] = thread.root is not None and not missing
     out["missing"] = missing
-    items = {str(i): item(thread.items[i]) for i in thread.order()}
+    items = {str(i): item_to_json(thread.items[i]) for i in thread.order()}
     for option in thread.poll_options():
-        items[str(option.id)] = item(option)
+        items[str(option.id)] = item_to_json(option)
     out["items"] = items
     out["tree"] = _tree(thread)
     return out
 
 
-def to_json(
-    thread: Thread, *, requested: int | None = None, written: ItemTexts | None = None
-) -> str:
-    """``thread_to_dict`` as terminal-safe JSON, one key per line (``encode``); the items
-    ``written`` holds as they still are are taken as written."""
-    item = item_to_json if written is None else written.text
-    return encode(thread_to_dict(thread, requested=requested, item=item))
+def to_json(thread: Thread, *, requested: int | None = None) -> str:
+    """``thread_to_dict`` as terminal-safe JSON, one key per line.
 
-
-class Written(str):
-    """JSON text already written (by ``ItemTexts``), which ``encode`` writes as it is."""
-
-
-ITEM_DEPTH = 2  # where an item stands in ``thread_to_dict``: top > "items" > the item
-
-
-class ItemTexts:
-    """Items' JSON text, written ahead: ``hnterm dump`` writes each as it arrives, while the
-    load waits on the network, so the export after the load mostly joins them (most of its
-    time: 3,000 items are ~30 ms). An item replaced since (a refresh, ``--filtered``) is
-    written again, so the export is the same text either way."""
-
-    def __init__(self) -> None:
-        self._texts: dict[int, tuple[Item, Written]] = {}
-
-    def add(self, items: Iterable[Item]) -> None:
-        for item in items:
-            self._texts[item.id] = (item, _item_text(item))
-
-    def text(self, item: Item) -> Written:
-        known = self._texts.get(item.id)
-        return known[1] if known is not None and known[0] is item else _item_text(item)
-
-
-def _item_text(item: Item) -> Written:
-    text = _shallow(item_to_json(item), ITEM_DEPTH, 1, SHALLOW)
-    assert text is not None  # scalars and lists of ids: two levels, within SHALLOW
-    return Written(text)
+    The C encoder first (json.dumps, then every unsafe character escaped: they can only stand
+    inside strings, JSON's own syntax is ASCII); a thread too deep for its recursion takes
+    ``encode``, which has no depth limit and writes the same text."""
+    data = thread_to_dict(thread, requested=requested)
+    try:
+        text = json.dumps(data, ensure_ascii=False, indent=1)
+    except RecursionError:
+        return encode(data)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # Characters sanitize() removes that JSON (with ensure_ascii off) would write raw: DEL, C1
@@ -111,44 +78,50 @@ _JSON_UNSAFE = re.compile(
     "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 )
 _END = object()
-# How ``json.dumps(ensure_ascii=False)`` writes these types; any other goes to it whole.
-_SCALARS: dict[type, Callable[[Any], str]] = {
-    str: encode_basestring,
-    int: int.__repr__,
-    bool: lambda value: "true" if value else "false",
-    type(None): lambda value: "null",
-    Written: str.__str__,
-}
-SHALLOW = 2  # containers nested at most this deep are written in one piece
+
+
+def json_string(text: str) -> str:
+    """A JSON string literal holding ``text`` exactly, with nothing a terminal acts on."""
+    literal = json.dumps(text, ensure_ascii=False)
+    if _JSON_UNSAFE.search(literal) is None:
+        return literal
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", literal)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return json_string(value)
+    return json.dumps(value)  # numbers, booleans, None
 
 
 def encode(value: Any, indent: int = 1) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=indent)``, character for character,
-    with every character ``sanitize`` would drop written as ``\\uXXXX`` (they can only stand
-    inside strings: JSON's own syntax is ASCII). An explicit stack instead of recursion, so no
-    depth limit (``json.dumps`` fails past ~500 levels); and containers nested at most
-    ``SHALLOW`` deep (an item, a reply without replies: most of a thread) are written in one
-    piece, so a 3,000-comment thread takes half the time of ``json.dumps``' own indenting
-    writer. Dict keys must be str, int, float, bool or None, as for ``json.dumps``."""
+    """``json.dumps(value, ensure_ascii=False, indent=indent)``, character for character for
+    safe text, but written with an explicit stack (no recursion, so no depth limit) and with
+    terminal-unsafe characters escaped (``json_string``). Dict keys must be str or int."""
     out: list[str] = []
-    # Open containers: [children as (key or None, value), depth, closing bracket, first?]
+    # Open containers: [children as (key or None, value), closing bracket, depth, first?]
     stack: list[list[Any]] = []
 
     def start(item: Any, depth: int) -> None:
-        text = _shallow(item, depth, indent, SHALLOW)
-        if text is not None:
-            out.append(text)
-        elif isinstance(item, dict):
-            out.append("{")
-            stack.append([iter(item.items()), depth, "}", True])
+        if isinstance(item, dict):
+            children: Iterator[tuple[Any, Any]] = iter(item.items())
+            brackets = "{}"
+        elif isinstance(item, list | tuple):
+            children = ((None, child) for child in item)
+            brackets = "[]"
         else:
-            out.append("[")
-            stack.append([((None, child) for child in item), depth, "]", True])
+            out.append(_scalar(item))
+            return
+        if not item:
+            out.append(brackets)
+            return
+        out.append(brackets[0])
+        stack.append([children, brackets[1], depth, True])
 
     start(value, 0)
     while stack:
         frame = stack[-1]
-        children, depth, closer, first = frame
+        children, closer, depth, first = frame
         entry: Any = next(children, _END)
         if entry is _END:
             stack.pop()
@@ -157,42 +130,10 @@ def encode(value: Any, indent: int = 1) -> str:
         frame[3] = False
         out.append(("\n" if first else ",\n") + " " * (indent * (depth + 1)))
         key, child = entry
-        if closer == "}":
-            out.append(_key(key) + ": ")
+        if key is not None:
+            out.append(json_string(str(key)) + ": ")
         start(child, depth + 1)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", "".join(out))
-
-
-def _shallow(value: Any, depth: int, indent: int, levels: int) -> str | None:
-    """``value`` as ``json.dumps`` writes it at ``depth``, if it holds non-empty containers
-    at most ``levels`` deep; else None (``encode`` opens it instead)."""
-    scalar = _SCALARS.get(type(value))
-    if scalar is not None:
-        return scalar(value)
-    if not isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=False)  # floats, subclasses; TypeError as json's
-    if not value:
-        return "{}" if isinstance(value, dict) else "[]"
-    if not levels:
-        return None
-    is_dict = isinstance(value, dict)
-    entries: Iterable[tuple[Any, Any]]
-    entries = value.items() if isinstance(value, dict) else zip(itertools.repeat(None), value)
-    parts = []
-    for key, child in entries:
-        write = _SCALARS.get(type(child))
-        text = write(child) if write is not None else _shallow(child, depth + 1, indent, levels - 1)
-        if text is None:
-            return None
-        parts.append(_key(key) + ": " + text if is_dict else text)
-    pad = "\n" + " " * (indent * (depth + 1))
-    opener, closer = "{}" if is_dict else "[]"
-    return opener + pad + ("," + pad).join(parts) + "\n" + " " * (indent * depth) + closer
-
-
-def _key(key: Any) -> str:
-    """A dict key as JSON writes it: always a string (``1`` -> ``"1"``, ``True`` -> ``"true"``)."""
-    return encode_basestring(key if isinstance(key, str) else json.dumps(key))
+    return "".join(out)
 
 
 def _tree(thread: Thread) -> dict[str, Any] | None:
