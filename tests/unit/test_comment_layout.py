@@ -19,6 +19,7 @@ from tests.data import BIDEN, IBM, fixture_items
 IBM_ITEMS = fixture_items("unlurker-43727727-ibm-rto")
 BIDEN_ITEMS = fixture_items("circumflex-25015967-biden-wins-white-house")
 DEEPEST = 43732616  # depth 17 in the IBM thread
+BRANCHY = 43730561  # depth 6, with 18 replies below it
 
 
 def style(name: str) -> Style:
@@ -229,15 +230,18 @@ def test_a_folded_ancestor_line_is_its_whole_span():
 
 @pytest.mark.parametrize("width", [30, 80, 200])
 @pytest.mark.parametrize("view", ["whole", "focus", "context", "folded", "inline", "filtered"])
-def test_the_batch_estimator_guesses_what_estimate_does(width, view):
-    """A relayout estimates every unmeasured row with ``_estimator``, which reads what
-    ``_estimate`` looks up once for all rows: the guesses are the same, row for row."""
+def test_estimates_are_exact_where_nothing_wraps_and_close_where_text_does(width, view):
+    """A relayout guesses the height of every row it has not measured: the header as one
+    line, the text from its raw HTML. So rows whose text is not shown or does not wrap (the
+    story, folded ancestors, collapsed and filtered comments, short ones, a replies line)
+    are guessed exactly but for a header that wraps, and rows whose text wraps are guessed
+    from its length: only their sum is close."""
     layout = layout_of(IBM_ITEMS, IBM, width)
     thread = layout.thread
     assert thread is not None
     if view in ("focus", "context"):
-        layout.scope, layout.scope_mode = DEEPEST, view
-        layout.chain_open = set(thread.ancestors(DEEPEST)[:2]) if view == "context" else set()
+        layout.scope, layout.scope_mode = BRANCHY, view
+        layout.chain_open = set(thread.ancestors(BRANCHY)[:3]) if view == "context" else set()
     elif view == "folded":
         thread.collapse_depth(3)
     elif view == "inline":
@@ -247,9 +251,29 @@ def test_the_batch_estimator_guesses_what_estimate_does(width, view):
         thread.set_opened(next(i for i in thread.rows() if thread.is_filtered(i)), True)
     layout.forget()
     layout.relayout(width)
-    estimate = layout._estimator()
-    assert len(layout.rows) > 1
-    assert [estimate(i) for i in layout.rows] == [layout._estimate(i) for i in layout.rows]
+    assert not layout.exact
+    guessed = {item_id: layout.height(item_id) for item_id in layout.rows}
+    measure_all(layout)
+
+    def unwrapped(item_id: int) -> bool:
+        body = layout.body_text(item_id)
+        if body is None:
+            return True
+        short = len(thread.items[item_id].text or "") < layout.text_width(item_id)
+        return short and len(layout.body_lines(item_id)) == len(body.plain.split("\n"))
+
+    def but_the_header(item_id: int) -> int:
+        return drawn_lines(layout, item_id) - (len(layout.head_lines(item_id)) - 1)
+
+    at_once = [i for i in layout.rows if i == IBM or layout.folded_chain(i)]  # measured
+    assert [guessed[i] for i in at_once] == [drawn_lines(layout, i) for i in at_once]
+    comments = [i for i in layout.rows if i not in at_once]
+    simple = [i for i in comments if unwrapped(i)]
+    wrapped = [i for i in comments if not unwrapped(i)]
+    assert len(simple) >= 3 and len(wrapped) >= 10
+    assert [guessed[i] for i in simple] == [but_the_header(i) for i in simple]
+    measured = sum(drawn_lines(layout, i) for i in wrapped)
+    assert 0.85 * measured <= sum(guessed[i] for i in wrapped) <= 1.25 * measured
 
 
 def test_rows_about_to_be_drawn_keep_the_text_measured_and_a_new_width_rewraps_it():

@@ -478,58 +478,41 @@ class CommentLayout:
         return lines
 
     def _estimator(self) -> Callable[[int], int]:
-        """``_estimate`` for many rows: what it looks up is read once, so a relayout of a
-        2,000-comment thread estimates in ~3 ms, not ~15 (it runs at each width and batch).
-        Rows it has no shortcut for (the story, the chain, filtered ones) go to
-        ``_estimate``; tests hold the two equal."""
+        """A row's height guessed from its raw HTML, ~50x cheaper than measuring: header,
+        gap, and the text's length over the width plus a line per paragraph. The story and
+        folded ancestors are measured (one row, or one line each). A relayout guesses every
+        row it has not measured, at each width and load batch, so what the guess looks up
+        is read once for all of them (2,171 rows: 2.0 ms of CPU, not 3.4)."""
         thread = self.thread
         assert thread is not None
         items, depth_of, collapsed = thread.items, thread.depth_of, thread.collapsed
-        special = self._chain_set | {thread.root_id}
-        filtering = thread.filter is not None
+        measured = {thread.root_id} | (self._chain_set - self.chain_open)
+        chain, filtering = self._chain_set, thread.filter is not None
         focused = self.scope is not None and self.scope_mode == "focus"
         base = depth_of.get(self.scope, 1) if focused and self.scope else 1
-        room, width, wrap, inline = (
-            self._max_guides(),
-            self.width,
-            self.wrap_width,
-            self.inline_replies,
-        )
+        room, width, wrap = self._max_guides(), self.width, self.wrap_width
+        inline = self.inline_replies
 
         def estimate(item_id: int) -> int:
-            if item_id in special or (filtering and thread.is_filtered(item_id)):
-                return self._estimate(item_id)
+            if item_id in measured:
+                return self._measure(item_id)
+            if item_id in collapsed and item_id not in chain:  # (an open ancestor shows all)
+                return 2
+            if filtering and thread.is_filtered(item_id):
+                return 2
             lines = 2
-            if item_id not in collapsed:
-                item = items[item_id]
-                if item.text and not item.deleted:
-                    indent = 2 * min(max(depth_of.get(item_id, 0) - base, 0), room)
-                    text_width = max(width - indent - MARKER_WIDTH, MIN_TEXT_WIDTH)
-                    if wrap > 0:
-                        text_width = min(text_width, wrap)
-                    lines += 1 + len(item.text) // text_width + 2 * item.text.count("<p>")
-                if inline and thread.children(item_id):
-                    lines += 1
+            item = items[item_id]
+            if item.text and not item.deleted:
+                indent = 2 * min(max(depth_of.get(item_id, 0) - base, 0), room)
+                text_width = max(width - indent - MARKER_WIDTH, MIN_TEXT_WIDTH)
+                if wrap > 0:
+                    text_width = min(text_width, wrap)
+                lines += 1 + len(item.text) // text_width + 2 * item.text.count("<p>")
+            if inline and thread.children(item_id):
+                lines += 1
             return lines
 
         return estimate
-
-    def _estimate(self, item_id: int) -> int:
-        """A row's height guessed from its raw HTML, ~50x cheaper than measuring: header,
-        gap, and the text's length over the width plus a line per paragraph."""
-        thread = self.thread
-        assert thread is not None
-        if item_id == thread.root_id or self.folded_chain(item_id):
-            return self._measure(item_id)
-        lines = 2
-        if self._body_shown(item_id):
-            item = thread.items[item_id]
-            if item.text and not item.deleted:
-                lines += 1 + len(item.text) // self.text_width(item_id)
-                lines += 2 * item.text.count("<p>")
-            if self.inline_replies and thread.children(item_id):
-                lines += 1
-        return lines
 
 
 def _keep(cache: dict[int, T], item_id: int, value: T) -> None:
