@@ -149,9 +149,11 @@ async def test_help_lists_the_three_keys(fake_hn, tmp_path):
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
         lines = help_lines(app)
-        assert "t Next order: HN's rank, newest, oldest, most replies first" in lines
-        assert "X Filters off/on" in lines
-        assert "- Hide/show the read" in lines
+        order = "sorts by HN's rank, newest, oldest, most replies first, in turn (remembered)"
+        assert f"t Next comment order: {order}" in lines
+        filters = "the words, sites and users your config filters out, for this session"
+        assert f"X Filters off/on: {filters}" in lines
+        assert "- Hide/show read: the stories you have read leave the list, or come back" in lines
 
 
 async def test_new_marks_and_context_follow_the_order(fake_hn, tmp_path):

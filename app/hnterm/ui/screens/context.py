@@ -70,7 +70,7 @@ class ContextScreen(Screen[int | None]):
 
     BINDINGS = [
         Binding("escape,b,a", "close", "Back", id="context.close"),
-        Binding("enter", "go", "Go there in the thread", id="context.go"),
+        Binding("enter", "go", "Go there", tooltip="in the thread, cursor on it", id="context.go"),
         Binding("j", "step(1)", "Next in chain", key_display="j", id="context.next"),
         Binding(
             "k", "step(-1)", "Previous in chain", key_display="k", show=False, id="context.previous"

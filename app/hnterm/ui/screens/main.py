@@ -64,7 +64,14 @@ class MainScreen(Screen[None]):
         ),
         Binding("p", "profile", "Author's profile", show=False, id="main.profile"),
         Binding("A", "article", "Read the article", show=False, id="main.article"),
-        Binding("X", "toggle_filters", "Filters off/on", show=False, id="main.toggle_filters"),
+        Binding(
+            "X",
+            "toggle_filters",
+            "Filters off/on",
+            show=False,
+            tooltip="the words, sites and users your config filters out, for this session",
+            id="main.toggle_filters",
+        ),
         *ACCOUNT_BINDINGS,  # v m e: your HN account (screens/account.py)
     ]
 

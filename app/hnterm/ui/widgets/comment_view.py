@@ -166,9 +166,9 @@ class CommentView(ScrollView, can_focus=True):
         Binding(
             "t",
             "cycle_order",
-            "Next order",
+            "Next comment order",
             show=False,
-            tooltip="HN's rank, newest, oldest, most replies first",
+            tooltip="sorts by HN's rank, newest, oldest, most replies first, in turn (remembered)",
             id="comments.order",
         ),
         Binding(
@@ -212,6 +212,7 @@ class CommentView(ScrollView, can_focus=True):
             "Narrow to matching posts",
             key_display="&",
             show=False,
+            tooltip="only the top-level comments a query matches, as for Who is hiring? (esc: all)",
             id="comments.narrow",
         ),
         Binding(

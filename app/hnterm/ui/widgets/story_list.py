@@ -81,9 +81,9 @@ class StoryList(OptionList):
         Binding(
             "minus",
             "hide_read",
-            "Hide/show the read",
+            "Hide/show read",
             key_display="-",
-            show=False,
+            tooltip="the stories you have read leave the list, or come back",
             id="list.hide_read",
         ),
         Binding("j", "cursor_down", "Next story", show=False, id="list.cursor_down"),
