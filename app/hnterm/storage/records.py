@@ -92,4 +92,15 @@ def root_for(item: Item, root: int | None) -> int | None:
 
 
 def dump_item(item: Item) -> str:
-    return json.dumps(item_to_json(item), separators=(",", ":"))
+    """An item's row: compact JSON by orjson, ~5x faster than ``json`` (each item of a thread
+    load is written once). It writes non-ASCII as UTF-8 where ``json`` escapes it, the same
+    JSON to read back; what it refuses (a lone surrogate, an int over 64 bits) ``json``
+    writes. Imported here, as the client does: orjson brings uuid and datetime (~10 ms),
+    off the path to the first frame."""
+    import orjson
+
+    fields = item_to_json(item)
+    try:
+        return orjson.dumps(fields).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(fields, separators=(",", ":"))
