@@ -93,8 +93,8 @@ def _remembered(config: Config) -> Preferences:
         return Preferences()
 
     async def recall() -> Preferences:
-        async with command_cache(config, "config") as cache:
-            return await Settings(config, cache).recall()
+        async with command_cache(config, "config") as worker:
+            return await Settings(config, worker).recall()
 
     return asyncio.run(recall())
 

@@ -122,15 +122,15 @@ async def read(config: Config, kind: str, month: str | None, query: str, *, keep
     client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
     search = None if config.offline else SearchClient(config.search_url, deadline=config.deadline)
     try:
-        async with command_cache(config, "hiring") as cache:
-            found = await find_thread(search, client, cache, kind, month)
-            thread, warning = await _load(Source(client, cache), found.story, config.offline)
-            thread.seen = await last_seen(cache, found.story)
+        async with command_cache(config, "hiring") as worker:
+            found = await find_thread(search, client, worker, kind, month)
+            thread, warning = await _load(Source(client, worker), found.story, config.offline)
+            thread.seen = await last_seen(worker, found.story)
             narrowing = _narrow(thread, query)
             if keep:
                 count = thread.root.descendants if thread.root is not None else None
                 seen = thread.order()
-                await cache.run(Cache.mark_story_read, found.story, count or len(thread), seen)
+                await worker.run(Cache.mark_story_read, found.story, count or len(thread), seen)
     finally:
         for closing in (client, search):
             if closing is not None:

@@ -67,10 +67,10 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 async def _load(config: Config, name: str, since: float | None) -> Replies:
     client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
-    async with command_cache(config, "replies") as cache:
+    async with command_cache(config, "replies") as worker:
         try:
             return await check_replies(
-                Source(client, cache), name, limit=config.replies_limit, since=since
+                Source(client, worker), name, limit=config.replies_limit, since=since
             )
         finally:
             if client is not None:

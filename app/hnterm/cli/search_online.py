@@ -67,9 +67,9 @@ def run(args: argparse.Namespace, config: Config, query_text: str) -> int:
 
 async def _search(config: Config, url: str, query: OnlineQuery) -> SearchResult:
     client = None if config.offline else SearchClient(url, deadline=config.deadline)
-    async with command_cache(config, "search") as cache:
+    async with command_cache(config, "search") as worker:
         try:
-            return await search_everywhere(client, cache, query)
+            return await search_everywhere(client, worker, query)
         finally:
             if client is not None:
                 await client.aclose()

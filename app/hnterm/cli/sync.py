@@ -86,10 +86,10 @@ async def _run(
     config: Config, args: argparse.Namespace, report: SyncReport, show: ProgressLine
 ) -> None:
     client = HNClient(config.api_url, deadline=config.deadline)
-    async with command_cache(config, "sync") as cache:
+    async with command_cache(config, "sync") as worker:
         try:
             await sync(
-                Source(client, cache, concurrency=PER_THREAD),
+                Source(client, worker, concurrency=PER_THREAD),
                 report,
                 lists=args.lists,
                 top=args.top,

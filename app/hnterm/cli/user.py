@@ -65,8 +65,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 async def _load(config: Config, name: str, limit: int) -> tuple[Profile, list[Submission]]:
     client = None if config.offline else HNClient(config.api_url, deadline=config.deadline)
-    async with command_cache(config, "user") as cache:
-        source = Source(client, cache)
+    async with command_cache(config, "user") as worker:
+        source = Source(client, worker)
         try:
             profile = await load_profile(source, name)
             submissions: list[Submission] = []

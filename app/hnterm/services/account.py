@@ -35,12 +35,12 @@ class Account:
 
     def __init__(
         self,
-        cache: CacheWorker,
+        worker: CacheWorker,
         deadline: float,
         network_unusable: Callable[[], bool],
         web: str | None = None,  # --web-url; None: $HNTERM_WEB_URL, else HN's site
     ) -> None:
-        self._cache = cache
+        self._worker = worker
         self._web_url = web
         self._deadline = deadline
         self._network_unusable = network_unusable  # offline, or the network is down
@@ -151,20 +151,20 @@ class Account:
         async with self._web() as client:
             new_id = await client.reply(parent.id, root, text)
         with suppress(CacheError):
-            await self._cache.run(Cache.delete_draft, parent.id, self.user or "")
+            await self._worker.run(Cache.delete_draft, parent.id, self.user or "")
         if new_id is None:
             return None
         mine = self.reply_item(parent.id, text, new_id)
         above = replace(parent, kids=tuple(dict.fromkeys((*parent.kids, new_id))))
         with suppress(CacheError):
-            await self._cache.run(Cache.put_items, [above, mine], root)
+            await self._worker.run(Cache.put_items, [above, mine], root)
         return mine
 
     async def draft(self, parent: int) -> Draft | None:
         """Your draft answering ``parent`` (drafts belong to the account that wrote them)."""
-        return await self._cache.run(Cache.draft, parent, self.user or "")
+        return await self._worker.run(Cache.draft, parent, self.user or "")
 
     async def keep_draft(self, parent: int, root: int, text: str, error: str | None = None) -> None:
         """Keep the reply's text (and why the last try failed)."""
         with suppress(CacheError):  # the cache's own notice says why
-            await self._cache.run(Cache.put_draft, parent, root, text, error, self.user or "")
+            await self._worker.run(Cache.put_draft, parent, root, text, error, self.user or "")

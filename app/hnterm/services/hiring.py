@@ -69,7 +69,7 @@ def describe(kind: str, month: str | None) -> str:
 async def find_thread(
     search: SearchClient | None,
     client: HNClient | None,
-    cache: CacheWorker,
+    worker: CacheWorker,
     kind: str = "hiring",
     month: str | None = None,
 ) -> HiringThread:
@@ -94,7 +94,7 @@ async def find_thread(
         if found is None:
             raise HiringError(f"no {describe(kind, month)} by {AUTHOR}")
         return HiringThread(found.story, found.title, note)
-    found = await _in_cache(cache, kind, month)
+    found = await _in_cache(worker, kind, month)
     if found is None:
         raise HiringError(f"no {describe(kind, month)} in the cache (offline)")
     return found
@@ -126,8 +126,8 @@ async def _by_user(client: HNClient, kind: str, month: str | None) -> HiringThre
     return None
 
 
-async def _in_cache(cache: CacheWorker, kind: str, month: str | None) -> HiringThread | None:
-    hits = await cache.search(f"by:{AUTHOR}", limit=500)
+async def _in_cache(worker: CacheWorker, kind: str, month: str | None) -> HiringThread | None:
+    hits = await worker.search(f"by:{AUTHOR}", limit=500)
     stories = [
         hit
         for hit in hits
@@ -141,7 +141,7 @@ async def _in_cache(cache: CacheWorker, kind: str, month: str | None) -> HiringT
     return HiringThread(newest.item_id, newest.title or "")
 
 
-async def last_seen(cache: CacheWorker, story: int) -> frozenset[int] | None:
+async def last_seen(worker: CacheWorker, story: int) -> frozenset[int] | None:
     """The comments seen on the last visit of ``story`` (None: never opened)."""
-    state = await cache.run(Cache.story_read, story)
+    state = await worker.run(Cache.story_read, story)
     return state.seen if state is not None else None

@@ -25,7 +25,7 @@ class SearchResult:
 
 
 async def search_everywhere(
-    client: SearchClient | None, cache: CacheWorker, query: OnlineQuery
+    client: SearchClient | None, worker: CacheWorker, query: OnlineQuery
 ) -> SearchResult:
     """All of HN through ``client``; the local index when there is none or it fails."""
     reason = "offline mode"
@@ -37,7 +37,7 @@ async def search_everywhere(
         else:
             hits = [as_search_hit(hit) for hit in page.hits]
             return SearchResult(hits, online=True, total=page.total)
-    hits = await cache.search(local_query(query), limit=query.per_page)
+    hits = await worker.search(local_query(query), limit=query.per_page)
     if query.kind is not None:
         hits = [hit for hit in hits if hit.type == query.kind]
     if query.since is not None:

@@ -38,14 +38,14 @@ class Preferences:
 class Settings:
     """The config plus the remembered preferences."""
 
-    def __init__(self, config: Config, cache: CacheWorker) -> None:
+    def __init__(self, config: Config, worker: CacheWorker) -> None:
         self.config = config
-        self._cache = cache
+        self._worker = worker
 
     async def recall(self) -> Preferences:
         """The preferences kept in the cache (one trip to it)."""
         with suppress(CacheError):
-            return await self._cache.run(_read_preferences)
+            return await self._worker.run(_read_preferences)
         return Preferences()
 
     async def remember_list_hidden(self, hidden: bool) -> None:
@@ -60,7 +60,7 @@ class Settings:
     async def comment_order(self) -> str:
         """The order a thread opens in: the one last chosen, else HN's rank."""
         with suppress(CacheError):
-            order = await self._cache.run(Cache.setting, COMMENT_ORDER)
+            order = await self._worker.run(Cache.setting, COMMENT_ORDER)
             if order in ORDERS:
                 return order
         return ORDERS[0]
@@ -70,11 +70,11 @@ class Settings:
 
     def remember_theme(self, name: str) -> None:
         """Queued, not waited for (a theme changes from a signal callback)."""
-        self._cache.submit(Cache.set_setting, THEME, name)
+        self._worker.submit(Cache.set_setting, THEME, name)
 
     async def _remember(self, key: str, value: str) -> None:
         with suppress(CacheError):  # not remembered: the cache's problem notice says why
-            await self._cache.run(Cache.set_setting, key, value)
+            await self._worker.run(Cache.set_setting, key, value)
 
 
 def _read_preferences(cache: Cache) -> Preferences:
