@@ -29,7 +29,7 @@ from hnterm.services.reading import is_provisional, set_filter, set_order
 from hnterm.services.replies import Replies, RepliesFeed, changed, check_replies
 from hnterm.services.settings import Settings
 from hnterm.services.source import Source, StoryIds, ThreadUpdate
-from hnterm.storage.cache import BUSY_TIMEOUT, Cache
+from hnterm.storage.cache import BUSY_TIMEOUT, DB_NAME, Cache
 from hnterm.storage.worker import CacheWorker
 
 if TYPE_CHECKING:  # what only opening a dialog needs is imported then (startup)
@@ -63,7 +63,11 @@ class Gateway:
         busy_timeout: float = BUSY_TIMEOUT,
     ) -> None:
         self.config = config
-        self.cache = CacheWorker(config.cache_dir, busy_timeout=busy_timeout)
+        # Looked at before the worker creates the file: with none, nothing is cached, and
+        # the start need not wait for the cache (it creates its tables meanwhile).
+        directory = config.cache_dir
+        self._cache_was_there = directory is not None and (directory / DB_NAME).exists()
+        self.cache = CacheWorker(directory, busy_timeout=busy_timeout)
         if config.offline:
             client = None
         elif client is None:
@@ -100,12 +104,32 @@ class Gateway:
         return await self._source.probe()
 
     # -- story lists -----------------------------------------------------------------------
-    async def fetch_ids_early(self, kind: str, limit: float = EARLY_WAIT) -> None:
-        """The list the first screen shows, asked for before that screen is built; returns
-        once the network side has imported its HTTP stack (at most ``limit`` seconds)."""
+    async def prepare_start(self, kind: str, limit: float = EARLY_WAIT) -> None:
+        """Before the first screen is built. With the list ``kind`` in the cache, nothing:
+        the screen paints the cached copy first, and the network side starts when the list
+        asks for the fresh one (its HTTP stack's import, ~120 ms of CPU, would only slow the
+        first frames, both on one interpreter lock). Else the list's fetch goes out now, and
+        this returns once the network side has imported its HTTP stack (at most ``limit``
+        seconds)."""
+        if not self.offline and await self.cached_story_ids(kind):
+            return
         loaded = self._source.fetch_ids_early(kind)
         with suppress(TimeoutError):
             await asyncio.wait_for(asyncio.wrap_future(loaded), limit)
+
+    async def cached_story_ids(self, kind: str) -> list[int]:
+        """The list ``kind`` as last fetched, from the cache alone (empty when it has none):
+        never the network, so it comes before the HTTP stack is even imported."""
+        if not self._cache_was_there:
+            return []
+        cached = await self.cache.run(Cache.get_list, kind)
+        return cached[0] if cached is not None else []
+
+    async def cached_stories(self, ids: list[int]) -> StoryPage:
+        """The stories among ``ids`` the cache holds, in list order, with their read marks."""
+        cached = await self.cache.run(Cache.get_many, ids)
+        items = [cached[i].item for i in ids if i in cached]
+        return StoryPage(items, await self.read_marks([item.id for item in items]))
 
     async def story_ids(self, kind: str) -> StoryIds:
         return await self._source.story_ids(kind)

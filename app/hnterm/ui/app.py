@@ -119,17 +119,18 @@ class HNApp(App[None]):
         gc.freeze()
 
     async def on_load(self) -> None:
-        """Before the first screen is built: the start list's fetch goes out now, and the UI
-        waits until the network side has imported its HTTP stack (~120 ms of CPU). Both
-        threads share one interpreter lock: side by side, that import and the UI's first
-        frames each ran at half speed, and the list's two round trips came after both; in
-        turn, the round trips overlap the UI's start (measured: the startup benchmark).
-        What is alive now (the modules) is frozen out of the collector's passes first: a full
-        pass over them during that import cost 20-40 ms."""
+        """Before the first screen is built. With the start list cached, the screen paints
+        it first and the network side starts after (``Gateway.prepare_start``). Else the
+        list's fetch goes out now, and the UI waits until the network side has imported its
+        HTTP stack (~120 ms of CPU): both threads share one interpreter lock, and side by
+        side that import and the UI's first frames each ran at half speed, with the list's
+        two round trips after both; in turn, the round trips overlap the UI's start
+        (measured: the startup benchmark). What is alive now (the modules) is frozen out of
+        the collector's passes first: a full pass over them during that import cost 20-40 ms."""
         gc.freeze()
         # Problems the early fetch meets (an unusable cache) are told on this loop.
         self._ui_loop = asyncio.get_running_loop()
-        await self.gateway.fetch_ids_early(MainScreen.START_LIST)
+        await self.gateway.prepare_start(MainScreen.START_LIST)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.gateway, self.config.item)

@@ -121,6 +121,7 @@ class StoryList(OptionList):
         # leave out (``filtered``, ``read_hidden``: how many, said in the title).
         self.listed: list[int] = []
         self.filtered = self.read_hidden = 0
+        self.first_load = True  # the session's first list: its cached copy is painted first
 
     def set_ids(self, kind: str, ids: list[int]) -> None:
         """Start showing a new list; entries appear as ``add_items`` brings them."""
@@ -164,11 +165,16 @@ class StoryList(OptionList):
 
     @work(exclusive=True, group="list")
     async def load_list(self, kind: str) -> None:
-        """Fetch a story list and its first page."""
+        """Fetch a story list and its first page; at start, the cached copy first."""
         assert self.gateway is not None
+        first, self.first_load = self.first_load, False
         self.border_subtitle = "loading…"
         if kind == "replies":  # replies to your items, from the API (services.replies)
             await self._load_replies()
+            return
+        cache_first = first and kind not in ("faves", "saved") and not self.gateway.offline
+        if cache_first and await self._show_cached(kind):
+            await self._refresh_cached(kind)
             return
         if kind == "faves":  # from HN's web pages (your account), not the API
             ids, error = await self.gateway.account.favourites()
@@ -178,17 +184,85 @@ class StoryList(OptionList):
         self.set_ids(kind, result.ids)
         self.failure = self._failure(kind, result.error)
         if result.error:
-            offline = self.gateway.offline
-            self.border_subtitle = status_text.list_note(bool(result.ids), offline=offline)
-            if not offline:  # offline, the header says so: no toast over the thread's text
-                title = LIST_TITLES[kind]
-                self.notify(f"{title}: {result.error}", severity="warning", markup=False)
+            self._say_failure(kind, result.error)
         await self._load_stories(self.wanted[:PAGE_SIZE])
         if not result.error:
             self.border_subtitle = ""
-        gateway = self.gateway
-        offline, down = gateway.offline, gateway.network_down
+        self._show_network()
+
+    def _say_failure(self, kind: str, error: str) -> None:
+        """A list whose fetch failed says so on its border (what it shows instead), and in a
+        notice unless offline (the header says that: no toast over the thread's text)."""
+        assert self.gateway is not None
+        offline = self.gateway.offline
+        self.border_subtitle = status_text.list_note(bool(self.ids), offline=offline)
+        if not offline:
+            self.notify(f"{LIST_TITLES[kind]}: {error}", severity="warning", markup=False)
+
+    def _show_network(self) -> None:
+        assert self.gateway is not None
+        offline, down = self.gateway.offline, self.gateway.network_down
         self.app.sub_title = status_text.network_title(offline=offline, network_down=down)
+
+    async def _show_cached(self, kind: str) -> bool:
+        """The list as last fetched and its first page, from the cache alone: on screen
+        before the network side has even imported its HTTP stack. False when the cache
+        holds too little of it to show a story."""
+        assert self.gateway is not None
+        ids = await self.gateway.cached_story_ids(kind)
+        if not ids:
+            return False
+        self.set_ids(kind, ids)  # (asks for no more pages until the fresh copy is in)
+        page = await self.gateway.cached_stories(self.wanted[:PAGE_SIZE])
+        self.add_items(page.items, page.marks)
+        if not self.option_count:
+            return False
+        self.border_subtitle = "cached copy · refreshing…"
+        return True
+
+    async def _refresh_cached(self, kind: str) -> None:
+        """The cached copy on screen fetched afresh, list and first page, and put in its
+        place in one step: the cursor stays on its story and nothing blinks empty. When the
+        fetch fails, the cached copy stays and says so."""
+        assert self.gateway is not None
+        await self.wait_for_refresh()  # the HTTP stack's import waits for the cached paint
+        result = await self.gateway.story_ids(kind)
+        if result.error:  # (the network side fell back on the same cached copy)
+            self._say_failure(kind, result.error)
+            self.page_done([])
+            self._show_network()
+            return
+        asked = result.ids[:PAGE_SIZE]
+        items: list[Item] = []
+        marks: dict[int, ReadMark] = {}
+        async with aclosing(self.gateway.stories(asked)) as pages:
+            async for page in pages:
+                items += page.items
+                marks.update(page.marks)
+        self._replace(result.ids, items, marks)
+        self.page_done(asked)
+        self.show_empty()
+        self.border_subtitle = ""
+        self._show_network()
+
+    def _replace(self, ids: list[int], items: list[Item], marks: dict[int, ReadMark]) -> None:
+        """Show ``ids`` in place of the list shown, in one step (one frame, no empty list
+        between): the cursor stays on its story, else on its row, and the view where it was."""
+        option = self.highlighted_option
+        at, row, scrolled = (option.id if option else None), self.highlighted, self.scroll_y
+        self.ids = self.listed = ids
+        self.items = {item.id: item for item in items}
+        self.marks = marks
+        self.filtered = self.read_hidden = 0
+        self.clear_options()
+        self.add_items([])
+        self._show_title()
+        shown = [str(i) for i in self.ids[: self.option_count]]
+        if at in shown:
+            self.highlighted = shown.index(at)
+        elif row is not None and shown:
+            self.highlighted = min(row, len(shown) - 1)
+        self.scroll_to(y=scrolled, animate=False)
 
     async def _load_replies(self) -> None:
         """The replies to the logged-in user: the session's last check, else one now; once
