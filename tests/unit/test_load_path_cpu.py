@@ -120,3 +120,26 @@ def test_a_row_an_earlier_version_wrote_is_replaced_without_indexing_it_twice(tm
         assert entries == (1,)
     finally:
         cache.close()
+
+
+def test_a_batch_out_of_order_with_an_id_twice_keeps_the_last_copy_and_its_words(
+    tmp_path,
+) -> None:
+    """Rows are written in id order, not as given; of an id given twice the later copy is
+    kept with its words (the index refused a second entry: the whole write failed)."""
+    story = Item(id=ROOT, type="story", title="Ordering story", by="a", kids=(105, 103, 101))
+    first = Item(id=105, parent=ROOT, text="earlier draft wording", by="b")
+    later = Item(id=105, parent=ROOT, text="final corrected wording", by="b")
+    batch = [first, Item(id=103, parent=ROOT, text="middle", by="c"), story, later]
+    batch.append(Item(id=101, parent=ROOT, text="lowest id last", by="d"))
+    cache = Cache(tmp_path)
+    try:
+        cache.put_items(batch, ROOT)
+        cached = cache.get(105)
+        assert cached is not None and cached.item == later
+        assert [hit.item_id for hit in cache.search("corrected")] == [105]
+        assert cache.search("draft") == []
+        assert sorted(entry.item.id for entry in cache.thread(ROOT)) == [ROOT, 101, 103, 105]
+        assert [hit.item_id for hit in cache.search("lowest")] == [101]
+    finally:
+        cache.close()
