@@ -15,7 +15,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
@@ -26,6 +25,7 @@ from hnterm.render.text import is_safe_url, sanitize, themed
 from hnterm.services.articles import ArticleResult
 from hnterm.services.gateway import Gateway
 from hnterm.ui.browser import open_or_copy
+from hnterm.ui.screens import dialog_keys
 from hnterm.ui.screens.pick import PickScreen
 from hnterm.ui.widgets.status_line import StatusLine
 
@@ -45,18 +45,7 @@ class ArticleScreen(Screen[str | None]):
         "article--link",
         "article--marker",
     }
-    BINDINGS = [
-        Binding("escape,b,q", "close", "Back", id="article.close"),
-        Binding("o", "links", "Links", id="article.links"),
-        Binding("O", "open_page", "Open in browser", id="article.open_page"),
-        Binding("r", "reload", "Fetch again", show=False, id="article.reload"),
-        Binding("j,down", "scroll(1)", "Down", show=False, id="article.down"),
-        Binding("k,up", "scroll(-1)", "Up", show=False, id="article.up"),
-        Binding("space,pagedown", "page(1)", "Page down", show=False, id="article.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="article.page_up"),
-        Binding("g,home", "edge(0)", "Top", show=False, id="article.top"),
-        Binding("G,end", "edge(1)", "Bottom", show=False, id="article.bottom"),
-    ]
+    BINDINGS = [*dialog_keys.ARTICLE]
 
     def __init__(self, gateway: Gateway, story: int, url: str | None) -> None:
         super().__init__()

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -20,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from hnterm.model.format import age
 from hnterm.model.hits import SearchHit
+from hnterm.ui.screens import dialog_keys
 
 Search = Callable[[str], Awaitable[list[SearchHit]]]
 TITLE = 'Search the cache: words, "a phrase", by:author, -word'
@@ -30,10 +30,7 @@ class SearchDialog(ModalScreen[int | None]):
     """A search as you type whose results are items: enter opens the highlighted one,
     down goes to the results, escape closes. Returns the chosen id, or None."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Close"),
-        Binding("down", "results", "Results", show=False),
-    ]
+    BINDINGS = [*dialog_keys.SEARCH]
 
     @on(Input.Submitted)
     def submitted(self) -> None:

@@ -1,4 +1,4 @@
-"""The help screen: every key of every pane, gathered from the widgets' own BINDINGS.
+"""The help screen: every key of every pane and dialog, gathered from their own BINDINGS.
 
 Bindings of one ``Binding.Group`` (the numbers 1-9 after ``>``) share a row, as Textual's
 footer shows them. Keys are written as the footer writes them (Textual's
@@ -20,13 +20,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from hnterm.ui.screens import dialog_keys
+
 BindingGroups = list[tuple[str, list[Binding]]]
 
 
 class HelpScreen(ModalScreen[None]):
     """A scrollable table of keys; any of escape, q or ? closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+    BINDINGS = [*dialog_keys.HELP]
 
     def __init__(self, groups: BindingGroups) -> None:
         super().__init__()
@@ -35,10 +37,17 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         body = VerticalScroll(id="help-body")
         body.border_title = "Every key"
-        closing = list(Binding.make_bindings(self.BINDINGS))
-        body.border_subtitle = f"{shown_keys(self.app, closing)} closes"
         with body:
             yield Static(self.key_table(), id="help-table")
+
+    def on_mount(self) -> None:
+        """The bottom border says which keys close help, as the keymap has them."""
+        closing = [
+            active.binding
+            for active in self.active_bindings.values()
+            if active.node is self and active.binding.action == "dismiss"
+        ]
+        self.query_one("#help-body").border_subtitle = f"{shown_keys(self.app, closing)} closes"
 
     def key_table(self) -> Table:
         """Every key, grouped by where it works, as the keymap has it now."""
@@ -46,7 +55,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("what it does")
         for title, bindings in self.groups:
-            table.add_row(Text(title, style="bold underline"), "")
+            table.add_row(Text.assemble((title, "bold underline")), "")  # not its padding
             for keys, description in rows(self.app, bindings):
                 table.add_row(Text(keys), Text(description))
             table.add_row("", "")

@@ -6,12 +6,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from hnterm.model.narrow import parse_narrowing
+from hnterm.ui.screens import dialog_keys
 
 PROMPT = "Narrow to the top-level comments that match (esc in the thread shows all again)"
 HINT = 'words, "a phrase", word*, -word, by:name'
@@ -20,7 +20,7 @@ HINT = 'words, "a phrase", word*, -word, by:name'
 class NarrowScreen(ModalScreen[str | None]):
     """Returns the query to narrow by, or None when dismissed."""
 
-    BINDINGS = [Binding("escape", "cancel", "Close")]
+    BINDINGS = [*dialog_keys.NARROW]
 
     def __init__(self, query: str = "") -> None:
         super().__init__()

@@ -5,13 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from hnterm.model.format import item_id_of
 from hnterm.model.items import is_item_id
+from hnterm.ui.screens import dialog_keys
 
 PROMPT = "Open an item: its id, or its news.ycombinator.com link"
 
@@ -19,7 +19,7 @@ PROMPT = "Open an item: its id, or its news.ycombinator.com link"
 class OpenItemScreen(ModalScreen[int | None]):
     """Returns the id to open, or None when dismissed."""
 
-    BINDINGS = [Binding("escape", "cancel", "Close")]
+    BINDINGS = [*dialog_keys.OPEN_ITEM]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-item-body"):

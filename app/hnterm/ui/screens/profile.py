@@ -10,7 +10,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
@@ -25,12 +24,13 @@ from hnterm.services.profiles import (
     Submission,
     submission_lines,
 )
+from hnterm.ui.screens import dialog_keys
 
 
 class ProfileScreen(ModalScreen[int | None]):
     """Returns the id of the submission chosen, or None."""
 
-    BINDINGS = [Binding("escape,q", "cancel", "Close")]
+    BINDINGS = [*dialog_keys.PROFILE]
 
     def __init__(self, gateway: Gateway, name: str) -> None:
         super().__init__()

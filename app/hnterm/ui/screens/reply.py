@@ -18,11 +18,12 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
+
+from hnterm.ui.screens import dialog_keys
 
 DRAFT_DELAY = 0.4  # seconds after the last key before the draft is written
 
@@ -30,13 +31,7 @@ DRAFT_DELAY = 0.4  # seconds after the last key before the draft is written
 class ReplyScreen(ModalScreen[str | None]):
     """Returns the text to send, or None (closed: the draft stays)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "send", "Send"),
-        Binding("escape", "close", "Close (keep the draft)"),
-        # priority: the TextArea has focus and binds ctrl+e itself (to the line's end, which
-        # `end` still does), so without it ctrl+e never reached this screen
-        Binding("ctrl+e", "editor", "Edit in $EDITOR", show=False, priority=True),
-    ]
+    BINDINGS = [*dialog_keys.REPLY]
 
     def __init__(
         self, title: str, quoted: Text, draft: str, save: Callable[[str], Awaitable[object]]

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, TextArea
 
 from hnterm.render.text import is_safe_url
+from hnterm.ui.screens import dialog_keys
 
 TITLE_LIMIT = 80  # characters HN takes in a title
 
@@ -27,10 +27,7 @@ class SubmitScreen(ModalScreen[Submission | None]):
     """Returns what to submit, or None. Checks what HN would refuse before anything is sent:
     no title, a title too long, a link that is not http(s)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "send", "Submit"),
-        Binding("escape", "close", "Close"),
-    ]
+    BINDINGS = [*dialog_keys.SUBMIT]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="submit-body"):
