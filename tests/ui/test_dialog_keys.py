@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+from pathlib import Path
 
 import hnterm.ui
 from hnterm.config import Config
@@ -44,6 +45,17 @@ def test_every_binding_in_the_ui_has_an_id_of_one_key_and_help_lists_it():
         assert isinstance(binding, Binding) and binding.id, (owner, binding)
         assert binding.id.split(".")[0].isidentifier(), binding.id  # place.action
         assert listed.get(binding.id) == binding, (owner, binding)  # in help, one id a key
+
+
+def test_docs_list_every_id_the_unknown_id_message_sends_the_reader_to():
+    docs = (Path(__file__).parents[2] / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for _, bindings in HNApp.binding_groups():
+        for binding in bindings:
+            place, _, action = (binding.id or "").partition(".")
+            if action.startswith("number_"):  # written `PLACE.number_1` … `PLACE.number_9`
+                assert f"`{place}.number_1` … `{place}.number_9`" in docs, binding.id
+            else:
+                assert f"`{binding.id}`" in docs, binding.id
 
 
 def config_with(tmp_path, fake_hn, keys: dict[str, str]) -> Config:
