@@ -149,12 +149,14 @@ class CommentLayout:
         return self._epoch, self._row_stamps.get(item_id, 0)
 
     def forget_head(self, item_id: int) -> None:
-        """The header changed (reply count, collapse marker): rebuild it, keep the body."""
+        """The header changed (reply count, collapse marker): rebuild it, keep the body. A
+        row still estimated stays so (measuring each batch's parents at once, to no end, was
+        half of a relayout while a thread loads)."""
         self._touch(item_id)
         self._head_texts.pop(item_id, None)
         self._heads.pop(item_id, None)
-        self._heights.pop(item_id, None)
-        self._remeasure.add(item_id)
+        if self._heights.pop(item_id, None) is not None:
+            self._remeasure.add(item_id)
 
     # -- laying out -------------------------------------------------------------------------
     def relayout(self, width: int) -> None:
