@@ -249,7 +249,8 @@ class CommentView(ScrollView, can_focus=True):
         Binding("Y", "screen.copy_text", "Copy comment text", show=False, id="comments.copy_text"),
     ]
 
-    cursor: reactive[int | None] = reactive(None, init=False, always_update=True)
+    # No repaint of its own: a move repaints the two rows it changed (watch_cursor).
+    cursor: reactive[int | None] = reactive(None, init=False, always_update=True, repaint=False)
 
     class ReturnTo(Message):
         """``back`` to a thread left for another (one history holds both): reopen it at
@@ -366,12 +367,13 @@ class CommentView(ScrollView, can_focus=True):
                 self.comment_layout.forget(item_id)  # its replies line is part of the body
             else:
                 self.comment_layout.forget_head(item_id)
+        shown = self._shown()
         anchor = self.comment_layout.anchor(round(self.scroll_y))
-        self._relayout(anchor)
+        self._relayout(anchor, repaint=False)
         if self.cursor is None and self.comment_layout.rows:
             self.cursor = self.comment_layout.rows[0]
         self._keep_landing_in_view()
-        self.refresh()
+        self._repaint_changes(shown)
 
     def _restore_anchor(self, anchor: tuple[int, int] | None) -> None:
         """Scroll so the row that was at the top is there again, as far into it as before."""
@@ -400,10 +402,11 @@ class CommentView(ScrollView, can_focus=True):
         self.refresh()
 
     # -- layout ---------------------------------------------------------------------------
-    def _relayout(self, anchor: tuple[int, int] | None = None) -> None:
+    def _relayout(self, anchor: tuple[int, int] | None = None, *, repaint: bool = True) -> None:
         """Lay the rows out at the pane's width (keeping ``anchor``, a row and a line in
         it, at the top), measure what is on screen and the cursor's row, and leave the rest
-        to be measured between frames.
+        to be measured between frames. Rows may have moved, so the pane is repainted (not
+        ``repaint``: the caller repaints what changed).
 
         Before the widget has a size there is nothing to wrap to: the first resize lays out.
         """
@@ -414,19 +417,52 @@ class CommentView(ScrollView, can_focus=True):
         if not self.comment_layout.exact and not self._measuring:
             self._measuring = True
             self._measure_rest()
+        if repaint:
+            self.refresh()
 
-    def _measure_view(self) -> None:
-        """Rows about to be drawn get exact heights (the rest may be estimates)."""
+    def _measure_view(self) -> bool:
+        """Rows about to be drawn get exact heights (the rest may be estimates); True if
+        that moved any row."""
         layout = self.comment_layout
-        layout.measure_window(round(self.scroll_y), self.scrollable_content_region.height)
+        moved = layout.measure_window(round(self.scroll_y), self.scrollable_content_region.height)
         if self.cursor is not None:
-            layout.measure_rows([self.cursor])
+            moved |= layout.measure_rows([self.cursor])
         self._sync_size()
+        return moved
+
+    def _measure_row(self, item_id: int) -> None:
+        """Measure a row before scrolling to it: when its estimate was off, the rows below
+        it move, and so does every line drawn of them."""
+        if self.comment_layout.measure_rows([item_id]):
+            self._sync_size()
+            self.refresh()
 
     def _sync_size(self) -> None:
         size = Size(self.comment_layout.width, self.comment_layout.total)
-        if self.comment_layout.width > 0 and size != self.virtual_size:
+        if self.comment_layout.width <= 0 or size == self.virtual_size:
+            return
+        if self._scrollbar_stays(size):
+            self._resize_in_place(size)
+        else:
             self.virtual_size = size  # a layout reactive: the scrollbar follows at the next one
+
+    def _scrollbar_stays(self, size: Size) -> bool:
+        """Only the length changes and the vertical scrollbar shows before and after: no
+        layout is needed (a layout repaints the whole screen, 12-24 ms a frame, and a load
+        changes the length at every batch)."""
+        return (
+            size.width == self.virtual_size.width
+            and self.show_vertical_scrollbar
+            and size.height > self.container_size.height
+        )
+
+    def _resize_in_place(self, size: Size) -> None:
+        """A new length without a layout: the scrollbar's thumb follows, and the scroll is
+        kept within the new end (what Textual's layout would do for this change)."""
+        self.set_reactive(CommentView.virtual_size, size)
+        self.vertical_scrollbar.window_virtual_size = size.height
+        if self.scroll_y > self.max_scroll_y:
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
 
     @work(group="measure")
     async def _measure_rest(self) -> None:
@@ -440,12 +476,13 @@ class CommentView(ScrollView, can_focus=True):
                 if quiet > 0:
                     await asyncio.sleep(quiet)
                     continue
+                shown = self._shown()
                 anchor = layout.anchor(round(self.scroll_y))
                 if layout.measure(MEASURE_SLICE_S):
                     self._sync_size()
                     self._restore_anchor(anchor)
                     self._keep_landing_in_view()
-                    self.refresh()
+                    self._repaint_changes(shown)
                 await asyncio.sleep(MEASURE_REST_S)
         finally:
             self._measuring = False
@@ -488,8 +525,12 @@ class CommentView(ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base = self.rich_style  # computed once per paint, not once per line
-        if self.thread is not None and self.comment_layout.version == self.thread.version:
-            self._measure_view()  # what is drawn has exact heights, whatever scrolled here
+        # What is drawn has exact heights, whatever scrolled here. Rows that moved meanwhile
+        # move lines this paint may not redraw: the next one redraws them all.
+        thread = self.thread
+        laid_out = thread is not None and self.comment_layout.version == thread.version
+        if laid_out and self._measure_view():
+            self.refresh()
         self._paint = self._paint_now()
         try:
             return super().render_lines(crop)
@@ -517,18 +558,61 @@ class CommentView(ScrollView, can_focus=True):
         if layout.version != self.thread.version or width != layout.width:
             self._relayout()  # the model changed, or a scrollbar came or went
             self._paint = None  # the next lines read the new size
-        item_id = layout.rows[layout.row_at(line_no)]
-        offset = line_no - layout.top(item_id)
-        focused = item_id == self.cursor
-        key = (layout.drawn_version(item_id), item_id, offset, focused, self._base)
+        shows = self._line_shows(line_no)
+        key = (shows, self._base)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._strips[key] = self._draw(item_id, offset, focused, width)
+            strip = self._strips[key] = self._draw(shows, width)
         return strip
 
-    def _draw(self, item_id: int, offset: int, focused: bool, width: int) -> Strip:
+    def _line_shows(self, line_no: int) -> _Line:
+        """What a line of the laid out rows draws: two lines that show the same draw the
+        same (the strip cache's key, and what a repaint compares)."""
+        layout = self.comment_layout
+        item_id = layout.rows[layout.row_at(line_no)]
+        offset = line_no - layout.top(item_id)
+        return _Line(layout.drawn_version(item_id), item_id, offset, item_id == self.cursor)
+
+    def _shown(self) -> tuple[int, list[_Line | None]]:
+        """The pane's scroll offset and what each of its lines shows (None: no row)."""
+        top, layout = round(self.scroll_y), self.comment_layout
+        end = layout.total if self.thread is not None and layout.rows else 0
+        lines = range(top, top + self.scrollable_content_region.height)
+        return top, [self._line_shows(n) if n < end else None for n in lines]
+
+    def _repaint_changes(self, before: tuple[int, list[_Line | None]]) -> None:
+        """Repaint only the lines that show something else than ``before`` did: rows a load
+        adds below the view, or heights measured above it, leave the screen as it was (a
+        whole pane is ~40 lines through Textual's styles for each frame)."""
+        top, lines = self._shown()
+        if top != before[0] or len(lines) != len(before[1]):
+            self.refresh()  # scrolled or resized: every line moved
+            return
+        y = 0
+        while y < len(lines):
+            if lines[y] == before[1][y]:
+                y += 1
+                continue
+            start = y
+            while y < len(lines) and lines[y] != before[1][y]:
+                y += 1
+            self.refresh_lines(top + start, y - start)
+
+    def _repaint_rows(self, *item_ids: int | None) -> None:
+        """Repaint the lines of these rows that are on screen (the cursor's old and new)."""
+        layout, top = self.comment_layout, round(self.scroll_y)
+        bottom = top + self.scrollable_content_region.height
+        for item_id in item_ids:
+            if item_id is not None and item_id in layout:
+                first, end = layout.span(item_id)
+                first, end = max(first, top), min(end, bottom)
+                if first < end:
+                    self.refresh_lines(first, end - first)
+
+    def _draw(self, shows: _Line, width: int) -> Strip:
         """One line of a row: guides, cursor bar, text, padding to the width. One Strip per
         line: building several and joining them costs more than the text."""
+        item_id, offset, focused = shows.item_id, shows.offset, shows.focused
         line = self.comment_layout.line(item_id, offset)
         base = self._base + Style.from_meta({ITEM_META: item_id})
         if line is None:
@@ -558,7 +642,7 @@ class CommentView(ScrollView, can_focus=True):
         if self.scope_mode == "context":
             self.border_title = self._scope_title()  # it says where in the chain the cursor is
         self.scroll_to_cursor()
-        self.refresh()
+        self._repaint_rows(old, new)  # a scroll repaints the whole pane (Textual does)
         self.post_message(self.CursorMoved(new))
 
     def _shown_cursor(self) -> int | None:
@@ -573,8 +657,7 @@ class CommentView(ScrollView, can_focus=True):
         layout, cursor = self.comment_layout, self._shown_cursor()
         if cursor is None:
             return
-        if layout.measure_rows([cursor]):
-            self._sync_size()
+        self._measure_row(cursor)
         first, end = layout.span(cursor)
         y, screen = round(self.scroll_y), self.scrollable_content_region.height
         if end - first > screen and first <= y and y + screen <= end:
@@ -595,8 +678,7 @@ class CommentView(ScrollView, can_focus=True):
         under the last lines of its parent."""
         if item_id not in self.comment_layout:
             return
-        if self.comment_layout.measure_rows([item_id]):
-            self._sync_size()
+        self._measure_row(item_id)
         top = self.comment_layout.top(item_id)
         screen = self.scrollable_content_region.height
         above = max(CONTEXT_LINES, screen - self.comment_layout.height(item_id))
@@ -735,8 +817,7 @@ class CommentView(ScrollView, can_focus=True):
         layout, cursor = self.comment_layout, self._shown_cursor()
         if cursor is None:
             return False
-        if layout.measure_rows([cursor]):
-            self._sync_size()
+        self._measure_row(cursor)
         before = round(self.scroll_y)
         lines = self.scrollable_content_region.height
         target = layout.scroll_within(cursor, before, lines, step)
@@ -1195,6 +1276,13 @@ class CommentView(ScrollView, can_focus=True):
         self.cursor = item_id
         if meta.get(TOGGLE_META):
             self.action_toggle_fold()
+
+
+class _Line(NamedTuple):
+    version: tuple[int, int]  # the row's drawn version
+    item_id: int
+    offset: int  # the line within the row
+    focused: bool  # the cursor is on the row
 
 
 class _Paint(NamedTuple):
