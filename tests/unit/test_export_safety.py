@@ -93,6 +93,27 @@ def test_the_json_writer_keeps_the_format_of_json_dumps() -> None:
     assert encode(odd) == json.dumps(odd, ensure_ascii=False, indent=1)
 
 
+def test_json_export_is_the_text_json_dumps_writes_at_any_depth() -> None:
+    """orjson writes the export where it can; the text is ``json.dumps(indent=2)``'s, each
+    unsafe character then escaped, also where orjson refuses: a lone surrogate, 300 levels
+    (orjson stops at 254), 1,000 levels (too deep for json.dumps too: ``encode``)."""
+    surrogate = Thread(1)
+    surrogate.add([parse_item({"id": 1, "type": "story", "title": "half \ud800 pair"}, 1)])
+    threads = [thread_of(hostile_thread(), min(hostile_thread())), surrogate]
+    for name, root in (
+        ("unlurker-43727727-ibm-rto", IBM),
+        ("circumflex-25015967-biden-wins-white-house", BIDEN),
+    ):
+        threads.append(thread_of(fixture_items(name), root))
+    threads += [thread_of(deep_chain(depth), DEEP_ROOT) for depth in (300, 1000)]
+    for thread in threads:
+        data = thread_to_dict(thread)
+        with deep_recursion():
+            plain = json.dumps(data, ensure_ascii=False, indent=2)
+        expected = UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", plain)
+        assert to_json(thread) == expected, thread.root_id
+
+
 def test_json_escapes_every_character_sanitize_removes() -> None:
     """The JSON writer and the screen's filter agree: whatever ``sanitize`` would remove is
     written as a \\uXXXX escape (checked for every BMP code point), the rest stays as is."""
