@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
+import threading
 
-from hnterm.cli.main import run
+from hnterm.cli.main import COMMANDS, run, with_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,11 +16,27 @@ def main(argv: list[str] | None = None) -> int:
     if argv is not None:
         return run(argv)
     status = run(sys.argv[1:])
+    if with_command(sys.argv[1:])[1] in COMMANDS and threading.active_count() == 1:
+        leave(status)
     # The process ends next: with the heap frozen, the interpreter's last full collections
     # skip it (they only find what exit frees anyway): 60-70 ms less after a 3,000-comment
     # dump. Everything that must be closed or flushed is, by then.
     gc.freeze()
     return status
+
+
+def leave(status: int) -> None:
+    """End a headless command's process now, once stdout and stderr are flushed. Its threads
+    have all ended (so its cache is closed, every write committed) and its files are closed
+    (each command closes what it opens); what the interpreter's teardown would still do is
+    free memory the process gives back anyway (~20 ms after a 3,000-comment dump). A stream
+    that cannot be flushed (a closed pipe) leaves it to the usual exit."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        return
+    os._exit(status)
 
 
 if __name__ == "__main__":
