@@ -10,16 +10,21 @@ import pkgutil
 from pathlib import Path
 
 import hnterm.ui
+import pytest
 from hnterm.config import Config
 from hnterm.ui.app import HNApp
 from hnterm.ui.preferences import config_problems
+from hnterm.ui.screens.article import ArticleScreen
 from hnterm.ui.screens.help import HelpScreen
 from hnterm.ui.screens.open_item import OpenItemScreen
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.widgets import Label, TextArea
 
 from tests.data import IBM
 from tests.ui.conftest import in_order, notices, wait_loaded, wait_until
+from tests.ui.test_account import first_comment, logged_in, status, web  # noqa: F401 (a fixture)
+from tests.ui.test_article import head, read_article
 from tests.ui.test_help_and_palette import help_lines
 
 SIZE = (120, 40)
@@ -120,3 +125,32 @@ async def test_help_lists_the_article_readers_keys_and_each_dialogs_as_remapped(
             after = lines[lines.index(place) :]
             assert row in after[: after.index("")], (place, row)
         assert str(app.screen.query_one("#help-body").border_subtitle) == "esc / q / ? closes"
+
+
+@pytest.mark.usefixtures("web")  # logged in: the dialog needs an HN session
+async def test_the_reply_dialog_and_what_follows_name_its_keys_as_remapped(fake_hn, tmp_path):
+    logged_in(tmp_path)
+    keys = {"reply.send": "ctrl+r", "reply.close": "f2", "account.reply": "E"}
+    app = HNApp(config_with(tmp_path, fake_hn, keys))
+    async with app.run_test(size=SIZE) as pilot:
+        await first_comment(pilot)
+        await pilot.press("E")
+        await wait_until(pilot, lambda: app.screen.query(TextArea), "the reply dialog")
+        title = str(app.screen.query_one("#reply-title", Label).render())
+        assert title.endswith("(^r sends)"), title
+        shown = str(app.screen.query_one("#reply-help", Label).render())
+        assert shown.startswith("^r send · f2 close (the draft is kept)"), shown
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: not app.screen.query(TextArea), "the dialog closed")
+        assert status(app) == "Reply closed; its draft is kept (E opens it again)"
+
+
+async def test_the_article_reader_names_its_keys_as_remapped(fake_hn, tmp_path, pages):
+    fake_hn.items[IBM]["url"] = pages.url("redirect")
+    keys = {"article.links": "L", "article.close": "ctrl+w"}
+    app = HNApp(config_with(tmp_path, fake_hn, keys))
+    async with app.run_test(size=SIZE) as pilot:
+        await read_article(pilot)
+        assert head(app).endswith(" · L links · O browser · ^w back"), head(app)
+        await pilot.press("ctrl+w")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ArticleScreen), "closed")

@@ -254,7 +254,7 @@ def test_the_reply_editor_is_the_text_area_and_ctrl_e_says_why(browser_page, fak
     wait_screen(page, lambda text: first["by"] in text and "fetched" in text, "the thread")
     page.keyboard.press("j")
     page.keyboard.press("e")
-    dialog = wait_screen(page, lambda text: "ctrl+s send" in text, "the reply dialog")
+    dialog = wait_screen(page, lambda text: "send · esc close" in text, "the reply dialog")
     assert "$EDITOR" not in dialog
     page.keyboard.type("typed in the page")
     page.keyboard.press("Control+e")

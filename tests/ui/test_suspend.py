@@ -156,7 +156,7 @@ def test_ctrl_e_in_the_reply_dialog_edits_the_draft_in_editor(
     wait_for(lambda: fake_hn.items[first]["by"] in tmux.screen(), "the thread drawn", LIMIT)
     tmux.send("j")
     tmux.send("e")
-    wait_for(lambda: "ctrl+e $EDITOR" in tmux.screen(), "the reply dialog", LIMIT)
+    wait_for(lambda: "^e $EDITOR" in tmux.screen(), "the reply dialog", LIMIT)
     tmux.send("-l", "my draft")
     wait_for(lambda: "my draft" in tmux.screen(), "the typed draft", LIMIT)
     tmux.send("C-e")

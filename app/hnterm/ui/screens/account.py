@@ -72,6 +72,12 @@ class AccountController:
     def status(self) -> StatusLine:
         return self.screen.query_one(StatusLine)
 
+    def _key(self, action: str) -> str:
+        """The key of one of these actions as the keymap has it (``e``, unless remapped)."""
+        from hnterm.ui.screens.help import keys_for  # kept out of the start, as help is
+
+        return keys_for(self.screen, action, first=True)
+
     def focused_item(self) -> tuple[Thread, int] | None:
         return self.pane.focused_item()
 
@@ -192,7 +198,7 @@ class AccountController:
             self.status.show(f"Not changed: {exc}", error=True)
             return
         self.status.show(
-            "Added to your HN favourites; m removes it"
+            f"Added to your HN favourites; {self._key('fave')} removes it"
             if faved
             else "Removed from your HN favourites"
         )
@@ -213,13 +219,15 @@ class AccountController:
 
         def done(text: str | None) -> None:
             if text is None:
-                self.status.show("Reply closed; its draft is kept (e opens it again)")
+                self.status.show(
+                    f"Reply closed; its draft is kept ({self._key('reply')} opens it again)"
+                )
             else:
                 work = self._soft(self._send_reply(thread, parent, text), "Reply not sent")
                 self.screen.run_worker(work, group="account-reply")
 
         item = thread.items[parent]
-        title = f"Reply to {sanitize(item.by or '?')} (ctrl+s sends)"
+        title = f"Reply to {sanitize(item.by or '?')}"  # the dialog adds its key to send
         self.screen.app.push_screen(
             _reply_screen()(title, quote_of(item), draft.text if draft else "", save), done
         )
@@ -263,7 +271,7 @@ class AccountController:
 
     def _reply_failed(self, why: str, parent: int, root: int, text: str) -> None:
         """Say why, keep the draft with the reason (offered again with ``e``)."""
-        message = f"{why}. The draft is kept: e opens it again"
+        message = f"{why}. The draft is kept: {self._key('reply')} opens it again"
         self.status.show(message, error=True)
         self.screen.notify(message, severity="error", markup=False, timeout=10)
         work = self._soft(self.account.keep_draft(parent, root, text, why), "Draft not kept")

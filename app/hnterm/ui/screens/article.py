@@ -26,6 +26,7 @@ from hnterm.services.articles import ArticleResult
 from hnterm.services.gateway import Gateway
 from hnterm.ui.browser import open_or_copy
 from hnterm.ui.screens import dialog_keys
+from hnterm.ui.screens.help import keys_for
 from hnterm.ui.screens.pick import PickScreen
 from hnterm.ui.widgets.status_line import StatusLine
 
@@ -70,7 +71,7 @@ class ArticleScreen(Screen[str | None]):
     async def load(self, refresh: bool = False) -> None:
         result = await self.gateway.article(self.story, self.url, refresh=refresh)
         self.result = result
-        self.query_one("#article-head", Label).update(head_line(result))
+        self.query_one("#article-head", Label).update(head_line(result, self.keys_hint()))
         self._show_body()
 
     def _show_body(self) -> None:
@@ -79,11 +80,18 @@ class ArticleScreen(Screen[str | None]):
             return
         body = self.query_one("#article-text", Static)
         if result.article is None:
-            body.update(failure_text(result))
+            body.update(failure_text(result, keys_for(self, "open_page", first=True)))
         else:
             from hnterm.render.article import render_article
 
             body.update(themed(render_article(result.article), self.style_of))
+
+    def keys_hint(self) -> str:
+        """' · o links · O browser · esc back', with the keys as the keymap has them."""
+        links, page, close = (
+            keys_for(self, a, first=True) for a in ("links", "open_page", "close")
+        )
+        return f" · {links} links · {page} browser · {close} back"
 
     def style_of(self, part: str) -> Style:
         """The theme's style for a part of the article (``title``, ``link``...)."""
@@ -149,8 +157,8 @@ class ArticleScreen(Screen[str | None]):
         self.dismiss(None)
 
 
-def head_line(result: ArticleResult) -> Text:
-    """'Article · 1,234 words · cached 3 days ago', or 'Cannot read the article'."""
+def head_line(result: ArticleResult, keys_hint: str) -> Text:
+    """'Article · 1,234 words · cached 3 days ago' and the keys, or 'Cannot read the article'."""
     if result.article is None:
         return Text("Cannot read the article")
     text = Text(f"Article · {result.article.words:,} words")
@@ -158,15 +166,15 @@ def head_line(result: ArticleResult) -> Text:
         text.append(f" · cached {age(int(result.fetched))}")
     if result.error:
         text.append(f" · {sanitize(result.error)}", "dim")
-    text.append(" · o links · O browser · b back", "dim")
+    text.append(keys_hint, "dim")
     return text
 
 
-def failure_text(result: ArticleResult) -> Text:
-    """The reason in one line, then the URL to open in the browser instead."""
+def failure_text(result: ArticleResult, open_keys: str) -> Text:
+    """The reason in one line, then the URL to open in the browser instead (``open_keys``)."""
     text = Text()
     text.append(sanitize(result.error or "nothing to read"), "bold")
     if result.url:
-        text.append("\nOpen it in the browser (O): ")
+        text.append(f"\nOpen it in the browser ({open_keys}): ")
         text.append(sanitize(result.url), "underline")
     return text

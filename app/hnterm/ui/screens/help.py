@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from hnterm.ui.screens import dialog_keys
@@ -42,12 +42,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """The bottom border says which keys close help, as the keymap has them."""
-        closing = [
-            active.binding
-            for active in self.active_bindings.values()
-            if active.node is self and active.binding.action == "dismiss"
-        ]
-        self.query_one("#help-body").border_subtitle = f"{shown_keys(self.app, closing)} closes"
+        self.query_one("#help-body").border_subtitle = f"{keys_for(self, 'dismiss')} closes"
 
     def key_table(self) -> Table:
         """Every key, grouped by where it works, as the keymap has it now."""
@@ -100,6 +95,17 @@ def joined(labels: list[str]) -> str:
 def key_label(app: App[Any], binding: Binding) -> str:
     """'j / ↓' from 'j,down', each key as the footer shows it (``App.get_key_display``)."""
     return shown_keys(app, list(Binding.make_bindings([binding])))
+
+
+def keys_for(screen: Screen[Any], action: str, *, first: bool = False) -> str:
+    """The keys that run ``action`` on ``screen`` now (the keymap applied), as the footer
+    shows them, for a hint that names them ('^s send'); ``first``: only the first key."""
+    bindings = [
+        active.binding
+        for active in screen.active_bindings.values()
+        if active.binding.action == action
+    ]
+    return shown_keys(screen.app, bindings[:1] if first else bindings)
 
 
 def shown_keys(app: App[Any], bindings: Sequence[Binding]) -> str:

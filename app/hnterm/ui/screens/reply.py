@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
 from hnterm.ui.screens import dialog_keys
+from hnterm.ui.screens.help import keys_for
 
 DRAFT_DELAY = 0.4  # seconds after the last key before the draft is written
 
@@ -48,11 +49,17 @@ class ReplyScreen(ModalScreen[str | None]):
             yield Label(Text(self.title_text), id="reply-title")
             yield Static(self.quoted, id="reply-quote", markup=False)
             yield TextArea(self.draft, id="reply-text", soft_wrap=True, show_line_numbers=False)
-            editor = " · ctrl+e $EDITOR" if self.editor_command() else ""
-            yield Label(f"ctrl+s send · esc close (the draft is kept){editor}", id="reply-help")
+            yield Label("", id="reply-help")
 
     def on_mount(self) -> None:
+        """The title and the help line name the keys as the keymap has them."""
         self.query_one(TextArea).focus()
+        send = keys_for(self, "send")
+        self.query_one("#reply-title", Label).update(Text(f"{self.title_text} ({send} sends)"))
+        editor = f" · {keys_for(self, 'editor')} $EDITOR" if self.editor_command() else ""
+        close = keys_for(self, "close")
+        help_line = f"{send} send · {close} close (the draft is kept){editor}"
+        self.query_one("#reply-help", Label).update(Text(help_line))
 
     @property
     def text(self) -> str:

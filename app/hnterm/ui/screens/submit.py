@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, TextArea
 
 from hnterm.render.text import is_safe_url
 from hnterm.ui.screens import dialog_keys
+from hnterm.ui.screens.help import keys_for
 
 TITLE_LIMIT = 80  # characters HN takes in a title
 
@@ -37,11 +38,14 @@ class SubmitScreen(ModalScreen[Submission | None]):
                 placeholder="url (or leave empty and write the text below)", id="submit-url"
             )
             yield TextArea("", id="submit-text", soft_wrap=True, show_line_numbers=False)
-            yield Label("ctrl+s submit · esc close", id="submit-help")
+            yield Label("", id="submit-help")
             yield Label("", id="submit-error")
 
     def on_mount(self) -> None:
+        """The help line names the keys as the keymap has them."""
         self.query_one("#submit-story-title", Input).focus()
+        help_line = f"{keys_for(self, 'send')} submit · {keys_for(self, 'close')} close"
+        self.query_one("#submit-help", Label).update(Text(help_line))
 
     def action_send(self) -> None:
         title = self.query_one("#submit-story-title", Input).value.strip()
