@@ -17,11 +17,9 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
-from hnterm.model.format import HN_HOSTS, item_id_of, short_age
+from hnterm.model.format import HN_HOSTS, WEB_ENV, item_id_of, short_age
 from hnterm.model.hits import SearchHit
 from hnterm.model.items import is_item_id
-from hnterm.net.web_forms import WEB_ENV
-from hnterm.render.text import sanitize
 
 if TYPE_CHECKING:
     from hnterm.config import Config
@@ -32,6 +30,10 @@ if TYPE_CHECKING:
 def say(text: str = "", *, file: TextIO | None = None, end: str = "\n") -> None:
     """``print(text)`` with nothing a terminal acts on (``sanitize``): escape sequences, C0
     and C1 controls, bidi and zero-width characters are dropped."""
+    # Imported at the first line said: the renderer (and rich) is ~15 ms of imports that a
+    # command saying nothing until its end (``dump``) need not pay before its first request.
+    from hnterm.render.text import sanitize
+
     print(sanitize(text), file=file, end=end)
 
 
@@ -50,6 +52,8 @@ def terminal_json(value: Any, indent: int | None = None) -> str:
     """``json.dumps(value, ensure_ascii=False)`` with each character ``sanitize`` would drop
     written as ``\\uXXXX`` (as ``dump`` writes JSON): the data whole, the terminal safe. The
     same escape holds in a TOML basic string."""
+    from hnterm.render.text import sanitize  # (see ``say``)
+
     text = json.dumps(value, ensure_ascii=False, indent=indent)
     if sanitize(text) == text:
         return text

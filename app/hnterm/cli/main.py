@@ -18,9 +18,8 @@ from typing import Any
 from hnterm.cli.common import parse_item, say, silence_stdout
 from hnterm.config import CONFIG_ENV, SETTINGS, Config, load_file
 from hnterm.model.errors import WebError
-from hnterm.model.format import item_id_of
+from hnterm.model.format import DEFAULT_WEB_URL, WEB_ENV, item_id_of
 from hnterm.model.users import is_username
-from hnterm.net.web_forms import DEFAULT_WEB_URL, WEB_ENV, check_web_url
 from hnterm.storage.session import CONFIG_ENV as CONFIG_DIR_ENV
 
 # name: (module in hnterm.cli, the command object in it or "" for the module itself).
@@ -201,6 +200,8 @@ def account_flag(value: str) -> str:
 
 def web_url_flag(value: str) -> str:
     """``--web-url``, refused as the web client refuses it (the session cookie goes there)."""
+    from hnterm.net.web_forms import check_web_url  # (the web client: only for this flag)
+
     try:
         check_web_url(value.rstrip("/"))
     except WebError as exc:

@@ -59,6 +59,9 @@ def item_url(item_id: int) -> str:
 
 
 HN_HOSTS = ("news.ycombinator.com", "ycombinator.com")  # where an item link is HN's
+DEFAULT_WEB_URL = "https://news.ycombinator.com"  # HN's web site: login, votes, replies
+WEB_ENV = "HNTERM_WEB_URL"  # names another (the tests' fake); here, so the command line
+# can read it without importing the web client
 
 
 def hn_item_of(url: str, hosts: Collection[str] = HN_HOSTS) -> int | None:

@@ -15,6 +15,7 @@ import os
 from urllib.parse import quote, urlsplit
 
 from hnterm.model.errors import WebError
+from hnterm.model.format import DEFAULT_WEB_URL, WEB_ENV
 from hnterm.model.users import cookie_problem
 from hnterm.net.transport import Policy, Transport
 from hnterm.net.web_pages import (
@@ -27,8 +28,6 @@ from hnterm.net.web_pages import (
     parse_item_page,
 )
 
-DEFAULT_WEB_URL = "https://news.ycombinator.com"
-WEB_ENV = "HNTERM_WEB_URL"
 MAX_PAGES = 10  # "more" pages read for one thread's votes (HN shows ~200 comments a page)
 
 
