@@ -303,6 +303,7 @@ class CommentView(ScrollView, can_focus=True):
         self._styles: dict[str, Style] = {}
         # What every line of one paint shares (set by ``render_lines`` for its lines).
         self._paint: _Paint | None = None
+        self._painted_top = -1  # the scroll offset of the last paint
         self._plain: dict[int, str] = {}
         # Drawn lines by (row's drawn version, row, line, cursor on it, base style): moving
         # the cursor, scrolling or folding redraws from here; a changed row misses it.
@@ -525,11 +526,14 @@ class CommentView(ScrollView, can_focus=True):
     # -- drawing --------------------------------------------------------------------------
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base = self.rich_style  # computed once per paint, not once per line
-        # What is drawn has exact heights, whatever scrolled here. Rows that moved meanwhile
-        # move lines this paint may not redraw: the next one redraws them all.
+        # What is drawn has exact heights, whatever scrolled here. A scroll repaints every
+        # line; without one, this paint may leave lines that rows measured now moved, and
+        # the next paint redraws them all.
         thread = self.thread
+        top = round(self.scroll_y)
+        scrolled, self._painted_top = top != self._painted_top, top
         laid_out = thread is not None and self.comment_layout.version == thread.version
-        if laid_out and self._measure_view():
+        if laid_out and self._measure_view() and not scrolled:
             self.refresh()
         self._paint = self._paint_now()
         try:
