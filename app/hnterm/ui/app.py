@@ -46,6 +46,9 @@ IDLE_BEFORE_COLLECT_S = 1.0  # no input for this long: a full garbage collection
 # alive then, so the old generation filled and a full pass (5-70 ms on a busy machine) hit
 # about one key in 17 while a key was held; at 7,000 they die first (navigation benchmark).
 GC_YOUNG_THRESHOLD = 7000
+# The cache's size cap is enforced this long after start: its check opens a second connection
+# to the file, which at start competed with the first list's reads and frames.
+CAP_AFTER_S = 2.0
 
 
 def key_actions() -> type[Provider]:
@@ -141,7 +144,8 @@ class HNApp(App[None]):
         gc.freeze()
         gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         if self.config.cache_max_bytes:
-            self.enforce_cache_cap(self.config.cache_max_bytes)
+            cap = partial(self.enforce_cache_cap, self.config.cache_max_bytes)
+            self.set_timer(CAP_AFTER_S, cap)
         self.apply_preferences()
         RepliesWatch(self, self.gateway, self.show_new_replies, self.replies_arrived)
 
