@@ -19,11 +19,11 @@ import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Coroutine
 from concurrent.futures import Future
 from contextlib import aclosing, suppress
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from hnterm.model.items import Item
 from hnterm.net.transport import load_http_stack
-from hnterm.services.source import Source, StoryIds, ThreadUpdate
+from hnterm.services.source import PAGE_SIZE, Source, StoryIds, ThreadUpdate
 
 T = TypeVar("T")
 _END = object()
@@ -111,6 +111,7 @@ class BackgroundSource:
         self.client = source.client
         self.network = NetworkLoop()
         self._early: tuple[str, Future[StoryIds]] | None = None
+        self._early_page: Prefetch[list[Item]] | None = None  # set on the network loop
 
     @property
     def offline(self) -> bool:
@@ -125,9 +126,11 @@ class BackgroundSource:
 
     def fetch_ids_early(self, kind: str) -> Future[None]:
         """Start fetching the list ``kind`` now, before the UI asks: at start, its round trip
-        then overlaps the UI's own start (stylesheet, first frames) instead of following it.
-        Only the UI's first ask takes it (a later one is fetched afresh). The future returned
-        is done once the HTTP stack is imported, the CPU-bound part (see ``HNApp.on_load``)."""
+        then overlaps the UI's own start (stylesheet, first frames) instead of following it,
+        and so does its first page's, asked for as soon as the ids are in (the UI, busy
+        starting, took them tens of ms later). Only the UI's first asks take them (a later
+        one is fetched afresh). The future returned is done once the HTTP stack is imported,
+        the CPU-bound part (see ``HNApp.on_load``)."""
         loaded: Future[None] = Future()
 
         async def early() -> StoryIds:
@@ -136,7 +139,11 @@ class BackgroundSource:
                     load_http_stack()
             finally:
                 loaded.set_result(None)
-            return await self.source.story_ids(kind)
+            result = await self.source.story_ids(kind)
+            if result.ids and not result.error:
+                first = result.ids[:PAGE_SIZE]
+                self._early_page = Prefetch(first, self.source.stories(first))
+            return result
 
         self._early = (kind, asyncio.run_coroutine_threadsafe(early(), self.network.loop))
         return loaded
@@ -148,7 +155,13 @@ class BackgroundSource:
             if early_kind == kind:
                 return await asyncio.wrap_future(future)
             future.cancel()
+            self._drop_early_page()
         return await self.network.call(self.source.story_ids(kind))
+
+    def _drop_early_page(self) -> None:
+        page, self._early_page = self._early_page, None
+        if page is not None:
+            self.network.loop.call_soon_threadsafe(page.cancel)
 
     async def resolve_root(self, item_id: int) -> int:
         return await self.network.call(self.source.resolve_root(item_id))
@@ -157,7 +170,12 @@ class BackgroundSource:
         return await self.network.call(self.source.poll_thread(root_id, known))
 
     def stories(self, ids: list[int]) -> AsyncGenerator[list[Item], None]:
-        return self.network.stream(self.source.stories(ids), merge=lambda a, b: [*a, *b])
+        page = self._early_page
+        if page is not None and page.ids == ids and self._early is None:
+            self._early_page = None  # the first page of the list fetched early
+            return self.network.stream(page.replay(), merge=joined)
+        self._drop_early_page()
+        return self.network.stream(self.source.stories(ids), merge=joined)
 
     def thread(self, root_id: int, *, force: bool = False) -> AsyncGenerator[ThreadUpdate, None]:
         return self.network.stream(self.source.thread(root_id, force=force), merge=merged)
@@ -171,6 +189,46 @@ class BackgroundSource:
     async def aclose(self) -> None:
         client = self.source.client
         await self.network.aclose(client.aclose() if client is not None else None)
+
+
+class Prefetch(Generic[T]):
+    """A stream started on the network loop before anyone asked for it: what it yields is
+    kept until ``replay`` hands it on, then what follows as it comes. Made, replayed and
+    cancelled on the network loop."""
+
+    def __init__(self, ids: list[int], source: AsyncIterator[T]) -> None:
+        self.ids = ids
+        self._values: asyncio.Queue[tuple[object, Any]] = asyncio.Queue()
+        self._task = asyncio.ensure_future(self._pump(source))
+
+    async def _pump(self, source: AsyncIterator[T]) -> None:
+        try:
+            async with aclosing(source):  # type: ignore[type-var]
+                async for value in source:
+                    self._values.put_nowait((None, value))
+        except Exception as exc:
+            self._values.put_nowait((exc, None))
+        else:
+            self._values.put_nowait((_END, None))
+
+    async def replay(self) -> AsyncGenerator[T, None]:
+        try:
+            while True:
+                kind, value = await self._values.get()
+                if kind is _END:
+                    return
+                if isinstance(kind, Exception):
+                    raise kind
+                yield value
+        finally:
+            self._task.cancel()  # (closed early: the rest is not wanted)
+
+    def cancel(self) -> None:
+        self._task.cancel()
+
+
+def joined(first: list[Item], second: list[Item]) -> list[Item]:
+    return [*first, *second]
 
 
 def merged(first: ThreadUpdate, second: ThreadUpdate) -> ThreadUpdate:
