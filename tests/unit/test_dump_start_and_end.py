@@ -88,3 +88,23 @@ def test_a_fresh_cached_thread_is_dumped_with_the_api_unreachable(tmp_path: Path
     assert again.returncode == 0, again.stderr
     assert again.stderr == ""
     assert again.stdout == first.stdout
+
+
+def test_a_profiled_dump_ends_the_usual_way_so_the_profile_is_written(tmp_path: Path) -> None:
+    """Under a profiler (or a tracer: coverage) the process does not skip the interpreter's
+    exit, where cProfile writes what it gathered."""
+    profile = tmp_path / "dump.prof"
+    profiled = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "hnterm"]
+    with FakeHN(generate_thread(ROOT, comments=30, depth=3)) as server:
+        command = ["dump", str(ROOT), "--api-url", server.url]
+        done = subprocess.run(
+            [*profiled, *command, "--cache-dir", str(tmp_path / "cache")],
+            cwd=ROOT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["items"]) == 31
+    assert profile.stat().st_size > 0
