@@ -209,12 +209,11 @@ class StoryList(OptionList):
         before the network side has even imported its HTTP stack. False when the cache
         holds too little of it to show a story."""
         assert self.gateway is not None
-        ids = await self.gateway.cached_story_ids(kind)
-        if not ids:
+        cached = await self.gateway.cached_list(kind)
+        if cached is None:
             return False
-        self.set_ids(kind, ids)  # (asks for no more pages until the fresh copy is in)
-        page = await self.gateway.cached_stories(self.wanted[:PAGE_SIZE])
-        self.add_items(page.items, page.marks)
+        self.set_ids(kind, cached.ids)  # (asks for no more pages until the fresh copy is in)
+        self.add_items(cached.page.items, cached.page.marks)
         if not self.option_count:
             return False
         self.border_subtitle = "cached copy · refreshing…"
