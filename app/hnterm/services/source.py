@@ -119,7 +119,10 @@ class Source:
                 self.network_down |= isinstance(exc, NetworkError)
             else:
                 self.network_down = False
-                await self.keep(Cache.put_list, kind, ids)
+                # Not awaited: the list is on its way to the screen; beside the first
+                # frames this write held the ids back 10-30 ms. A failure still reaches
+                # the worker's on_problem.
+                self.cache.submit(Cache.put_list, kind, ids)
                 return StoryIds(ids, from_cache=False)
         cached = await self.cache.run(Cache.get_list, kind)
         if cached is not None:
