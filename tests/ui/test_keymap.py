@@ -27,8 +27,12 @@ async def test_an_entry_naming_no_key_is_reported_and_quit_keeps_its_key(fake_hn
         assert "[keys] comments.back: 'ctrl+' is not a key Textual can bind" in told
         assert "app.search_hn" not in told  # a good entry is not a problem, and applies
         await wait_loaded(pilot)
-        footer = {key.description: key.key_display for key in app.screen.query("FooterKey")}
-        assert footer["Quit"] == "q" and footer["Help"] == "?"
+
+        def footer() -> dict[str, str]:
+            return {key.description: key.key_display for key in app.screen.query("FooterKey")}
+
+        await wait_until(pilot, lambda: "Quit" in footer(), "the footer's keys")
+        assert footer()["Quit"] == "q" and footer()["Help"] == "?"
         active = app.active_bindings
         assert active["q"].binding.action == "quit" and "f6" in active
         await pilot.press("q")

@@ -25,6 +25,7 @@ from hnterm.render.text import one_line, sanitize
 from hnterm.services.gateway import Gateway
 from hnterm.services.replies import Replies, new_replies_title
 from hnterm.ui.replies_watch import RepliesWatch
+from hnterm.ui.screens import dialog_keys
 from hnterm.ui.screens.context import ContextScreen
 from hnterm.ui.screens.main import MainScreen
 from hnterm.ui.screens.pick import PickScreen
@@ -188,6 +189,7 @@ class HNApp(App[None]):
             ("Comments", [*bindings_of(CommentView), *bindings_of(ThreadPane)]),
             ("Context view", bindings_of(ContextScreen)),
             ("Pick lists", bindings_of(PickScreen)),
+            *dialog_keys.GROUPS,  # the dialogs and the article reader
         ]
 
     # The one way out to the screen's edges: notices and titles quote servers, config keys and
