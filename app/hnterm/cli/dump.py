@@ -40,10 +40,6 @@ if TYPE_CHECKING:
 FORMATS = ("json", "markdown")
 PARTIAL = 3  # exit status: written, but replies are missing (not cached, failed)
 # Imported while the item's first request is out (see ``load``), not before it.
-# The load waits on the network; the cache's writer thread, storing batches meanwhile, holds
-# the interpreter lock, and each answer that wakes the loop waits for it to let go: at most
-# this long (Python's default: 5 ms).
-SWITCH_INTERVAL = 0.001
 LATER = (
     "hnterm.services.source",
     "hnterm.storage.worker",
@@ -99,8 +95,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         thread, warning = asyncio.run(dump(args, config))
     except DumpError as exc:
@@ -108,8 +102,6 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    finally:
-        sys.setswitchinterval(previous)
     missing = thread.missing_kids()
     if missing:
         reason = f" ({warning})" if warning else ""
