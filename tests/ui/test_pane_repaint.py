@@ -76,3 +76,16 @@ async def test_a_cursor_move_on_screen_repaints_only_its_two_rows(make_app):
         spans = [layout.span(i) for i in (before, view.cursor)]
         lines = [y for first, end in spans for y in range(first, end)]
         assert sorted(drawn) == lines  # their lines of text, not the pane's 35 lines
+
+
+async def test_the_storys_header_shows_the_refresh_once_the_load_ends(make_app):
+    """The last batch changes the story's own row (``refreshed just now``): the rows it
+    forgets are compared with what they showed before they were forgotten."""
+    app = make_app(IBM)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(pilot)
+        view = app.screen.query_one(CommentView)
+        assert view.thread is not None and view.thread.refreshed is not None
+        await pilot.pause()
+        screen = app.export_screenshot().replace("&#160;", " ")
+        assert "refreshed" in screen  # as drawn, not only as laid out

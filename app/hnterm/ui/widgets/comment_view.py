@@ -360,6 +360,7 @@ class CommentView(ScrollView, can_focus=True):
         updated, replied_to = list(updated), list(replied_to)
         if updated or replied_to:
             self._fed_at = time.monotonic()  # a load is feeding the thread
+        shown = self._shown()  # before the rows are forgotten: that changes what they show
         for item_id in updated:
             self.comment_layout.forget(item_id)
             self._plain.pop(item_id, None)
@@ -368,7 +369,6 @@ class CommentView(ScrollView, can_focus=True):
                 self.comment_layout.forget(item_id)  # its replies line is part of the body
             else:
                 self.comment_layout.forget_head(item_id)
-        shown = self._shown()
         anchor = self.comment_layout.anchor(round(self.scroll_y))
         self._relayout(anchor, repaint=False)
         if self.cursor is None and self.comment_layout.rows:
