@@ -669,7 +669,8 @@ def table(results: dict[str, Any], delay: float) -> str:
         out.append("")
         out.append(
             "keys: median/p99 ms; 'to frame' = key sent until the frame showing the change is "
-            "drawn (includes Textual's 60 fps timer), 'work' = handling + that frame's render."
+            "drawn (includes Textual's frame timer, 240 fps), 'work' = handling + that frame's "
+            "render."
         )
     hog = results.get("hog")
     if hog:
