@@ -136,7 +136,7 @@ async def test_a_reply_is_posted_and_appears_in_the_thread_as_yours(fake_hn, web
         assert thread.items[new].text == "Well put.<p>And &lt;b&gt;more&lt;/b&gt;"
         assert app.screen.query_one(CommentView).cursor == new
         assert web.state.threads[IBM][-1].text == "Well put.\n\nAnd <b>more</b>"
-        assert await app.gateway.cache.run(Cache.draft, target) is None
+        assert await app.gateway.worker.run(Cache.draft, target) is None
 
 
 async def test_a_refused_reply_is_said_sanitised_and_its_draft_survives_a_restart(
@@ -169,7 +169,7 @@ async def test_a_draft_is_written_as_it_is_typed(fake_hn, web, tmp_path):
     async with app.run_test(size=(120, 40)) as pilot:
         target = await first_comment(pilot)
         (await reply_dialog(pilot)).insert("half a sen")
-        cache = app.gateway.cache
+        cache = app.gateway.worker
 
         async def stored() -> bool:
             draft = await cache.run(Cache.draft, target)
@@ -194,7 +194,7 @@ async def test_offline_votes_and_replies_are_refused_and_the_reply_kept(fake_hn,
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: "Offline" in status(app), "the refusal")
         await wait_until(pilot, lambda: app.workers.__len__() == 0, "the draft written")
-        draft = await app.gateway.cache.run(Cache.draft, target)
+        draft = await app.gateway.worker.run(Cache.draft, target)
         assert draft is not None and draft.text == "written on a plane"
         assert draft.error is not None and "Offline" in draft.error
     assert len(web.state.log) == requests  # nothing was sent

@@ -110,7 +110,7 @@ async def test_each_failure_says_why_and_gives_the_url(fake_hn, tmp_path, pages,
         await wait_until(pilot, lambda: article_shown(app), "the outcome")
         assert head(app) == "Cannot read the article"
         assert body(app) == f"{reason}\nOpen it in the browser (O): {url}"
-        assert await app.gateway.cache.run(Cache.get_article, IBM) is None
+        assert await app.gateway.worker.run(Cache.get_article, IBM) is None
         await pilot.press("O")  # the URL goes to the browser (or is copied), the reader stays
         assert isinstance(app.screen, ArticleScreen)
         assert url in str(app.screen.query_one(StatusLine).render())

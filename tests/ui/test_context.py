@@ -223,7 +223,7 @@ async def test_inline_replies_are_remembered_across_runs(make_app):
         await wait_loaded(pilot)
         await pilot.press("i")
         await wait_until(pilot, lambda: not app.workers, "the setting to be written")
-        assert await app.gateway.cache.run(Cache.setting, INLINE_REPLIES) == "1"
+        assert await app.gateway.worker.run(Cache.setting, INLINE_REPLIES) == "1"
     app = make_app(IBM)
     async with app.run_test(size=SIZE) as pilot:
         view = app.screen.query_one(CommentView)

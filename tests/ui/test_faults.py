@@ -97,7 +97,7 @@ async def test_unusable_cache_folder_is_reported_and_the_app_works(fake_hn, tmp_
     app = HNApp(Config(api_url=fake_hn.url, cache_dir=blocker / "cache", item=IBM))
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
-        assert app.gateway.cache.problem and "cache unavailable" in app.gateway.cache.problem
+        assert app.gateway.worker.problem and "cache unavailable" in app.gateway.worker.problem
         assert len(app.screen.query_one(CommentView).thread) == len(IBM_ITEMS) - 1
         assert any("cache unavailable" in notice for notice in notices(app))
 
@@ -110,23 +110,23 @@ async def test_full_disk_keeps_the_reader_going(fake_hn, tmp_path):
         pages = cache.db.execute("PRAGMA page_count").fetchone()[0]
         cache.db.execute(f"PRAGMA max_page_count={pages}")
 
-    await app.gateway.cache.run(fill_the_disk)
+    await app.gateway.worker.run(fill_the_disk)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(pilot)
         assert len(app.screen.query_one(CommentView).thread) == len(IBM_ITEMS) - 1
-        assert app.gateway.cache.problem and "full" in app.gateway.cache.problem
+        assert app.gateway.worker.problem and "full" in app.gateway.worker.problem
 
 
 async def test_a_locked_database_does_not_stop_reading(fake_hn, tmp_path):
     app = HNApp(Config(api_url=fake_hn.url, cache_dir=tmp_path, item=IBM))
-    await app.gateway.cache.run(lambda cache: cache.db.execute("PRAGMA busy_timeout=50"))
+    await app.gateway.worker.run(lambda cache: cache.db.execute("PRAGMA busy_timeout=50"))
     other = sqlite3.connect(tmp_path / DB_NAME, timeout=0)
     other.execute("BEGIN EXCLUSIVE")
     try:
         async with app.run_test(size=SIZE) as pilot:
             await wait_loaded(pilot)
             assert len(app.screen.query_one(CommentView).thread) == len(IBM_ITEMS) - 1
-            assert app.gateway.cache.problem
+            assert app.gateway.worker.problem
     finally:
         other.rollback()
         other.close()
@@ -171,9 +171,9 @@ async def test_another_process_holding_the_lock_never_freezes_the_ui(fake_hn, tm
             )
             failure = next(n for n in notices(app) if "not saved" in n)
             assert "locked by another hnterm" in failure
-            assert not await app.gateway.cache.run(Cache.is_saved, IBM)
+            assert not await app.gateway.worker.run(Cache.is_saved, IBM)
         finally:
             holder.communicate("\n", timeout=30)  # the lock is let go
         await pilot.press("s")
         await wait_until(pilot, lambda: "Saved for offline" in status.message, "the retry")
-        assert await app.gateway.cache.run(Cache.is_saved, IBM)
+        assert await app.gateway.worker.run(Cache.is_saved, IBM)

@@ -66,7 +66,7 @@ async def test_a_huge_kid_id_loads_the_rest_of_the_thread(tmp_path: Path):
             assert view.thread.rows() == [HUGE_ROOT, HUGE_ROOT + 1]
             assert HUGE_ID not in view.thread
             assert not app.screen.query_one(StatusLine).error
-            assert app.gateway.cache.problem is None
+            assert app.gateway.worker.problem is None
             main = app.screen
             await pilot.press("j")
             assert view.cursor == HUGE_ROOT + 1

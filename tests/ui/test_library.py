@@ -25,7 +25,7 @@ async def test_save_for_offline_then_read_it_with_the_server_gone(make_app, fake
         await pilot.press("s")
         await wait_loaded(pilot)
         assert "Saved for offline" in app.screen.query_one(StatusLine).message
-        assert await app.gateway.cache.run(Cache.is_saved, IBM)
+        assert await app.gateway.worker.run(Cache.is_saved, IBM)
     fake_hn.stop()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -111,7 +111,7 @@ async def test_unsave_and_mark_unread(make_app, fake_hn):
         await wait_loaded(pilot)
         await pilot.press("s")
         await wait_loaded(pilot)
-        assert await app.gateway.cache.run(Cache.is_saved, IBM)
+        assert await app.gateway.worker.run(Cache.is_saved, IBM)
         view = app.screen.query_one(CommentView)
         assert (
             "saved for offline" in view.comment_layout.header_text(IBM).plain
@@ -119,16 +119,16 @@ async def test_unsave_and_mark_unread(make_app, fake_hn):
         await pilot.press("s")  # a second s never unsaves
         status = app.screen.query_one(StatusLine)
         await wait_until(pilot, lambda: "Already saved" in status.message, "the answer")
-        assert await app.gateway.cache.run(Cache.is_saved, IBM)
+        assert await app.gateway.worker.run(Cache.is_saved, IBM)
         await pilot.press("S")
         await wait_until(pilot, lambda: "Removed from the Saved" in status.message, "unsave")
-        assert not await app.gateway.cache.run(Cache.is_saved, IBM)
+        assert not await app.gateway.worker.run(Cache.is_saved, IBM)
         stories = app.screen.query_one(StoryList)
         assert IBM in stories.marks
         stories.focus()
         await pilot.press("U")
         await wait_until(pilot, lambda: IBM not in stories.marks, "mark unread")
-        assert await app.gateway.cache.run(Cache.story_read, IBM) is None
+        assert await app.gateway.worker.run(Cache.story_read, IBM) is None
 
 
 async def test_a_save_cut_short_by_quit_resumes_at_the_next_start(make_app, fake_hn):
@@ -154,5 +154,5 @@ async def test_a_save_cut_short_by_quit_resumes_at_the_next_start(make_app, fake
         )
         await wait_loaded(pilot)
         await wait_until(pilot, lambda: app.screen.saving is None, "the save", limit=30)
-        assert await app.gateway.cache.run(Cache.is_saved, BIDEN)
-        assert await app.gateway.cache.run(Cache.pending_saves) == []
+        assert await app.gateway.worker.run(Cache.is_saved, BIDEN)
+        assert await app.gateway.worker.run(Cache.pending_saves) == []

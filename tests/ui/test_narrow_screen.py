@@ -42,7 +42,7 @@ async def test_hiding_the_list_is_remembered(make_app):
         await wait_until(pilot, lambda: "hidden" in status.message, "the toggle")
 
         async def kept() -> bool:
-            return await app.gateway.cache.run(Cache.setting, "list_hidden") == "1"
+            return await app.gateway.worker.run(Cache.setting, "list_hidden") == "1"
 
         await wait_until(pilot, kept, "the hidden list to be kept")
     app = make_app(IBM)

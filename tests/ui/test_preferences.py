@@ -33,7 +33,7 @@ async def test_a_theme_chosen_in_the_app_is_there_at_the_next_start(fake_hn, tmp
         app.theme = "nord"  # what the palette's "Change theme" does
 
         async def kept() -> bool:
-            return await app.gateway.cache.run(Cache.setting, "theme") == "nord"
+            return await app.gateway.worker.run(Cache.setting, "theme") == "nord"
 
         await wait_until(pilot, kept, "the theme to be kept")
     again = HNApp(config_for(fake_hn, tmp_path))
@@ -46,7 +46,7 @@ async def test_the_config_theme_wins_over_the_remembered_one(fake_hn, tmp_path):
     async with app.run_test() as pilot:
         await wait_loaded(pilot)
         app.theme = "nord"
-        await wait_until(pilot, lambda: app.gateway.cache.run(Cache.setting, "theme"), "saved")
+        await wait_until(pilot, lambda: app.gateway.worker.run(Cache.setting, "theme"), "saved")
     chosen = HNApp(config_for(fake_hn, tmp_path, theme="textual-light"))
     async with chosen.run_test() as pilot:
         await wait_loaded(pilot)
@@ -129,7 +129,7 @@ async def test_the_story_list_width_is_set_with_braces_and_remembered(fake_hn, t
         await wait_until(pilot, lambda: stories.outer_size.width == 60, "a 50% list")
 
         async def kept() -> bool:
-            return await app.gateway.cache.run(Cache.setting, "list_width") == "50"
+            return await app.gateway.worker.run(Cache.setting, "list_width") == "50"
 
         await wait_until(pilot, kept, "the width to be kept")
     again = HNApp(config_for(fake_hn, tmp_path))

@@ -52,4 +52,4 @@ async def test_offline_story_without_cached_comments_says_so_and_stays_unread(ma
         row = story_row(app.screen.query_one(CommentView))
         assert "Less Slow C++" in row
         assert "88 comments not in the cache (offline): run hnterm without --offline" in row
-        assert await app.gateway.cache.run(Cache.story_read, LESS_SLOW) is None
+        assert await app.gateway.worker.run(Cache.story_read, LESS_SLOW) is None

@@ -290,7 +290,7 @@ async def test_save_thread_downloads_everything_and_opens_with_the_server_stoppe
     offline = Source(None, CacheWorker(tmp_path))
     [only] = [update async for update in offline.thread(IBM)]
     assert len(only.items) == 353 and only.error is None
-    await offline.cache.aclose()
+    await offline.worker.aclose()
 
 
 async def test_an_incomplete_download_is_not_saved(fake_hn, cache, tmp_path):

@@ -24,7 +24,7 @@ async def background(fake_hn: FakeHN, tmp_path: Path) -> AsyncIterator[Backgroun
     source = BackgroundSource(Source(HNClient(fake_hn.url), CacheWorker(tmp_path)))
     yield source
     await source.aclose()
-    await source.cache.aclose()
+    await source.worker.aclose()
 
 
 def item_requests(fake_hn: FakeHN, ids: list[int]) -> int:

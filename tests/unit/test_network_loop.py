@@ -22,7 +22,7 @@ async def background(fake_hn: FakeHN, tmp_path: Path) -> AsyncIterator[Backgroun
     source = BackgroundSource(Source(HNClient(fake_hn.url), CacheWorker(tmp_path)))
     yield source
     await source.aclose()
-    await source.cache.aclose()
+    await source.worker.aclose()
 
 
 async def test_the_early_fetch_goes_out_unasked_and_is_the_first_ask(

@@ -89,11 +89,11 @@ async def command_cache(config: Config, command: str) -> AsyncIterator[CacheWork
     from hnterm.storage.worker import CacheWorker
 
     problems: list[str] = []
-    cache = CacheWorker(config.cache_dir, on_problem=problems.append)
+    worker = CacheWorker(config.cache_dir, on_problem=problems.append)
     try:
-        yield cache
+        yield worker
     finally:
-        await cache.aclose()
+        await worker.aclose()
         for problem in problems:
             say(f"hnterm {command}: cache: {problem}", file=sys.stderr)
 

@@ -182,14 +182,14 @@ async def dump(args: argparse.Namespace, config: Config) -> tuple[Thread, str | 
     await asyncio.to_thread(_import_the_rest)
     from hnterm.services.source import Source
 
-    async with command_cache(config, "dump") as cache:
+    async with command_cache(config, "dump") as worker:
         try:
-            thread, warning = await load(Source(client, cache), args.item)
+            thread, warning = await load(Source(client, worker), args.item)
         finally:
             if client is not None:
                 await client.aclose()
         if thread.root is None:
-            if config.offline and cache.path is None:  # the cache's problem says why
+            if config.offline and worker.path is None:  # the cache's problem says why
                 raise DumpError(f"item {args.item} could not be read: the cache is unavailable")
             if config.offline:
                 raise DumpError(f"item {args.item} is not in the cache (offline mode)")

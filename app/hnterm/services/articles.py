@@ -45,7 +45,7 @@ async def load_article(
     """The article of ``story`` (whose link is ``url``): cached, else fetched and kept."""
     if not url or not is_safe_url(url):
         return ArticleResult(url or "", None, "this story has no web link to read")
-    cached = await source.cache.run(Cache.get_article, story)
+    cached = await source.worker.run(Cache.get_article, story)
     if cached is not None and not refresh:
         return ArticleResult(url, cached.article, from_cache=True, fetched=cached.fetched)
     if source.client is None:
@@ -61,7 +61,7 @@ async def load_article(
         return ArticleResult(url, None, str(exc))
     fetched = time.time()
     with suppress(CacheError):  # shown anyway; the cache's problem notice says why
-        await source.cache.run(Cache.put_article, story, article, fetched)
+        await source.worker.run(Cache.put_article, story, article, fetched)
     return ArticleResult(url, article, fetched=fetched)
 
 

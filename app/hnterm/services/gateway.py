@@ -76,24 +76,24 @@ class Gateway:
         # the start need not wait for the cache (it creates its tables meanwhile).
         directory = config.cache_dir
         self._cache_was_there = directory is not None and (directory / DB_NAME).exists()
-        self.cache = CacheWorker(directory, busy_timeout=busy_timeout)
+        self.worker = CacheWorker(directory, busy_timeout=busy_timeout)
         if config.offline:
             client = None
         elif client is None:
             client = HNClient(config.api_url, deadline=config.deadline)
-        self._source = BackgroundSource(Source(client, self.cache))
+        self._source = BackgroundSource(Source(client, self.worker))
         self._start_copy: CachedList | None = None  # read at start, for the first screen
-        self.settings = Settings(config, self.cache)
+        self.settings = Settings(config, self.worker)
         self.filtering = Filtering(config.filters)
         self.account = Account(
-            self.cache, config.deadline, self._network_unusable, web=config.web_url
+            self.worker, config.deadline, self._network_unusable, web=config.web_url
         )
         self.replies_feed = RepliesFeed(self.replies, self.replies_changed)
 
     def report_problems(self, report: Callable[[str], object]) -> None:
         """Where the cache's problems go, each said once when it first appears (from any
         thread)."""
-        self.cache.on_problem = report
+        self.worker.on_problem = report
 
     # -- the network's state ---------------------------------------------------------------
     @property
@@ -142,12 +142,12 @@ class Gateway:
     async def _read_cached(self, kind: str) -> CachedList | None:
         if not self._cache_was_there:  # (nothing cached: no wait for the cache to be made)
             return None
-        cached = await self.cache.run(Cache.get_list, kind)
+        cached = await self.worker.run(Cache.get_list, kind)
         if cached is None or not cached[0]:
             return None
         ids = cached[0]
         first = ids[:PAGE_SIZE]
-        found = await self.cache.run(Cache.get_many, first)
+        found = await self.worker.run(Cache.get_many, first)
         items = [found[i].item for i in first if i in found]
         page = StoryPage(items, await self.read_marks([item.id for item in items]))
         return CachedList(kind, ids, page)
@@ -166,11 +166,11 @@ class Gateway:
         return self._source.stories(ids)
 
     async def read_marks(self, roots: list[int]) -> dict[int, ReadMark]:
-        return await self.cache.run(Cache.read_states, roots)
+        return await self.worker.run(Cache.read_states, roots)
 
     async def mark_unread(self, root: int) -> None:
         """Forget that ``root`` was read (``CacheError`` when it cannot be)."""
-        await self.cache.run(Cache.mark_story_unread, root)
+        await self.worker.run(Cache.mark_story_unread, root)
 
     # -- threads -------------------------------------------------------------------------
     async def resolve_root(self, item_id: int) -> int:
@@ -181,9 +181,9 @@ class Gateway:
         """An empty thread for ``root`` with the reader's state of it: what was seen on
         the last visit (new comments are those not in it) and whether it is saved."""
         thread = Thread(root)
-        previous = await self.cache.run(Cache.story_read, root)
+        previous = await self.worker.run(Cache.story_read, root)
         thread.seen = previous.seen if previous is not None else None
-        thread.saved = await self.cache.run(Cache.is_saved, root)
+        thread.saved = await self.worker.run(Cache.is_saved, root)
         set_filter(thread, self.filtering.comment_test())
         set_order(thread, await self.settings.comment_order())
         return thread
@@ -204,16 +204,16 @@ class Gateway:
         root = thread.root
         count = root.descendants if root is not None and root.descendants else len(thread)
         seen = [i for i in thread.order() if not is_provisional(i)]  # (a reply being sent)
-        await self.cache.run(Cache.mark_story_read, thread.root_id, count, seen)
+        await self.worker.run(Cache.mark_story_read, thread.root_id, count, seen)
         return await self.read_marks([thread.root_id])
 
     # -- saved threads -------------------------------------------------------------------
     async def is_saved(self, root: int) -> bool:
-        return await self.cache.run(Cache.is_saved, root)
+        return await self.worker.run(Cache.is_saved, root)
 
     async def unsave(self, root: int) -> None:
         """Off the Saved list (``CacheError`` when it stays on)."""
-        await self.cache.run(Cache.unsave_thread, root)
+        await self.worker.run(Cache.unsave_thread, root)
 
     def save_thread(self, root: int, *, resume: bool = False) -> AsyncGenerator[ThreadUpdate, None]:
         """Download a thread whole and keep it, or join its save already running; the last
@@ -224,7 +224,7 @@ class Gateway:
     async def pending_saves(self) -> list[int]:
         """Saves asked for and not finished that no other process is at, oldest first: at
         start, those to resume; at exit, those left for the next start."""
-        return await self.cache.run(Cache.pending_saves)
+        return await self.worker.run(Cache.pending_saves)
 
     # -- people, articles, search ----------------------------------------------------------
     async def profile(self, name: str) -> Profile:
@@ -255,7 +255,7 @@ class Gateway:
 
     async def search_cache(self, query: str) -> list[SearchHit]:
         """Everything cached, full-text (a newer search interrupts this one)."""
-        return await self.cache.search(query)
+        return await self.worker.search(query)
 
     async def find_hiring(self, kind: str = "hiring", month: str | None = None) -> HiringThread:
         """The latest "Who is hiring?" thread (or ``kind``, of ``month``): through the search
@@ -269,7 +269,7 @@ class Gateway:
         config = self.config
         search = None if self.offline else SearchClient(config.search_url, deadline=config.deadline)
         try:
-            return await find_thread(search, self._source.source.client, self.cache, kind, month)
+            return await find_thread(search, self._source.source.client, self.worker, kind, month)
         finally:
             if search is not None:
                 await search.aclose()
@@ -280,7 +280,7 @@ class Gateway:
 
         config = self.config
         client = None if self.offline else SearchClient(config.search_url, deadline=config.deadline)
-        return OnlineSearch(self._source.network, self.cache, client)
+        return OnlineSearch(self._source.network, self.worker, client)
 
     # -- the session -----------------------------------------------------------------------
     def prune_to_cap(self, max_bytes: int) -> int:
@@ -299,17 +299,17 @@ class Gateway:
 
     async def aclose(self) -> None:
         await self._source.aclose()
-        await self.cache.aclose()
+        await self.worker.aclose()
 
 
 class OnlineSearch:
     """All of HN (the Algolia API) on the network loop; the cache when that cannot be used."""
 
     def __init__(
-        self, network: NetworkLoop, cache: CacheWorker, client: SearchClient | None
+        self, network: NetworkLoop, worker: CacheWorker, client: SearchClient | None
     ) -> None:
         self._network = network
-        self._cache = cache
+        self._worker = worker
         self._client = client
 
     @staticmethod
@@ -325,7 +325,7 @@ class OnlineSearch:
         from hnterm.services.online_search import search_everywhere
 
         query = parse_search(text, per_page=ONLINE_PAGE)
-        return await self._network.call(search_everywhere(self._client, self._cache, query))
+        return await self._network.call(search_everywhere(self._client, self._worker, query))
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -107,7 +107,7 @@ class BackgroundSource:
 
     def __init__(self, source: Source) -> None:
         self.source = source
-        self.cache = source.cache
+        self.worker = source.worker
         self.client = source.client
         self.network = NetworkLoop()
         self._early: tuple[str, Future[StoryIds]] | None = None

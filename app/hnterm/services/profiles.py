@@ -59,7 +59,7 @@ async def load_profile(source: Source, name: str) -> Profile:
                 return Profile(None, from_cache=False, note=f"no HN user {name!r}")
             await source.keep(Cache.put_user, user)
             return Profile(user, from_cache=False)
-    cached = await source.cache.run(Cache.get_user, name)
+    cached = await source.worker.run(Cache.get_user, name)
     if cached is None:
         return Profile(None, from_cache=True, note=f"{note}; {name!r} is not in the cache")
     return Profile(cached.user, from_cache=True, fetched=cached.fetched, note=note)

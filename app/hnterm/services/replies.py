@@ -168,13 +168,13 @@ async def _from_cache(
     """What the cache holds of the same walk, with when the API was last asked."""
     checked = state.checked if state is not None else None
     try:
-        cached = await source.cache.run(Cache.get_user, name)
+        cached = await source.worker.run(Cache.get_user, name)
         user: User | None = cached.user if cached is not None else None
         if user is None:
             note = f"{note}; {name!r} is not in the cache"
             return Replies(name, [], checked, True, note, found=False)
-        mine = await source.cache.run(_cached_items, list(user.submitted[: max(0, limit)]))
-        answers = await source.cache.run(_cached_items, [k for item in mine for k in item.kids])
+        mine = await source.worker.run(_cached_items, list(user.submitted[: max(0, limit)]))
+        answers = await source.worker.run(_cached_items, [k for item in mine for k in item.kids])
     except CacheError as exc:
         return Replies(name, [], checked, True, f"{note}; cache: {exc}", found=False)
     watched = frozenset(item.id for item in mine)
@@ -221,7 +221,7 @@ def _within(result: Replies, since: float | None, now: float) -> Replies:
 # -- the last check, in the cache's settings --------------------------------------------
 async def _state(source: Source, name: str) -> _State | None:
     with suppress(CacheError):
-        return _load_state(await source.cache.run(Cache.setting, STATE_KEY + name))
+        return _load_state(await source.worker.run(Cache.setting, STATE_KEY + name))
     return None
 
 

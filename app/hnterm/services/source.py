@@ -68,14 +68,14 @@ class Source:
     def __init__(
         self,
         client: HNClient | None,
-        cache: CacheWorker,
+        worker: CacheWorker,
         *,
         concurrency: int = 64,
         clock: Callable[[], float] = time.time,
         claim_poll: float = CLAIM_POLL,
     ) -> None:
         self.client = client
-        self.cache = cache
+        self.worker = worker
         self.concurrency = concurrency
         self.clock = clock
         self.claim_poll = claim_poll
@@ -108,7 +108,7 @@ class Source:
         """A story list from the network, else the cached copy, else an error. The 'saved'
         list is the threads kept for offline reading, newest first."""
         if kind == "saved":
-            saved = await self.cache.run(Cache.saved_threads)
+            saved = await self.worker.run(Cache.saved_threads)
             return StoryIds([root for root, _ in saved], from_cache=True)
         error = "offline mode"
         if self.client is not None:
@@ -122,16 +122,16 @@ class Source:
                 # Not awaited: the list is on its way to the screen; beside the first
                 # frames this write held the ids back 10-30 ms. A failure still reaches
                 # the worker's on_problem.
-                self.cache.submit(Cache.put_list, kind, ids)
+                self.worker.submit(Cache.put_list, kind, ids)
                 return StoryIds(ids, from_cache=False)
-        cached = await self.cache.run(Cache.get_list, kind)
+        cached = await self.worker.run(Cache.get_list, kind)
         if cached is not None:
             return StoryIds(cached[0], from_cache=True, error=error)
         return StoryIds([], from_cache=True, error=error)
 
     async def stories(self, ids: list[int]) -> AsyncIterator[list[Item]]:
         """Items for a page of the list: cached ones at once, then fresh ones as they come."""
-        cached = await self.cache.run(Cache.get_many, ids)
+        cached = await self.worker.run(Cache.get_many, ids)
         if cached:
             yield [cached[i].item for i in ids if i in cached]
         if self.client is None:
@@ -141,7 +141,7 @@ class Source:
         ):
             self._saw(batch)
             if batch.items:
-                self.cache.submit(Cache.put_items, batch.items, None)
+                self.worker.submit(Cache.put_items, batch.items, None)
                 yield batch.items
             if batch.network_down:
                 return
@@ -150,7 +150,7 @@ class Source:
         """The story a comment belongs to (walking up parents), or the id itself."""
         current = item_id
         for _ in range(100):  # a parent chain longer than any real thread is a cycle
-            root = await self.cache.run(Cache.root_of, current)
+            root = await self.worker.run(Cache.root_of, current)
             if root is not None:
                 return root
             item = await self.item(current)
@@ -162,7 +162,7 @@ class Source:
     async def item(self, item_id: int) -> Item | None:
         """One item: the cached copy, else fetched (and cached). ``NetworkError`` when the
         API cannot be reached; None when neither has it."""
-        cached = await self.cache.run(Cache.get, item_id)
+        cached = await self.worker.run(Cache.get, item_id)
         if cached is not None:
             return cached.item
         if self.client is None:
@@ -185,7 +185,7 @@ class Source:
         network load in batches (stale-while-revalidate). A fresh copy is the only update."""
         started = time.perf_counter()
         just_fetched = self._just_fetched.pop(root_id, None)
-        cached, refreshed = await self.cache.run(_cached_thread, root_id)
+        cached, refreshed = await self.worker.run(_cached_thread, root_id)
         fresh = not force and self._is_fresh(root_id, cached, refreshed)
         if self.client is None or fresh:  # (a fresh thread has its root cached)
             yield ThreadUpdate(
@@ -207,7 +207,7 @@ class Source:
     async def pending_saves(self) -> list[int]:
         """Saves asked for and not finished that no other process is at: at start, those
         to resume (their owner is gone); at exit, those left for the next start."""
-        return await self.cache.run(Cache.pending_saves)
+        return await self.worker.run(Cache.pending_saves)
 
     async def save_thread(
         self, root_id: int, *, resume: bool = False, forget_failed: bool = False
@@ -265,7 +265,7 @@ class Source:
         """Claim the save, waiting while another process has it, then download (or, when
         the one waited for kept the thread, read its copy back); the claim ends with it."""
         started = time.perf_counter()
-        claim = await self.cache.run(Cache.claim_save, root_id, resume=resume)
+        claim = await self.worker.run(Cache.claim_save, root_id, resume=resume)
         joined = isinstance(claim, Busy)
         if isinstance(claim, Busy):
             if resume:
@@ -273,14 +273,14 @@ class Source:
             yield ThreadUpdate([], from_cache=True, note=_waiting_note(claim))
             while isinstance(claim, Busy):
                 await asyncio.sleep(self.claim_poll)
-                claim = await self.cache.run(Cache.claim_save, root_id)
+                claim = await self.worker.run(Cache.claim_save, root_id)
         if claim is None:
             return  # resuming: finished by another process meanwhile
         let_go = False
         try:
-            if joined and await self.cache.run(Cache.is_saved, root_id):
-                items, refreshed = await self.cache.run(_cached_thread, root_id)
-                await self.cache.run(Cache.end_save, claim, done=True)
+            if joined and await self.worker.run(Cache.is_saved, root_id):
+                items, refreshed = await self.worker.run(_cached_thread, root_id)
+                await self.worker.run(Cache.end_save, claim, done=True)
                 let_go = True
                 yield ThreadUpdate(
                     items,
@@ -297,7 +297,7 @@ class Source:
                 async for update in updates:
                     if update.done:
                         done = update.saved or forget_failed
-                        await self.cache.run(Cache.end_save, claim, done=done)
+                        await self.worker.run(Cache.end_save, claim, done=done)
                         let_go = True
                     yield update
         finally:
@@ -307,7 +307,7 @@ class Source:
     async def _download(self, root_id: int, started: float) -> AsyncGenerator[ThreadUpdate, None]:
         """``save_thread``'s download, once the save is claimed."""
         if self.client is None:
-            cached, refreshed = await self.cache.run(_cached_thread, root_id)
+            cached, refreshed = await self.worker.run(_cached_thread, root_id)
             missing = _missing(root_id, cached)
             error = f"offline: {missing} item(s) not cached, not saved" if missing else None
             if not missing:
@@ -324,7 +324,7 @@ class Source:
                 saved=error is None,
             )
             return
-        refreshed = await self.cache.run(Cache.thread_refreshed, root_id)
+        refreshed = await self.worker.run(Cache.thread_refreshed, root_id)
         async for update in self._load(root_id, 0, refreshed, started):
             if update.done:
                 if update.fetched and not update.failed and update.store_error:
@@ -371,7 +371,7 @@ class Source:
             items, first = first + batch.items, []
             batch.fetched += 1 if root is not None else 0
             if items:  # stored while the load goes on; the refresh stamp below waits for it
-                writes.append(self.cache.submit(Cache.put_items, items, root_id))
+                writes.append(self.worker.submit(Cache.put_items, items, root_id))
             if batch.done and batch.fetched and not batch.failed:
                 # Stamped with the start (anything fetched since is at least that new), and
                 # only when every item was stored: a copy with holes must not look fresh.
@@ -398,7 +398,7 @@ class Source:
         """A best-effort write of fetched data: a failure is the cache's problem (reported
         by the worker once), never the reader's, who has the data on screen already."""
         try:
-            await self.cache.run(method, *args)
+            await self.worker.run(method, *args)
         except CacheError:
             return False
         return True
@@ -406,7 +406,7 @@ class Source:
     async def _save(self, root_id: int) -> str | None:
         """Keep a thread for good; None when kept, else why not."""
         try:
-            await self.cache.run(Cache.save_thread, root_id)
+            await self.worker.run(Cache.save_thread, root_id)
         except CacheError as exc:
             return f"not saved: {exc}"
         return None
@@ -432,7 +432,7 @@ class Source:
         update.fetched = len(fetched) + len(replies)
         update.offline = self.network_down
         if fresh:
-            self.cache.submit(Cache.put_items, fresh, root_id)
+            self.worker.submit(Cache.put_items, fresh, root_id)
         return update
 
     async def _changed_lately(self, known: dict[int, Item]) -> set[int]:

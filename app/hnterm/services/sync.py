@@ -119,7 +119,7 @@ async def _sync_thread(
     clock: Callable[[], float],
 ) -> ThreadResult:
     started = time.perf_counter()
-    fresh = await source.cache.run(_fresh_saved, root, clock())
+    fresh = await source.worker.run(_fresh_saved, root, clock())
     if fresh is not None:
         return ThreadResult(root, SKIPPED, fresh[0], reason=fresh[1])
     title, items, error, saved, joined = None, 0, None, False, False
@@ -144,7 +144,7 @@ async def _sync_article(source: Source, root: int) -> str | None:
     """Read and keep the story's article (a cached one is kept as is); None, or why not."""
     from hnterm.services.articles import load_article  # the extractor loads only when asked for
 
-    entry = await source.cache.run(Cache.get, root)
+    entry = await source.worker.run(Cache.get, root)
     url = entry.item.url if entry is not None else None
     if not url:
         return "no linked article"
