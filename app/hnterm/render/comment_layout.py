@@ -330,10 +330,13 @@ class CommentLayout:
     def levels(self, item_id: int) -> int:
         """How many levels below the top of the view an item sits."""
         assert self.thread is not None
-        depth = self.thread.depth_of.get(item_id, 0)
+        return max(self.thread.depth_of.get(item_id, 0) - self._base_depth(), 0)
+
+    def _base_depth(self) -> int:
+        """The depth at the view's left edge: the focused comment's, else the top level's."""
+        assert self.thread is not None
         focused = self.scope is not None and self.scope_mode == "focus"
-        base = self.thread.depth_of.get(self.scope, 1) if focused and self.scope else 1
-        return max(depth - base, 0)
+        return self.thread.depth_of.get(self.scope, 1) if focused and self.scope else 1
 
     def _max_guides(self) -> int:
         """Guides drawn before they give way to a depth number: a fifth of the width at
@@ -355,7 +358,11 @@ class CommentLayout:
         return "│ " * (room - DEPTH_BADGE // 2) + depth.rjust(DEPTH_BADGE)
 
     def text_width(self, item_id: int) -> int:
-        width = max(self.width - self.indent(item_id) - MARKER_WIDTH, MIN_TEXT_WIDTH)
+        return self._text_width_at(self.indent(item_id))
+
+    def _text_width_at(self, indent: int) -> int:
+        """The cells a row's text wraps to, below ``indent`` cells of guides."""
+        width = max(self.width - indent - MARKER_WIDTH, MIN_TEXT_WIDTH)
         return min(width, self.wrap_width) if self.wrap_width > 0 else width
 
     # -- rows' text ---------------------------------------------------------------------------
@@ -490,9 +497,7 @@ class CommentLayout:
         items, depth_of, collapsed = thread.items, thread.depth_of, thread.collapsed
         measured = {thread.root_id} | (self._chain_set - self.chain_open)
         chain, filtering = self._chain_set, thread.filter is not None
-        focused = self.scope is not None and self.scope_mode == "focus"
-        base = depth_of.get(self.scope, 1) if focused and self.scope else 1
-        room, width, wrap = self._max_guides(), self.width, self.wrap_width
+        base, room, text_width_at = self._base_depth(), self._max_guides(), self._text_width_at
         inline = self.inline_replies
 
         def estimate(item_id: int) -> int:
@@ -506,9 +511,7 @@ class CommentLayout:
             item = items[item_id]
             if item.text and not item.deleted:
                 indent = 2 * min(max(depth_of.get(item_id, 0) - base, 0), room)
-                text_width = max(width - indent - MARKER_WIDTH, MIN_TEXT_WIDTH)
-                if wrap > 0:
-                    text_width = min(text_width, wrap)
+                text_width = text_width_at(indent)
                 lines += 1 + len(item.text) // text_width + 2 * item.text.count("<p>")
             if inline and thread.children(item_id):
                 lines += 1
