@@ -249,13 +249,8 @@ class StoryList(OptionList):
         between): the cursor stays on its story, else on its row, and the view where it was."""
         option = self.highlighted_option
         at, row, scrolled = (option.id if option else None), self.highlighted, self.scroll_y
-        self.ids = self.listed = ids
-        self.items = {item.id: item for item in items}
-        self.marks = marks
-        self.filtered = self.read_hidden = 0
-        self.clear_options()
-        self.add_items([])
-        self._show_title()
+        self.set_ids(self.kind, ids)
+        self.add_items(items, marks)
         shown = [str(i) for i in self.ids[: self.option_count]]
         if at in shown:
             self.highlighted = shown.index(at)
