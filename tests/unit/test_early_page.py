@@ -4,27 +4,14 @@ fetched as before."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from contextlib import aclosing
-from pathlib import Path
 
-import pytest
 from hnterm.model.items import Item
-from hnterm.net.client import HNClient
 from hnterm.services.network_loop import BackgroundSource
-from hnterm.services.source import PAGE_SIZE, Source
-from hnterm.storage.worker import CacheWorker
+from hnterm.services.source import PAGE_SIZE
 
 from tests.conftest import wait_for_async
 from tests.fakehn import FakeHN
-
-
-@pytest.fixture
-async def background(fake_hn: FakeHN, tmp_path: Path) -> AsyncIterator[BackgroundSource]:
-    source = BackgroundSource(Source(HNClient(fake_hn.url), CacheWorker(tmp_path)))
-    yield source
-    await source.aclose()
-    await source.worker.aclose()
 
 
 def item_requests(fake_hn: FakeHN, ids: list[int]) -> int:

@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-from hnterm.net.client import HNClient
 from hnterm.services.network_loop import BackgroundSource
-from hnterm.services.source import Source
-from hnterm.storage.worker import CacheWorker
 
 from tests.conftest import wait_for_async
 from tests.fakehn import FakeHN
 
 TOP = "/v0/topstories.json"
-
-
-@pytest.fixture
-async def background(fake_hn: FakeHN, tmp_path: Path) -> AsyncIterator[BackgroundSource]:
-    source = BackgroundSource(Source(HNClient(fake_hn.url), CacheWorker(tmp_path)))
-    yield source
-    await source.aclose()
-    await source.worker.aclose()
 
 
 async def test_the_early_fetch_goes_out_unasked_and_is_the_first_ask(
